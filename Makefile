@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+ARGS ?=
+WEB_STAMP := src/agent_console/web/static/.build-stamp
+WEB_SOURCES := $(shell find web/src web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: setup run test lint typecheck pytest bench web web-test clean
+
+setup: .venv/.synced $(WEB_STAMP)
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+# The browser client: npm ci + vite build, only when its sources changed.
+$(WEB_STAMP): $(WEB_SOURCES)
+	@if [ -f web/package.json ]; then \
+	  cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	fi
+	@mkdir -p $(dir $@) && touch $@
+
+run: setup
+	.venv/bin/agent-console serve $(ARGS)
+
+lint: setup
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+
+typecheck: setup
+	.venv/bin/mypy
+
+web-test: setup
+	@if [ -f web/package.json ]; then cd web && npm run typecheck && npm test; fi
+
+pytest: setup
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck web-test pytest
+
+bench: setup
+	$(PY) -m bench $(ARGS)
+
+clean:
+	rm -rf .venv web/node_modules src/agent_console/web/static

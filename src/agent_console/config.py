@@ -1,0 +1,62 @@
+"""Settings: everything the server is configured with, frozen, from flags and environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PORT = 3457
+MIB = 1024 * 1024
+
+
+def default_data_dir() -> Path:
+    """`$AGENT_CONSOLE_HOME`, else `~/.agent-console` (SPEC §8)."""
+    home = os.environ.get("AGENT_CONSOLE_HOME")
+    return Path(home) if home else Path.home() / ".agent-console"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what clients may send and what the server keeps."""
+
+    scrollback_bytes: int = 10 * MIB
+    worker_message_bytes: int = 1 * MIB
+    app_message_bytes: int = 64 * 1024
+    image_bytes: int = 8 * MIB
+    client_queue_bytes: int = 4 * MIB
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=default_data_dir)
+    token: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    quiet_period: float = 2.0
+    worktree_root: Path | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "agent-console.db"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def images_dir(self) -> Path:
+        return self.data_dir / "images"
+
+    @property
+    def worktrees_dir(self) -> Path:
+        return self.worktree_root or self.data_dir / "worktrees"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.data_dir / "templates"

@@ -1,0 +1,128 @@
+"""The domain's data: Session, Worker, Agent, Repository, Worktree and their enums (pure data).
+
+Models serialise to the wire in camelCase (`dump`) and are the same objects the store persists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ActivityState(StrEnum):
+    UNKNOWN = "unknown"
+    ACTIVE = "active"
+    IDLE = "idle"
+    ASKING = "asking"
+
+
+class WorkerStatus(StrEnum):
+    RUNNING = "running"
+    EXITED = "exited"
+
+
+SessionType = Literal["worktree", "quick"]
+WorkerType = Literal["agent", "terminal", "git-diff"]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Wire(BaseModel):
+    """Base for every wire shape: camelCase aliases, accepts either spelling on input."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class Worker(Wire):
+    id: str = Field(default_factory=new_id)
+    name: str
+    created_at: str = Field(default_factory=now_iso)
+    type: WorkerType
+    agent_id: str | None = None
+    base_commit: str | None = None
+    status: WorkerStatus = WorkerStatus.RUNNING
+    exit_code: int | None = None
+    signal: str | None = None
+    pid: int | None = None
+
+
+class Session(Wire):
+    id: str = Field(default_factory=new_id)
+    type: SessionType
+    location_path: str
+    status: Literal["active", "inactive"] = "active"
+    created_at: str = Field(default_factory=now_iso)
+    workers: list[Worker] = Field(default_factory=list)
+    title: str | None = None
+    initial_prompt: str | None = None
+    repository_id: str | None = None
+    worktree_id: str | None = None
+
+
+class ActivityPatterns(Wire):
+    asking_patterns: list[str] | None = None
+
+
+class Capabilities(Wire):
+    supports_continue: bool
+    supports_headless_mode: bool
+    supports_activity_detection: bool
+
+
+class Agent(Wire):
+    id: str
+    name: str
+    description: str | None = None
+    is_built_in: bool = False
+    registered_at: str = Field(default_factory=now_iso)
+    command_template: str
+    continue_template: str | None = None
+    headless_template: str | None = None
+    activity_patterns: ActivityPatterns | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        patterns = self.activity_patterns.asking_patterns if self.activity_patterns else None
+        return Capabilities(
+            supports_continue=bool(self.continue_template),
+            supports_headless_mode=bool(self.headless_template),
+            supports_activity_detection=bool(patterns),
+        )
+
+    def dump(self) -> dict[str, Any]:
+        return {**super().dump(), "capabilities": self.capabilities.dump()}
+
+
+class Repository(Wire):
+    id: str = Field(default_factory=new_id)
+    name: str
+    path: str
+    registered_at: str = Field(default_factory=now_iso)
+
+
+class Worktree(Wire):
+    path: str
+    branch: str
+    is_main: bool
+    repository_id: str
+    head: str | None = None
+
+
+class WorkerActivityInfo(Wire):
+    session_id: str
+    worker_id: str
+    activity_state: ActivityState
