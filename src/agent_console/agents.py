@@ -1,0 +1,133 @@
+"""Agent definitions: the built-ins, validation of custom ones, and template → argv (pure).
+
+A template is split with shlex into argv *before* placeholders are substituted, so a prompt or a
+path is always exactly one argument and never reaches a shell. Placeholders: {{prompt}}, {{cwd}}.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from typing import Any
+
+from agent_console.errors import InvalidRequest
+from agent_console.model import ActivityPatterns, Agent
+
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+KNOWN_PLACEHOLDERS = frozenset({"prompt", "cwd"})
+WHOLE_PROMPT = re.compile(r"^(?:-{1,2}[\w.-]+=)?\{\{\s*prompt\s*\}\}$")
+MAX_TEMPLATE = 2000
+MAX_NAME = 100
+
+_CLAUDE_ASKING = [
+    r"Do you want to (?:proceed|make this edit|create|run|allow)",
+    r"❯\s*1\.\s*Yes",
+    r"\b1\.\s*Yes\b.*\n?.*\b2\.\s*(?:Yes|No)",
+    r"Would you like to proceed\?",
+]
+_CODEX_ASKING = [
+    r"Would you like to run the following command\?",
+    r"Allow command\?",
+    r"Would you like to make the following edits\?",
+    r"\bYes, proceed\b",
+    r"Press Enter to (?:confirm|continue)",
+]
+_GEMINI_ASKING = [
+    r"Allow execution(?: of)?",
+    r"Apply this change\?",
+    r"Do you want to proceed\?",
+    r"Waiting for user confirmation",
+]
+_AIDER_ASKING = [r"\(Y\)es/\(N\)o", r"\[Yes\]:\s*$"]
+_OPENCODE_ASKING = [r"Permission required", r"\bAllow (?:once|always)\b"]
+
+BUILT_IN_AGENTS: tuple[Agent, ...] = tuple(
+    Agent(
+        id=agent_id,
+        name=name,
+        description=description,
+        is_built_in=True,
+        registered_at="2026-01-01T00:00:00.000Z",
+        command_template=command,
+        continue_template=cont,
+        headless_template=headless,
+        activity_patterns=ActivityPatterns(asking_patterns=patterns),
+    )
+    for agent_id, name, description, command, cont, headless, patterns in [
+        ("claude-code", "Claude Code", "Anthropic's coding agent (claude)",
+         "claude {{prompt}}", "claude --continue", "claude -p {{prompt}}", _CLAUDE_ASKING),
+        ("codex", "Codex CLI", "OpenAI's coding agent (codex)",
+         "codex {{prompt}}", "codex resume --last", "codex exec {{prompt}}", _CODEX_ASKING),
+        ("gemini", "Gemini CLI", "Google's coding agent (gemini)",
+         "gemini --prompt-interactive {{prompt}}", "gemini --resume latest",
+         "gemini --prompt {{prompt}}", _GEMINI_ASKING),
+        ("aider", "Aider", "AI pair programming in your terminal (aider)",
+         "aider", "aider --restore-chat-history", "aider --yes --message {{prompt}}",
+         _AIDER_ASKING),
+        ("opencode", "OpenCode", "The open source coding agent (opencode)",
+         "opencode --prompt {{prompt}}", "opencode --continue", "opencode run {{prompt}}",
+         _OPENCODE_ASKING),
+    ]
+)  # fmt: skip
+
+
+def split_template(template: str, field: str = "commandTemplate") -> list[str]:
+    """The template's argv with placeholders still in place; refuses what cannot be run."""
+    if not template.strip():
+        raise InvalidRequest(f"{field} must not be empty")
+    if len(template) > MAX_TEMPLATE:
+        raise InvalidRequest(f"{field} is longer than {MAX_TEMPLATE} characters")
+    try:
+        argv = shlex.split(template)
+    except ValueError as exc:
+        raise InvalidRequest(f"{field} cannot be split into arguments: {exc}") from None
+    unknown = {m.group(1) for m in PLACEHOLDER.finditer(template)} - KNOWN_PLACEHOLDERS
+    if unknown:
+        names = ", ".join(sorted("{{" + u + "}}" for u in unknown))
+        raise InvalidRequest(f"{field} uses unknown placeholder {names}; known: {{{{prompt}}}}, {{{{cwd}}}}")
+    if PLACEHOLDER.search(argv[0]):
+        raise InvalidRequest(f"{field} must start with a command, not a placeholder")
+    for arg in argv:
+        if "prompt" in {m.group(1) for m in PLACEHOLDER.finditer(arg)} and not WHOLE_PROMPT.match(arg):
+            raise InvalidRequest(
+                f"{field}: {{{{prompt}}}} must be a whole argument or --option={{{{prompt}}}}, "
+                f"so the prompt is never spliced into a larger string (got {arg!r})"
+            )
+    return argv
+
+
+def build_argv(template: str, prompt: str | None, cwd: str) -> list[str]:
+    """argv for `template`: each argument substituted on its own; an argument that needs an
+    absent prompt is dropped (so `claude {{prompt}}` without a prompt is just `claude`)."""
+    values = {"prompt": prompt or "", "cwd": cwd}
+    argv = []
+    for arg in split_template(template):
+        names = {m.group(1) for m in PLACEHOLDER.finditer(arg)}
+        if "prompt" in names and not prompt:
+            continue
+        argv.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], arg))
+    return argv
+
+
+def launch_template(agent: Agent, continue_conversation: bool) -> tuple[str, bool]:
+    """(template, uses_prompt): the continue template when asked for and available."""
+    if continue_conversation and agent.continue_template:
+        return agent.continue_template, False
+    return agent.command_template, True
+
+
+def validate_fields(fields: Mapping[str, Any]) -> None:
+    """Refuses bad names, templates and asking patterns with a message naming the field."""
+    from agent_console.activity import compile_patterns
+
+    name = fields.get("name")
+    if name is not None and (not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_NAME):
+        raise InvalidRequest(f"name must be 1 to {MAX_NAME} characters")
+    for field in ("commandTemplate", "continueTemplate", "headlessTemplate"):
+        value = fields.get(field)
+        if value is not None:
+            split_template(value, field)
+    patterns = (fields.get("activityPatterns") or {}).get("askingPatterns")
+    if patterns is not None:
+        compile_patterns(patterns)

@@ -1,0 +1,264 @@
+"""PtyProcess: one child in a real PTY — spawn, non-blocking read and write, resize, stop.
+
+Spawn goes through ptyprocess (exec errors surface at spawn; the child gets its own session and
+process group). After spawn this class owns the master fd and the pid: reads are driven by
+`loop.add_reader`, exit by a pidfd (no thread, no polling), writes are non-blocking with a queue
+so a child that stops reading never blocks the server. Stopping sends SIGHUP → SIGTERM → SIGKILL
+to the whole group, each awaited with a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import signal
+import struct
+import termios
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ptyprocess  # type: ignore[import-untyped]
+
+from agent_console.errors import SpawnFailed
+
+READ_CHUNK = 64 * 1024
+READ_BUDGET = 256 * 1024  # per wake-up: coalesce a burst, then let the loop breathe
+EOF_GRACE = 0.5  # after the child exits, how long to wait for its last output to drain
+SECRET_ENV_PREFIXES = ("AGENT_CONSOLE_",)
+STOP_LADDER = ((signal.SIGHUP, 1.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0))
+
+
+@dataclass(frozen=True)
+class ExitStatus:
+    exit_code: int
+    signal: str | None
+
+
+def child_env(base: Mapping[str, str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child: the server's own, minus its secrets, as a terminal."""
+    env = {k: v for k, v in base.items() if not k.startswith(SECRET_ENV_PREFIXES)}
+    env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    env.update(extra or {})
+    return env
+
+
+def start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (tells a reused pid apart)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+class PtyProcess:
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.started = start_time(pid)
+        self._loop = asyncio.get_running_loop()
+        self._pending = bytearray()
+        self._reading = False
+        self._eof = self._loop.create_future()
+        self.exited: asyncio.Future[ExitStatus] = self._loop.create_future()
+        self._watch_exit()
+
+    @classmethod
+    async def spawn(
+        cls, argv: Sequence[str], cwd: str, env: Mapping[str, str], cols: int = 80, rows: int = 24
+    ) -> PtyProcess:
+        if not Path(cwd).is_dir():
+            raise SpawnFailed(f"cannot start {argv[0]!r}: directory {cwd} does not exist")
+        try:
+            proc = ptyprocess.PtyProcess.spawn(
+                list(argv), cwd=cwd, env=dict(env), dimensions=(rows, cols)
+            )
+        except (OSError, ptyprocess.PtyProcessError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SpawnFailed(f"cannot start {argv[0]!r}: {reason}") from None
+        fd = os.dup(proc.fd)  # take the fd over; ptyprocess' own close() would block on sleeps
+        proc.closed = True
+        proc.fileobj.close()
+        os.set_blocking(fd, False)
+        return cls(proc.pid, fd)
+
+    # --- output -----------------------------------------------------------------------------
+
+    def start_reading(self, on_data: Callable[[bytes], None]) -> None:
+        """Calls on_data with each burst of output (up to READ_BUDGET bytes per wake-up)."""
+        self._on_data = on_data
+        self._reading = True
+        self._loop.add_reader(self.fd, self._on_readable)
+
+    def _on_readable(self) -> None:
+        data = self._drain(READ_BUDGET)
+        if data:
+            self._on_data(data)
+
+    def _drain(self, budget: int) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while size < budget:
+            try:
+                chunk = os.read(self.fd, READ_CHUNK)
+            except BlockingIOError:
+                break
+            except OSError:  # EIO: every slave fd is closed
+                chunk = b""
+            if not chunk:
+                self._stop_reading()
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+
+    def _stop_reading(self) -> None:
+        if self._reading:
+            self._reading = False
+            self._loop.remove_reader(self.fd)
+        if not self._eof.done():
+            self._eof.set_result(None)
+
+    # --- exit -------------------------------------------------------------------------------
+
+    def _watch_exit(self) -> None:
+        try:
+            pidfd = os.pidfd_open(self.pid)
+        except OSError:
+            self._loop.create_task(self._wait_in_thread())
+            return
+
+        def on_exit() -> None:
+            self._loop.remove_reader(pidfd)
+            os.close(pidfd)
+            self._reap()
+
+        self._loop.add_reader(pidfd, on_exit)
+
+    async def _wait_in_thread(self) -> None:
+        await asyncio.to_thread(os.waitid, os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        self._reap()
+
+    def _reap(self) -> None:
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            status = 0
+        self._loop.create_task(self._finish(status))
+
+    async def _finish(self, status: int) -> None:
+        # The child's last writes may still be in the tty layer: wait for EOF, with a deadline.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._eof), EOF_GRACE)
+        if self._reading:
+            data = self._drain(1 << 30)
+            if data:
+                self._on_data(data)
+            self._stop_reading()
+        self._close_fd()
+        self.exited.set_result(_decode_status(status))
+
+    def _close_fd(self) -> None:
+        if self.fd >= 0:
+            if self._reading:
+                self._stop_reading()
+            if self._pending:
+                self._loop.remove_writer(self.fd)
+                self._pending.clear()
+            os.close(self.fd)
+            self.fd = -1
+
+    # --- input ------------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Queues `data` for the child; never blocks (a full PTY buffer waits for the loop)."""
+        if self.fd < 0 or not data:
+            return
+        if self._pending:
+            self._pending += data
+            return
+        written = self._write_some(data)
+        if written < len(data):
+            self._pending += data[written:]
+            self._loop.add_writer(self.fd, self._flush)
+
+    def _write_some(self, data: bytes | bytearray) -> int:
+        try:
+            return os.write(self.fd, data)
+        except BlockingIOError:
+            return 0
+        except OSError as exc:
+            if exc.errno in (errno.EIO, errno.EBADF):
+                return len(data)  # the child is gone; drop its input
+            raise
+
+    def _flush(self) -> None:
+        written = self._write_some(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self.fd)
+
+    def resize(self, cols: int, rows: int) -> None:
+        if self.fd >= 0:
+            size = struct.pack("HHHH", rows, cols, 0, 0)
+            with contextlib.suppress(OSError):
+                fcntl.ioctl(self.fd, termios.TIOCSWINSZ, size)
+
+    # --- stop -------------------------------------------------------------------------------
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, sig)
+
+    async def stop(self) -> ExitStatus:
+        """Ends the whole process group: SIGHUP, then SIGTERM, then SIGKILL, each with a deadline."""
+        for sig, deadline in STOP_LADDER:
+            if self.exited.done():
+                break
+            self.signal_group(sig)
+            if sig != signal.SIGKILL:
+                self.signal_group(signal.SIGCONT)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.exited), deadline)
+        self.signal_group(signal.SIGKILL)  # stragglers left in the group after the leader died
+        return await self.exited
+
+
+def _decode_status(status: int) -> ExitStatus:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        return ExitStatus(128 + sig, signal.Signals(sig).name)
+    return ExitStatus(os.WEXITSTATUS(status), None)
+
+
+def end_leftovers(records: Sequence[tuple[int, int | None]]) -> int:
+    """Kills process groups left by a server that died without cleaning up (kill -9).
+
+    `records` are (pid, start_time) of the old server's children. A group is killed only while
+    its leader's start time still matches (the pid was not reused); members of the leader's
+    session that outlived it (they ignored SIGHUP) are found through /proc. Returns the count.
+    """
+    wanted = {pid: started for pid, started in records}
+    killed = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pgid, sid, started = int(fields[2]), int(fields[3]), int(fields[19])
+        leader = sid if sid in wanted else pgid if pgid in wanted else None
+        if leader is None:
+            continue
+        recorded = wanted[leader]
+        if recorded is not None and started < recorded:
+            continue  # older than the child we started: not ours
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(int(proc.name), signal.SIGKILL)
+            killed += 1
+    return killed

@@ -1,0 +1,345 @@
+"""The session registry: create, restore, change and delete sessions and their workers.
+
+It owns every Session and its LiveWorkers, persists each change through the store and publishes
+an event for it; it knows nothing of HTTP or sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent_console import protocol
+from agent_console.activity import ActivityDetector, compile_patterns
+from agent_console.agent_catalog import AgentCatalog
+from agent_console.agents import build_argv, launch_template
+from agent_console.config import Settings
+from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
+from agent_console.hub import Hub
+from agent_console.model import (
+    ActivityState,
+    Agent,
+    Session,
+    SessionType,
+    Worker,
+    WorkerActivityInfo,
+    WorkerStatus,
+    WorkerType,
+)
+from agent_console.process import end_leftovers
+from agent_console.scrollback import Scrollback
+from agent_console.store import Store
+from agent_console.workers import LiveWorker
+
+
+@dataclass(frozen=True)
+class SessionCreated:
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionUpdated:
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionDeleted:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class WorkerActivity:
+    session_id: str
+    worker_id: str
+    state: ActivityState
+
+
+AppEvent = SessionCreated | SessionUpdated | SessionDeleted | WorkerActivity
+
+
+@dataclass(frozen=True)
+class NewSession:
+    type: SessionType
+    location_path: str
+    agent_id: str | None = None
+    initial_prompt: str | None = None
+    title: str | None = None
+    continue_conversation: bool = False
+    repository_id: str | None = None
+    worktree_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewWorker:
+    type: WorkerType
+    agent_id: str | None = None
+    name: str | None = None
+    continue_conversation: bool = False
+    base_commit: str | None = None
+
+
+def resolve_directory(path: str, field: str = "locationPath") -> str:
+    """An absolute, resolved, existing directory — or a 400 saying which of those it is not."""
+    if not path or not os.path.isabs(path) or "\0" in path:
+        raise InvalidRequest(f"{field} must be an absolute path")
+    resolved = Path(path).resolve()
+    if not resolved.exists():
+        raise InvalidRequest(f"{field}: {path} does not exist")
+    if not resolved.is_dir():
+        raise InvalidRequest(f"{field}: {path} is not a directory")
+    return str(resolved)
+
+
+class Sessions:
+    def __init__(self, settings: Settings, store: Store, agents: AgentCatalog, events: Hub[AppEvent]):
+        self.settings = settings
+        self._store = store
+        self._agents = agents
+        self._events = events
+        self._sessions: dict[str, Session] = {}
+        self._live: dict[str, LiveWorker] = {}
+        self._closing = False
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def list(self) -> list[Session]:
+        return list(self._sessions.values())
+
+    def get(self, session_id: str) -> Session:
+        session = self._sessions.get(session_id)
+        if session is None:
+            raise NotFound(f"session {session_id!r} not found")
+        return session
+
+    def live(self, session_id: str, worker_id: str) -> LiveWorker:
+        session = self._sessions.get(session_id)
+        live = self._live.get(worker_id)
+        if session is None or live is None or live.session_id != session_id:
+            raise WorkerNotFound(f"worker {worker_id!r} of session {session_id!r} not found")
+        return live
+
+    def worker(self, session_id: str, worker_id: str) -> Worker:
+        return self.live(session_id, worker_id).model
+
+    def activity_states(self) -> list[WorkerActivityInfo]:
+        return [
+            WorkerActivityInfo(session_id=live.session_id, worker_id=live.id, activity_state=state)
+            for live in self._live.values()
+            if (state := live.activity) is not None
+        ]
+
+    def agent_in_use(self, agent_id: str) -> bool:
+        return any(live.model.agent_id == agent_id for live in self._live.values())
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    async def create(self, request: NewSession) -> Session:
+        location = resolve_directory(request.location_path)
+        agent = self._agents.resolve(request.agent_id) if request.agent_id else None
+        session = Session(
+            type=request.type,
+            location_path=location,
+            title=request.title,
+            initial_prompt=request.initial_prompt,
+            repository_id=request.repository_id,
+            worktree_id=request.worktree_id,
+        )
+        first = NewWorker(
+            type="agent" if agent else "terminal",
+            agent_id=agent.id if agent else None,
+            continue_conversation=request.continue_conversation,
+        )
+        worker = self._new_worker_model(session, first, agent)
+        live = self._new_live(session, worker, agent)
+        try:
+            await self._launch(session, live, agent, request.initial_prompt, first.continue_conversation)
+        except SpawnFailed:
+            live.close()
+            self._remove_log(worker.id)
+            raise
+        session.workers.append(worker)
+        self._sessions[session.id] = session
+        self._live[worker.id] = live
+        self._save(session)
+        self._events.publish(SessionCreated(session))
+        return session
+
+    def update(self, session_id: str, title: str | None) -> Session:
+        session = self.get(session_id)
+        session.title = title
+        self._changed(session)
+        return session
+
+    async def delete(self, session_id: str) -> None:
+        session = self.get(session_id)
+        del self._sessions[session_id]
+        lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
+        await asyncio.gather(*(live.stop() for live in lives))
+        for live in lives:
+            live.close()
+            self._store.forget_process(live.id)
+            self._remove_log(live.id)
+        self._store.delete_session(session_id)
+        self._events.publish(SessionDeleted(session_id))
+
+    # --- workers ----------------------------------------------------------------------------
+
+    async def add_worker(self, session_id: str, request: NewWorker) -> Worker:
+        session = self.get(session_id)
+        agent = self._agents.resolve(request.agent_id) if request.type == "agent" and request.agent_id else None
+        if request.type == "agent" and agent is None:
+            raise InvalidRequest("agentId is required for an agent worker")
+        worker = self._new_worker_model(session, request, agent)
+        live = self._new_live(session, worker, agent)
+        if worker.type != "git-diff":
+            try:
+                await self._launch(session, live, agent, None, request.continue_conversation)
+            except SpawnFailed:
+                live.close()
+                self._remove_log(worker.id)
+                raise
+        session.workers.append(worker)
+        self._live[worker.id] = live
+        self._changed(session)
+        return worker
+
+    async def remove_worker(self, session_id: str, worker_id: str) -> None:
+        session = self.get(session_id)
+        live = self.live(session_id, worker_id)
+        del self._live[worker_id]
+        session.workers = [w for w in session.workers if w.id != worker_id]
+        await live.stop()
+        live.close()
+        self._store.forget_process(worker_id)
+        self._remove_log(worker_id)
+        self._changed(session)
+
+    async def restart_worker(self, session_id: str, worker_id: str, continue_conversation: bool) -> Worker:
+        session = self.get(session_id)
+        live = self.live(session_id, worker_id)
+        if live.model.type == "git-diff":
+            raise InvalidRequest("a git-diff worker has no process to restart")
+        await live.stop()
+        agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
+        if agent is not None:
+            live.detector = self._detector(agent)
+        await self._launch(session, live, agent, None, continue_conversation)
+        self._changed(session)
+        return live.model
+
+    # --- restore and shutdown ---------------------------------------------------------------
+
+    async def restore(self) -> None:
+        """Brings back every persisted session with the same ids; relaunches its workers."""
+        end_leftovers(self._store.recorded_processes())
+        self._store.forget_all_processes()
+        for session in self._store.load_sessions():
+            self._sessions[session.id] = session
+            for worker in session.workers:
+                await self._restore_worker(session, worker)
+            self._refresh_status(session)
+            self._save(session)
+
+    async def _restore_worker(self, session: Session, worker: Worker) -> None:
+        agent = None
+        if worker.agent_id:
+            with contextlib.suppress(NotFound):
+                agent = self._agents.get(worker.agent_id)
+        live = self._new_live(session, worker, agent)
+        self._live[worker.id] = live
+        if worker.type == "git-diff" or worker.status == WorkerStatus.EXITED:
+            return
+        if worker.type == "agent" and agent is None:
+            live.note(f"agent {worker.agent_id!r} no longer exists; this worker cannot be relaunched")
+            worker.status = WorkerStatus.EXITED
+            return
+        try:
+            await self._launch(session, live, agent, None, continue_conversation=True)
+        except SpawnFailed as exc:
+            live.note(exc.message)
+            worker.status, worker.exit_code, worker.pid = WorkerStatus.EXITED, 127, None
+
+    async def shutdown(self) -> None:
+        """Ends every process group; exits caused by the shutdown are not recorded as exits."""
+        self._closing = True
+        lives = list(self._live.values())
+        await asyncio.gather(*(live.stop() for live in lives))
+        for live in lives:
+            live.close(protocol.Close.GOING_AWAY)
+        self._store.forget_all_processes()
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _new_worker_model(self, session: Session, request: NewWorker, agent: Agent | None) -> Worker:
+        base = request.name or (agent.name if agent else {"terminal": "Terminal", "git-diff": "Diff"}[request.type])
+        taken = {w.name for w in session.workers}
+        name = base if base not in taken else next(f"{base} {n}" for n in range(2, 10_000) if f"{base} {n}" not in taken)
+        return Worker(name=name[:100], type=request.type, agent_id=agent.id if agent else None,
+                      base_commit=request.base_commit)  # fmt: skip
+
+    def _new_live(self, session: Session, worker: Worker, agent: Agent | None) -> LiveWorker:
+        scrollback = None
+        if worker.type != "git-diff":
+            self.settings.logs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            scrollback = Scrollback(self._log_path(worker.id), self.settings.limits.scrollback_bytes)
+        detector = self._detector(agent) if agent is not None else None
+        return LiveWorker(session.id, worker, scrollback, detector, self._worker_changed, self._worker_activity)
+
+    def _detector(self, agent: Agent) -> ActivityDetector:
+        patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None
+        return ActivityDetector(compile_patterns(patterns or []), self.settings.quiet_period)
+
+    async def _launch(
+        self, session: Session, live: LiveWorker, agent: Agent | None, prompt: str | None, continue_conversation: bool
+    ) -> None:
+        if live.model.type == "agent" and agent is not None:
+            template, uses_prompt = launch_template(agent, continue_conversation)
+            argv = build_argv(template, prompt if uses_prompt else None, session.location_path)
+        else:
+            argv = terminal_argv()
+        await live.start(argv, session.location_path)
+        assert live.process is not None
+        self._store.record_process(live.id, live.process.pid, live.process.started)
+
+    def _worker_changed(self, live: LiveWorker) -> None:
+        if self._closing:
+            return
+        self._store.forget_process(live.id)
+        session = self._sessions.get(live.session_id)
+        if session is not None and live.id in self._live:
+            self._changed(session)
+
+    def _worker_activity(self, live: LiveWorker) -> None:
+        if live.activity is not None and not self._closing:
+            self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
+
+    def _changed(self, session: Session) -> None:
+        self._refresh_status(session)
+        self._save(session)
+        self._events.publish(SessionUpdated(session))
+
+    def _refresh_status(self, session: Session) -> None:
+        running = any(w.status == WorkerStatus.RUNNING and w.type != "git-diff" for w in session.workers)
+        session.status = "active" if running or not session.workers else "inactive"
+
+    def _save(self, session: Session) -> None:
+        if session.id in self._sessions:
+            self._store.save_session(session)
+
+    def _log_path(self, worker_id: str) -> Path:
+        return self.settings.logs_dir / f"{worker_id}.log"
+
+    def _remove_log(self, worker_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._log_path(worker_id).unlink()
+
+
+def terminal_argv() -> list[str]:
+    """The user's login shell, else /bin/sh."""
+    shell = os.environ.get("SHELL", "")
+    if shell and os.path.isabs(shell) and os.access(shell, os.X_OK):
+        return [shell, "-l"]
+    return ["/bin/sh"]

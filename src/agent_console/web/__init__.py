@@ -1,0 +1,1 @@
+"""The web layer: the ASGI app, REST routes, both WebSockets and the static client."""

@@ -1,0 +1,221 @@
+"""The REST API under /api (SPEC §6): request shapes, routes, and the one error mapping."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic.alias_generators import to_camel
+from starlette.exceptions import HTTPException
+
+from agent_console.errors import Error, InvalidRequest
+from agent_console.sessions import NewSession, NewWorker
+
+if TYPE_CHECKING:
+    from agent_console.web.app import Console
+
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Body_(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class CreateSession(Body_):
+    type: Literal["quick", "worktree"] = "quick"
+    location_path: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    agent_id: Name | None = None
+    initial_prompt: Text | None = None
+    title: Name | None = None
+    continue_conversation: bool = False
+    repository_id: Name | None = None
+    worktree_id: Name | None = None
+
+
+class UpdateSession(Body_):
+    title: Name | None = None
+    branch: Name | None = None
+
+
+class CreateWorker(Body_):
+    type: Literal["terminal", "agent", "git-diff"]
+    agent_id: Name | None = None
+    name: Name | None = None
+    continue_conversation: bool = False
+    base_commit: Name | None = None
+
+
+class Restart(Body_):
+    continue_conversation: bool = False
+
+
+def console(request: Request) -> Console:
+    return request.app.state.console  # type: ignore[no-any-return]
+
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@router.get("/sessions")
+async def list_sessions(request: Request) -> dict[str, Any]:
+    return {"sessions": [s.dump() for s in console(request).sessions.list()]}
+
+
+@router.post("/sessions", status_code=201)
+async def create_session(request: Request, body: CreateSession) -> dict[str, Any]:
+    if body.type == "worktree" and not (body.repository_id and body.worktree_id):
+        raise InvalidRequest("repositoryId and worktreeId are required for a worktree session")
+    fields = body.model_dump(exclude_none=True)
+    session = await console(request).sessions.create(NewSession(**fields))
+    return {"session": session.dump()}
+
+
+@router.get("/sessions/{session_id}")
+async def get_session(request: Request, session_id: str) -> dict[str, Any]:
+    return {"session": console(request).sessions.get(session_id).dump()}
+
+
+@router.patch("/sessions/{session_id}")
+async def update_session(request: Request, session_id: str, body: UpdateSession) -> dict[str, Any]:
+    if body.title is None and body.branch is None:
+        raise InvalidRequest("give at least one of title, branch")
+    sessions = console(request).sessions
+    session = sessions.get(session_id)
+    if body.branch is not None:
+        raise InvalidRequest("branch: only worktree sessions have a branch to rename")
+    session = sessions.update(session_id, body.title if body.title is not None else session.title)
+    return {"session": session.dump()}
+
+
+@router.delete("/sessions/{session_id}")
+async def delete_session(request: Request, session_id: str) -> dict[str, bool]:
+    await console(request).sessions.delete(session_id)
+    return {"success": True}
+
+
+# --- workers ----------------------------------------------------------------------------------
+
+
+@router.get("/sessions/{session_id}/workers")
+async def list_workers(request: Request, session_id: str) -> dict[str, Any]:
+    return {"workers": [w.dump() for w in console(request).sessions.get(session_id).workers]}
+
+
+@router.post("/sessions/{session_id}/workers", status_code=201)
+async def create_worker(request: Request, session_id: str, body: CreateWorker) -> dict[str, Any]:
+    worker = await console(request).sessions.add_worker(session_id, NewWorker(**body.model_dump()))
+    return {"worker": worker.dump()}
+
+
+@router.delete("/sessions/{session_id}/workers/{worker_id}")
+async def delete_worker(request: Request, session_id: str, worker_id: str) -> dict[str, bool]:
+    await console(request).sessions.remove_worker(session_id, worker_id)
+    return {"success": True}
+
+
+@router.post("/sessions/{session_id}/workers/{worker_id}/restart")
+async def restart_worker(
+    request: Request, session_id: str, worker_id: str, body: Restart | None = None
+) -> dict[str, Any]:
+    cont = body.continue_conversation if body else False
+    worker = await console(request).sessions.restart_worker(session_id, worker_id, cont)
+    return {"worker": worker.dump()}
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+
+@router.get("/agents")
+async def list_agents(request: Request) -> dict[str, Any]:
+    return {"agents": [a.dump() for a in console(request).agents.list()]}
+
+
+@router.post("/agents", status_code=201)
+async def create_agent(request: Request, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    return {"agent": _agent_call(lambda: console(request).agents.create(body))}
+
+
+@router.get("/agents/{agent_id}")
+async def get_agent(request: Request, agent_id: str) -> dict[str, Any]:
+    return {"agent": console(request).agents.get(agent_id).dump()}
+
+
+@router.patch("/agents/{agent_id}")
+async def update_agent(
+    request: Request, agent_id: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    return {"agent": _agent_call(lambda: console(request).agents.update(agent_id, body))}
+
+
+@router.delete("/agents/{agent_id}")
+async def delete_agent(request: Request, agent_id: str) -> dict[str, bool]:
+    c = console(request)
+    c.agents.delete(agent_id, in_use=c.sessions.agent_in_use(agent_id))
+    return {"success": True}
+
+
+def _agent_call(call: Any) -> dict[str, Any]:
+    try:
+        return call().dump()  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise InvalidRequest(_explain(exc.errors())) from None
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def _explain(errors: Any) -> str:
+    parts = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        parts.append(f"{'.'.join(loc) or 'body'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "code": code}, status_code=status)
+
+
+HTTP_CODES = {400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+              405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+
+    @app.exception_handler(Error)
+    async def domain_error(request: Request, exc: Error) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, "INVALID_REQUEST", _explain(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 404 and not request.url.path.startswith("/api"):
+            from agent_console.web.spa import not_found_page
+
+            return not_found_page()
+        code = HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, "INTERNAL", "internal server error; see the server log")
+
+    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def unknown_api(path: str) -> JSONResponse:
+        return error_response(404, "NOT_FOUND", f"no such API route: /api/{path}")

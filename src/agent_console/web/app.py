@@ -1,0 +1,61 @@
+"""The ASGI application: builds the domain objects, wires routes and sockets, owns the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from agent_console.agent_catalog import AgentCatalog
+from agent_console.config import Settings
+from agent_console.hub import Hub
+from agent_console.sessions import AppEvent, Sessions
+from agent_console.store import Store
+from agent_console.web import api, app_socket, spa, worker_socket
+
+
+@dataclass
+class Console:
+    """Everything a request handler may reach: the domain objects of one running server."""
+
+    settings: Settings
+    store: Store
+    agents: AgentCatalog
+    sessions: Sessions
+    events: Hub[AppEvent]
+    app_clients: app_socket.AppClients
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        store = Store(settings.db_path)
+        agents = AgentCatalog(store)
+        events: Hub[AppEvent] = Hub()
+        sessions = Sessions(settings, store, agents, events)
+        clients = app_socket.AppClients(sessions, settings.limits.client_queue_bytes)
+        events.subscribe(clients.on_event)
+        app.state.console = Console(settings, store, agents, sessions, events, clients)
+        await sessions.restore()
+        try:
+            yield
+        finally:
+            clients.close_all()
+            await sessions.shutdown()
+            store.close()
+
+    app = FastAPI(
+        title="Agent Console",
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    api.install(app)
+    app.add_api_websocket_route("/ws/app", app_socket.endpoint)
+    app.add_api_websocket_route("/ws/session/{session_id}/worker/{worker_id}", worker_socket.endpoint)
+    spa.install(app)
+    return app

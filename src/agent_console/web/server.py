@@ -1,0 +1,54 @@
+"""Runs the app under uvicorn on a socket bound before start (so port 0 works and the URL
+printed is the real one), with the websockets backend's size caps and pings."""
+
+from __future__ import annotations
+
+import socket
+from types import FrameType
+
+import uvicorn
+
+from agent_console.config import Settings
+from agent_console.web.app import create_app
+
+
+class _Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        # uvicorn re-raises a captured signal after shutdown (exit 130/143); a clean shutdown
+        # on SIGINT/SIGTERM is a success, so only the flags are set.
+        if self.should_exit and sig == 2:
+            self.force_exit = True
+        self.should_exit = True
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.listen(128)
+    sock.set_inheritable(False)
+    return sock
+
+
+def config(settings: Settings) -> uvicorn.Config:
+    limits = settings.limits
+    return uvicorn.Config(
+        create_app(settings),
+        loop="uvloop",
+        http="httptools",
+        ws="websockets",
+        ws_max_size=max(limits.worker_message_bytes, limits.app_message_bytes),
+        ws_ping_interval=limits.ping_interval,
+        ws_ping_timeout=limits.ping_timeout,
+        ws_per_message_deflate=False,
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+        log_level="info",
+        server_header=False,
+    )
+
+
+def serve(settings: Settings, sock: socket.socket) -> None:
+    server = _Server(config(settings))
+    server.run(sockets=[sock])

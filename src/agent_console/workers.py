@@ -1,0 +1,205 @@
+"""A live worker: its PTY process, output log, activity detector and attached clients.
+
+The output path is the hot path: PTY burst → scrollback append → whole UTF-8 characters → one
+`output` frame encoded once → every attached outbox. Nothing on it awaits. Activity timers are
+armed only when the detector has a deadline, so an idle worker costs no CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from agent_console import protocol
+from agent_console.activity import ActivityDetector
+from agent_console.hub import Frame, Outbox
+from agent_console.model import ActivityState, Worker, WorkerStatus
+from agent_console.process import ExitStatus, PtyProcess, child_env
+from agent_console.scrollback import Scrollback, Utf8Boundary
+
+OnChange = Callable[["LiveWorker"], None]
+
+
+class LiveWorker:
+    def __init__(
+        self,
+        session_id: str,
+        model: Worker,
+        scrollback: Scrollback | None,
+        detector: ActivityDetector | None,
+        on_change: OnChange,
+        on_activity: OnChange,
+    ) -> None:
+        self.session_id = session_id
+        self.model = model
+        self.scrollback = scrollback
+        self.detector = detector
+        self.process: PtyProcess | None = None
+        self.size = (80, 24)
+        self._boundary = Utf8Boundary()
+        self._clients: set[Outbox] = set()
+        self._on_change = on_change
+        self._on_activity = on_activity
+        self._loop = asyncio.get_running_loop()
+        self._timer: asyncio.TimerHandle | None = None
+        self._waiter: asyncio.Task[None] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def activity(self) -> ActivityState | None:
+        return self.detector.state if self.detector else None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and not self.process.exited.done()
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self, argv: Sequence[str], cwd: str, env_extra: dict[str, str] | None = None) -> None:
+        """Spawns the process (SpawnFailed propagates) and starts pumping its output."""
+        cols, rows = self.size
+        self.process = await PtyProcess.spawn(argv, cwd, child_env(os.environ, env_extra), cols, rows)
+        self._boundary = Utf8Boundary()
+        self.model.status = WorkerStatus.RUNNING
+        self.model.exit_code = None
+        self.model.signal = None
+        self.model.pid = self.process.pid
+        self.process.start_reading(self._on_output)
+        self._waiter = self._loop.create_task(self._await_exit(self.process))
+
+    async def _await_exit(self, process: PtyProcess) -> None:
+        status = await process.exited
+        if process is self.process:
+            self._exited(status)
+
+    def _exited(self, status: ExitStatus) -> None:
+        self.model.status = WorkerStatus.EXITED
+        self.model.exit_code = status.exit_code
+        self.model.signal = status.signal
+        self.model.pid = None
+        tail = self._boundary.feed(b"") if self._boundary.pending else b""
+        if tail:
+            self._emit(tail.decode("utf-8", "replace"))
+        self._broadcast(Frame(protocol.exit_message(status.exit_code, status.signal)))
+        self._on_change(self)
+
+    async def stop(self) -> None:
+        """Ends the process group (if running) and waits for the exit to be reported."""
+        process = self.process
+        if process is not None and not process.exited.done():
+            await process.stop()
+        if self._waiter is not None:
+            await self._waiter
+
+    def close(self, code: int = protocol.Close.NORMAL) -> None:
+        """Detaches every client (their sockets close with `code`) and releases the log."""
+        self._cancel_timer()
+        for outbox in self._clients:
+            outbox.close(code)
+        self._clients.clear()
+        if self.scrollback is not None:
+            self.scrollback.close()
+
+    # --- output -----------------------------------------------------------------------------
+
+    def _on_output(self, data: bytes) -> None:
+        assert self.scrollback is not None
+        self.scrollback.append(data)
+        whole = self._boundary.feed(data)
+        if whole:
+            self._emit(whole.decode("utf-8", "replace"))
+
+    def _emit(self, text: str) -> None:
+        offset = self.complete_offset
+        frame = Frame(protocol.output(text, offset), text, offset)
+        for outbox in self._clients:
+            outbox.put(frame)
+        if self.detector is not None:
+            self._track(self.detector.on_output(text, self._loop.time()))
+
+    @property
+    def complete_offset(self) -> int:
+        """The offset after the last whole character written (what clients have seen)."""
+        assert self.scrollback is not None
+        return self.scrollback.end_offset - self._boundary.pending
+
+    def _broadcast(self, frame: Frame) -> None:
+        for outbox in self._clients:
+            outbox.put(frame)
+
+    # --- clients ----------------------------------------------------------------------------
+
+    def attach(self, outbox: Outbox, offset: int | None) -> None:
+        """Queues `history` after `offset` (then `activity`) and subscribes to live output —
+        with no await in between, so no byte is lost or repeated."""
+        end = self.complete_offset if self.scrollback else 0
+        start, data = self.scrollback.since(offset, end) if self.scrollback else (0, b"")
+        text = data.decode("utf-8", "replace")
+        outbox.put(Frame(protocol.history(text, start, end)), force=True)
+        if self.detector is not None:
+            outbox.put(Frame(protocol.activity(self.detector.state.value)), force=True)
+        if self.model.status == WorkerStatus.EXITED and self.model.type != "git-diff":
+            outbox.put(Frame(protocol.exit_message(self.model.exit_code or 0, self.model.signal)))
+        self._clients.add(outbox)
+
+    def detach(self, outbox: Outbox) -> None:
+        self._clients.discard(outbox)
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    # --- input ------------------------------------------------------------------------------
+
+    def write(self, data: str) -> None:
+        if self.process is None or not self.running:
+            return
+        self.process.write(data.encode("utf-8", "surrogateescape"))
+        if self.detector is not None:
+            self._track(self.detector.on_input(data, self._loop.time()))
+
+    def resize(self, cols: int, rows: int) -> None:
+        self.size = (cols, rows)
+        if self.process is not None:
+            self.process.resize(cols, rows)
+
+    def paste_image(self, images_dir: Path, data: bytes, extension: str) -> Path:
+        """Saves the image under the data dir and types its path into the PTY."""
+        images_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = images_dir / f"{self.id}-{os.urandom(6).hex()}.{extension}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        self.write(str(path))
+        return path
+
+    # --- activity ---------------------------------------------------------------------------
+
+    def _track(self, changed: ActivityState | None) -> None:
+        if changed is not None:
+            self._broadcast(Frame(protocol.activity(changed.value)))
+            self._on_activity(self)
+        self._arm_timer()
+
+    def _arm_timer(self) -> None:
+        assert self.detector is not None
+        deadline = self.detector.next_deadline
+        if self._timer is not None and (deadline is None or self._timer.when() != deadline):
+            self._cancel_timer()
+        if deadline is not None and self._timer is None:
+            self._timer = self._loop.call_at(deadline, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        assert self.detector is not None
+        self._track(self.detector.poll(self._loop.time()))
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
