@@ -1,0 +1,157 @@
+/**
+ * Every WebSocket message of both sockets, both directions — the mirror of the server's
+ * src/agent_console/protocol.py. A server test reads the `*_TYPES` tuples and `Close` codes
+ * below, so keep them as plain string/number literals.
+ */
+
+export const APP_SERVER_MESSAGE_TYPES = [
+  "sessions-sync",
+  "session-created",
+  "session-updated",
+  "session-deleted",
+  "worker-activity",
+] as const;
+export const APP_CLIENT_MESSAGE_TYPES = ["request-sync"] as const;
+export const WORKER_CLIENT_MESSAGE_TYPES = ["input", "resize", "image"] as const;
+export const WORKER_SERVER_MESSAGE_TYPES = ["output", "exit", "history", "activity", "error"] as const;
+export const ERROR_CODES = ["INVALID_MESSAGE", "WORKER_NOT_FOUND"] as const;
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+
+/** WebSocket close codes the server uses. */
+export const Close = {
+  NORMAL: 1000, // the worker or session was deleted
+  GOING_AWAY: 1001, // the server is shutting down
+  TOO_BIG: 1009, // a message over the size cap
+  TRY_AGAIN: 1013, // the client fell too far behind; reconnect with ?offset=
+  NOT_FOUND: 4404, // unknown session or worker
+} as const;
+
+// --- data shapes (SPEC §2) ------------------------------------------------------------------
+
+export type ActivityState = "active" | "idle" | "asking" | "unknown";
+export type WorkerStatus = "running" | "exited";
+
+interface WorkerBase {
+  id: string;
+  name: string;
+  createdAt: string;
+  status?: WorkerStatus;
+  exitCode?: number;
+  signal?: string | null;
+  pid?: number;
+}
+export type Worker =
+  | (WorkerBase & { type: "agent"; agentId: string })
+  | (WorkerBase & { type: "terminal" })
+  | (WorkerBase & { type: "git-diff"; baseCommit?: string });
+
+export interface Session {
+  id: string;
+  type: "worktree" | "quick";
+  locationPath: string;
+  status: "active" | "inactive";
+  createdAt: string;
+  workers: Worker[];
+  title?: string;
+  initialPrompt?: string;
+  repositoryId?: string;
+  worktreeId?: string;
+}
+
+export interface WorkerActivityInfo {
+  sessionId: string;
+  workerId: string;
+  activityState: ActivityState;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  description?: string;
+  isBuiltIn: boolean;
+  registeredAt: string;
+  commandTemplate: string;
+  continueTemplate?: string;
+  headlessTemplate?: string;
+  activityPatterns?: { askingPatterns?: string[] };
+  capabilities: {
+    supportsContinue: boolean;
+    supportsHeadlessMode: boolean;
+    supportsActivityDetection: boolean;
+  };
+}
+
+export interface Repository {
+  id: string;
+  name: string;
+  path: string;
+  registeredAt: string;
+}
+
+// --- /ws/app --------------------------------------------------------------------------------
+
+export type AppServerMessage =
+  | { type: "sessions-sync"; sessions: Session[]; activityStates: WorkerActivityInfo[] }
+  | { type: "session-created"; session: Session }
+  | { type: "session-updated"; session: Session }
+  | { type: "session-deleted"; sessionId: string }
+  | ({ type: "worker-activity" } & WorkerActivityInfo);
+
+export type AppClientMessage = { type: "request-sync" };
+
+// --- /ws/session/{sessionId}/worker/{workerId} ----------------------------------------------
+
+export type WorkerServerMessage =
+  | { type: "history"; data: string; offset: number; startOffset: number }
+  | { type: "output"; data: string; offset: number }
+  | { type: "exit"; exitCode: number; signal: string | null }
+  | { type: "activity"; state: ActivityState }
+  | { type: "error"; code: string; message: string };
+
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+export type WorkerClientMessage =
+  | { type: "input"; data: string }
+  | { type: "resize"; cols: number; rows: number }
+  | { type: "image"; data: string; mimeType: ImageType };
+
+// --- parsing --------------------------------------------------------------------------------
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseTyped<T extends { type: string }>(raw: string, types: readonly string[]): T | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || typeof value.type !== "string" || !types.includes(value.type)) {
+    return null;
+  }
+  return value as unknown as T;
+}
+
+/** An app-socket frame as a message, or null for anything this client does not know. */
+export function parseAppMessage(raw: string): AppServerMessage | null {
+  return parseTyped<AppServerMessage>(raw, APP_SERVER_MESSAGE_TYPES);
+}
+
+/** A worker-socket frame as a message, or null for anything this client does not know. */
+export function parseWorkerMessage(raw: string): WorkerServerMessage | null {
+  return parseTyped<WorkerServerMessage>(raw, WORKER_SERVER_MESSAGE_TYPES);
+}
+
+export function isImageType(mime: string): mime is ImageType {
+  return (IMAGE_TYPES as readonly string[]).includes(mime);
+}
+
+/** The worker socket's path, relative to the page's host. */
+export function workerSocketPath(sessionId: string, workerId: string, offset: number | null): string {
+  const base = `/ws/session/${encodeURIComponent(sessionId)}/worker/${encodeURIComponent(workerId)}`;
+  return offset === null ? base : `${base}?offset=${offset}`;
+}
+
+export const APP_SOCKET_PATH = "/ws/app";

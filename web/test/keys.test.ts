@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { keySequence, withCtrl } from "../src/terminal/keys";
+
+describe("keySequence", () => {
+  it("sends the plain control bytes for Esc, Tab and Enter", () => {
+    expect([keySequence("Esc", false), keySequence("Tab", false), keySequence("Enter", false)]).toEqual([
+      "\x1b",
+      "\t",
+      "\r",
+    ]);
+  });
+
+  it("follows the cursor-key mode for arrows", () => {
+    expect(keySequence("Up", false)).toBe("\x1b[A");
+    expect(keySequence("Left", true)).toBe("\x1bOD");
+  });
+});
+
+describe("withCtrl", () => {
+  it("turns letters into control characters, either case", () => {
+    expect(withCtrl("c")).toBe("\x03");
+    expect(withCtrl("D")).toBe("\x04");
+    expect(withCtrl("[")).toBe("\x1b");
+  });
+
+  it("leaves pastes and unmapped characters alone", () => {
+    expect(withCtrl("hello")).toBe("hello");
+    expect(withCtrl("1")).toBe("1");
+    expect(withCtrl(" ")).toBe("\x00");
+  });
+});
