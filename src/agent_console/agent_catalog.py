@@ -21,7 +21,7 @@ class AgentCatalog:
         self._builtin = {a.id: a for a in BUILT_IN_AGENTS}
         self._custom = {a.id: a for a in store.load_agents()}
 
-    def list(self) -> list[Agent]:
+    def all(self) -> list[Agent]:
         return [*self._builtin.values(), *self._custom.values()]
 
     def get(self, agent_id: str) -> Agent:

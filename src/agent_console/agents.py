@@ -85,11 +85,15 @@ def split_template(template: str, field: str = "commandTemplate") -> list[str]:
     unknown = {m.group(1) for m in PLACEHOLDER.finditer(template)} - KNOWN_PLACEHOLDERS
     if unknown:
         names = ", ".join(sorted("{{" + u + "}}" for u in unknown))
-        raise InvalidRequest(f"{field} uses unknown placeholder {names}; known: {{{{prompt}}}}, {{{{cwd}}}}")
+        raise InvalidRequest(
+            f"{field} uses unknown placeholder {names}; known: {{{{prompt}}}}, {{{{cwd}}}}"
+        )
     if PLACEHOLDER.search(argv[0]):
         raise InvalidRequest(f"{field} must start with a command, not a placeholder")
     for arg in argv:
-        if "prompt" in {m.group(1) for m in PLACEHOLDER.finditer(arg)} and not WHOLE_PROMPT.match(arg):
+        if "prompt" in {m.group(1) for m in PLACEHOLDER.finditer(arg)} and not WHOLE_PROMPT.match(
+            arg
+        ):
             raise InvalidRequest(
                 f"{field}: {{{{prompt}}}} must be a whole argument or --option={{{{prompt}}}}, "
                 f"so the prompt is never spliced into a larger string (got {arg!r})"

@@ -18,12 +18,17 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(
         host=args.host,
         port=args.port,
-        data_dir=Path(args.data_dir).expanduser().resolve() if args.data_dir else default_data_dir(),
+        data_dir=Path(args.data_dir).expanduser().resolve()
+        if args.data_dir
+        else default_data_dir(),
     )
     try:
         sock = bind(settings.host, settings.port)
     except OSError as exc:
-        print(f"agent-console: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"agent-console: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 1
     port = sock.getsockname()[1]
     settings = Settings(**{**settings.__dict__, "port": port})
@@ -38,8 +43,15 @@ def parser() -> argparse.ArgumentParser:
     verbs = root.add_subparsers(dest="verb", required=True)
     serve = verbs.add_parser("serve", help="run the server")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
-    serve.add_argument("--data-dir", help="state directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--data-dir", help="state directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)"
+    )
     serve.set_defaults(run=_serve)
     return root
 

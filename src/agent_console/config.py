@@ -23,7 +23,7 @@ class Limits:
     scrollback_bytes: int = 10 * MIB
     worker_message_bytes: int = 1 * MIB
     app_message_bytes: int = 64 * 1024
-    image_bytes: int = 8 * MIB
+    image_bytes: int = 700 * 1024  # decoded; its base64 must fit in one worker message
     client_queue_bytes: int = 4 * MIB
     ping_interval: float = 20.0
     ping_timeout: float = 20.0

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import ptyprocess  # type: ignore[import-untyped]
+import ptyprocess
 
 from agent_console.errors import SpawnFailed
 
@@ -68,10 +68,10 @@ class PtyProcess:
         self._watch_exit()
 
     @classmethod
-    async def spawn(
+    def spawn(
         cls, argv: Sequence[str], cwd: str, env: Mapping[str, str], cols: int = 80, rows: int = 24
     ) -> PtyProcess:
-        if not Path(cwd).is_dir():
+        if not os.path.isdir(cwd):
             raise SpawnFailed(f"cannot start {argv[0]!r}: directory {cwd} does not exist")
         try:
             proc = ptyprocess.PtyProcess.spawn(

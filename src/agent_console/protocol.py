@@ -13,7 +13,15 @@ import binascii
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
 
 # --- names ----------------------------------------------------------------------------------
 
@@ -164,10 +172,14 @@ def error(code: str, message: str) -> str:
 
 
 def sessions_sync(sessions: list[dict[str, Any]], activity_states: list[dict[str, Any]]) -> str:
-    return _encode({"type": "sessions-sync", "sessions": sessions, "activityStates": activity_states})
+    return _encode(
+        {"type": "sessions-sync", "sessions": sessions, "activityStates": activity_states}
+    )
 
 
-def session_event(kind: Literal["session-created", "session-updated"], session: dict[str, Any]) -> str:
+def session_event(
+    kind: Literal["session-created", "session-updated"], session: dict[str, Any]
+) -> str:
     return _encode({"type": kind, "session": session})
 
 
@@ -177,5 +189,10 @@ def session_deleted(session_id: str) -> str:
 
 def worker_activity(session_id: str, worker_id: str, state: str) -> str:
     return _encode(
-        {"type": "worker-activity", "sessionId": session_id, "workerId": worker_id, "activityState": state}
+        {
+            "type": "worker-activity",
+            "sessionId": session_id,
+            "workerId": worker_id,
+            "activityState": state,
+        }
     )

@@ -94,7 +94,9 @@ def resolve_directory(path: str, field: str = "locationPath") -> str:
 
 
 class Sessions:
-    def __init__(self, settings: Settings, store: Store, agents: AgentCatalog, events: Hub[AppEvent]):
+    def __init__(
+        self, settings: Settings, store: Store, agents: AgentCatalog, events: Hub[AppEvent]
+    ):
         self.settings = settings
         self._store = store
         self._agents = agents
@@ -105,7 +107,7 @@ class Sessions:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def list(self) -> list[Session]:
+    def all(self) -> list[Session]:
         return list(self._sessions.values())
 
     def get(self, session_id: str) -> Session:
@@ -155,7 +157,9 @@ class Sessions:
         worker = self._new_worker_model(session, first, agent)
         live = self._new_live(session, worker, agent)
         try:
-            await self._launch(session, live, agent, request.initial_prompt, first.continue_conversation)
+            await self._launch(
+                session, live, agent, request.initial_prompt, first.continue_conversation
+            )
         except SpawnFailed:
             live.close()
             self._remove_log(worker.id)
@@ -189,7 +193,11 @@ class Sessions:
 
     async def add_worker(self, session_id: str, request: NewWorker) -> Worker:
         session = self.get(session_id)
-        agent = self._agents.resolve(request.agent_id) if request.type == "agent" and request.agent_id else None
+        agent = (
+            self._agents.resolve(request.agent_id)
+            if request.type == "agent" and request.agent_id
+            else None
+        )
         if request.type == "agent" and agent is None:
             raise InvalidRequest("agentId is required for an agent worker")
         worker = self._new_worker_model(session, request, agent)
@@ -217,7 +225,9 @@ class Sessions:
         self._remove_log(worker_id)
         self._changed(session)
 
-    async def restart_worker(self, session_id: str, worker_id: str, continue_conversation: bool) -> Worker:
+    async def restart_worker(
+        self, session_id: str, worker_id: str, continue_conversation: bool
+    ) -> Worker:
         session = self.get(session_id)
         live = self.live(session_id, worker_id)
         if live.model.type == "git-diff":
@@ -253,7 +263,9 @@ class Sessions:
         if worker.type == "git-diff" or worker.status == WorkerStatus.EXITED:
             return
         if worker.type == "agent" and agent is None:
-            live.note(f"agent {worker.agent_id!r} no longer exists; this worker cannot be relaunched")
+            live.note(
+                f"agent {worker.agent_id!r} no longer exists; this worker cannot be relaunched"
+            )
             worker.status = WorkerStatus.EXITED
             return
         try:
@@ -273,10 +285,18 @@ class Sessions:
 
     # --- internals --------------------------------------------------------------------------
 
-    def _new_worker_model(self, session: Session, request: NewWorker, agent: Agent | None) -> Worker:
-        base = request.name or (agent.name if agent else {"terminal": "Terminal", "git-diff": "Diff"}[request.type])
+    def _new_worker_model(
+        self, session: Session, request: NewWorker, agent: Agent | None
+    ) -> Worker:
+        base = request.name or (
+            agent.name if agent else {"terminal": "Terminal", "git-diff": "Diff"}[request.type]
+        )
         taken = {w.name for w in session.workers}
-        name = base if base not in taken else next(f"{base} {n}" for n in range(2, 10_000) if f"{base} {n}" not in taken)
+        name = (
+            base
+            if base not in taken
+            else next(f"{base} {n}" for n in range(2, 10_000) if f"{base} {n}" not in taken)
+        )
         return Worker(name=name[:100], type=request.type, agent_id=agent.id if agent else None,
                       base_commit=request.base_commit)  # fmt: skip
 
@@ -284,16 +304,25 @@ class Sessions:
         scrollback = None
         if worker.type != "git-diff":
             self.settings.logs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            scrollback = Scrollback(self._log_path(worker.id), self.settings.limits.scrollback_bytes)
+            scrollback = Scrollback(
+                self._log_path(worker.id), self.settings.limits.scrollback_bytes
+            )
         detector = self._detector(agent) if agent is not None else None
-        return LiveWorker(session.id, worker, scrollback, detector, self._worker_changed, self._worker_activity)
+        return LiveWorker(
+            session.id, worker, scrollback, detector, self._worker_changed, self._worker_activity
+        )
 
     def _detector(self, agent: Agent) -> ActivityDetector:
         patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None
         return ActivityDetector(compile_patterns(patterns or []), self.settings.quiet_period)
 
     async def _launch(
-        self, session: Session, live: LiveWorker, agent: Agent | None, prompt: str | None, continue_conversation: bool
+        self,
+        session: Session,
+        live: LiveWorker,
+        agent: Agent | None,
+        prompt: str | None,
+        continue_conversation: bool,
     ) -> None:
         if live.model.type == "agent" and agent is not None:
             template, uses_prompt = launch_template(agent, continue_conversation)
@@ -322,7 +351,9 @@ class Sessions:
         self._events.publish(SessionUpdated(session))
 
     def _refresh_status(self, session: Session) -> None:
-        running = any(w.status == WorkerStatus.RUNNING and w.type != "git-diff" for w in session.workers)
+        running = any(
+            w.status == WorkerStatus.RUNNING and w.type != "git-diff" for w in session.workers
+        )
         session.status = "active" if running or not session.workers else "inactive"
 
     def _save(self, session: Session) -> None:

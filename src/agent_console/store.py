@@ -54,16 +54,16 @@ class Store:
         self._migrate()
 
     def _migrate(self) -> None:
-        self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
         done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
         for name, sql in MIGRATIONS:
             if name not in done:
                 with self._transaction():
                     for statement in filter(str.strip, sql.split(";")):
                         self._db.execute(statement)
-                    self._db.execute(
-                        "INSERT INTO migrations VALUES (?, datetime('now'))", (name,)
-                    )
+                    self._db.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
 
     @property
     def applied_migrations(self) -> list[str]:
@@ -135,7 +135,10 @@ class Store:
         self._db.execute("DELETE FROM processes WHERE worker_id = ?", (worker_id,))
 
     def recorded_processes(self) -> list[tuple[int, int | None]]:
-        return [(pid, started) for pid, started in self._db.execute("SELECT pid, started FROM processes")]
+        return [
+            (pid, started)
+            for pid, started in self._db.execute("SELECT pid, started FROM processes")
+        ]
 
     def forget_all_processes(self) -> None:
         self._db.execute("DELETE FROM processes")
@@ -162,7 +165,9 @@ class Store:
         self._db.execute("DELETE FROM repositories WHERE id = ?", (repo_id,))
 
     def load_repositories(self) -> list[Repository]:
-        return self._load("SELECT data FROM repositories ORDER BY rowid", Repository.model_validate_json)
+        return self._load(
+            "SELECT data FROM repositories ORDER BY rowid", Repository.model_validate_json
+        )
 
     def _upsert(self, table: str, key: str, data: str) -> None:
         self._db.execute(
@@ -172,4 +177,3 @@ class Store:
 
     def _load(self, sql: str, parse: Callable[[str], _T]) -> list[_T]:
         return [parse(row[0]) for row in self._db.execute(sql)]
-

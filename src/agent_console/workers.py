@@ -60,10 +60,14 @@ class LiveWorker:
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    async def start(self, argv: Sequence[str], cwd: str, env_extra: dict[str, str] | None = None) -> None:
+    async def start(
+        self, argv: Sequence[str], cwd: str, env_extra: dict[str, str] | None = None
+    ) -> None:
         """Spawns the process (SpawnFailed propagates) and starts pumping its output."""
         cols, rows = self.size
-        self.process = await PtyProcess.spawn(argv, cwd, child_env(os.environ, env_extra), cols, rows)
+        self.process = PtyProcess.spawn(
+            argv, cwd, child_env(os.environ, env_extra), cols, rows
+        )
         self._boundary = Utf8Boundary()
         self.model.status = WorkerStatus.RUNNING
         self.model.exit_code = None
@@ -131,6 +135,13 @@ class LiveWorker:
     def _broadcast(self, frame: Frame) -> None:
         for outbox in self._clients:
             outbox.put(frame)
+
+    def note(self, message: str) -> None:
+        """Writes a notice from the server into the worker's output (kept in its history)."""
+        data = f"\r\n\x1b[33m[agent-console] {message}\x1b[0m\r\n".encode()
+        if self.scrollback is not None:
+            self.scrollback.append(data)
+        self._broadcast(Frame(protocol.output(data.decode(), self.complete_offset)))
 
     # --- clients ----------------------------------------------------------------------------
 

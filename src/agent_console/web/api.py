@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException
 
@@ -70,7 +70,7 @@ async def health() -> dict[str, str]:
 
 @router.get("/sessions")
 async def list_sessions(request: Request) -> dict[str, Any]:
-    return {"sessions": [s.dump() for s in console(request).sessions.list()]}
+    return {"sessions": [s.dump() for s in console(request).sessions.all()]}
 
 
 @router.post("/sessions", status_code=201)
@@ -139,7 +139,7 @@ async def restart_worker(
 
 @router.get("/agents")
 async def list_agents(request: Request) -> dict[str, Any]:
-    return {"agents": [a.dump() for a in console(request).agents.list()]}
+    return {"agents": [a.dump() for a in console(request).agents.all()]}
 
 
 @router.post("/agents", status_code=201)
@@ -204,7 +204,7 @@ def install(app: FastAPI) -> None:
         return error_response(400, "INVALID_REQUEST", _explain(exc.errors()))
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 404 and not request.url.path.startswith("/api"):
             from agent_console.web.spa import not_found_page
 
@@ -216,6 +216,10 @@ def install(app: FastAPI) -> None:
     async def bug(request: Request, exc: Exception) -> JSONResponse:
         return error_response(500, "INTERNAL", "internal server error; see the server log")
 
-    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    @app.api_route(
+        "/api/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
     async def unknown_api(path: str) -> JSONResponse:
         return error_response(404, "NOT_FOUND", f"no such API route: /api/{path}")

@@ -56,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     api.install(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
-    app.add_api_websocket_route("/ws/session/{session_id}/worker/{worker_id}", worker_socket.endpoint)
+    app.add_api_websocket_route(
+        "/ws/session/{session_id}/worker/{worker_id}", worker_socket.endpoint
+    )
     spa.install(app)
     return app

@@ -46,7 +46,7 @@ class AppClients:
 
     def sync_message(self) -> str:
         return protocol.sessions_sync(
-            [s.dump() for s in self._sessions.list()],
+            [s.dump() for s in self._sessions.all()],
             [a.dump() for a in self._sessions.activity_states()],
         )
 
@@ -81,7 +81,9 @@ async def endpoint(websocket: WebSocket) -> None:
     outbox = clients.join()
     sender = asyncio.create_task(pump(websocket, outbox))
     try:
-        while (raw := await receive_text(websocket, console.settings.limits.app_message_bytes)) is not None:
+        while (
+            raw := await receive_text(websocket, console.settings.limits.app_message_bytes)
+        ) is not None:
             try:
                 protocol.parse_app(raw)
             except protocol.ProtocolError as exc:

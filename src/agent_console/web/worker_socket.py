@@ -70,7 +70,9 @@ async def endpoint(websocket: WebSocket, session_id: str, worker_id: str) -> Non
             except protocol.ProtocolError as exc:
                 outbox.put_text(protocol.error("INVALID_MESSAGE", str(exc)))
             except OSError as exc:
-                outbox.put_text(protocol.error("INVALID_MESSAGE", f"could not apply message: {exc.strerror}"))
+                outbox.put_text(
+                    protocol.error("INVALID_MESSAGE", f"could not apply message: {exc.strerror}")
+                )
     except WebSocketDisconnect:
         pass
     finally:

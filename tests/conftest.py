@@ -1,0 +1,37 @@
+"""Fixtures shared by the suite: a real server per test on a fresh data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.harness import Server, fake_agent_fields, running
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[Server]:
+    with running(data_dir) as srv:
+        yield srv
+
+
+@pytest.fixture
+def api(server: Server) -> Iterator[httpx.Client]:
+    with server.http() as client:
+        yield client
+
+
+@pytest.fixture
+def fake_agent(api: httpx.Client) -> dict[str, Any]:
+    """A custom agent backed by tests/bin/fake-agent."""
+    response = api.post("/api/agents", json=fake_agent_fields())
+    assert response.status_code == 201, response.text
+    return response.json()["agent"]  # type: ignore[no-any-return]

@@ -1,0 +1,168 @@
+"""Real servers for tests: a subprocess on a free port with its own data directory, and
+authenticated REST and WebSocket clients that wait on conditions with timeouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "tests" / "bin"
+FAKE_AGENT = BIN / "fake-agent"
+TOKEN = "test-token-0123456789abcdef0123456789abcdef"
+TIMEOUT = float(os.environ.get("AGENT_CONSOLE_TEST_TIMEOUT", "20"))
+URL_LINE = re.compile(r"Agent Console is running at (http://\S+?)/?(?:\?token=\S+)?$")
+
+Message = dict[str, Any]
+
+
+class Server:
+    """`agent-console serve` as a real process; start(), stop() (SIGTERM), kill() (SIGKILL)."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, port: int = 0) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.env = {**os.environ, "AGENT_CONSOLE_TOKEN": TOKEN, "SHELL": "/bin/bash", **(env or {})}
+        self.proc: subprocess.Popen[str] | None = None
+        self.base_url = ""
+        self.log_path = data_dir.parent / f"{data_dir.name}-server.log"
+        self._lines: queue.Queue[str | None] = queue.Queue()
+
+    def start(self) -> Server:
+        argv = [sys.executable, "-m", "agent_console", "serve", "--port", str(self.port),
+                "--data-dir", str(self.data_dir)]  # fmt: skip
+        log = self.log_path.open("a")
+        self.proc = subprocess.Popen(
+            argv,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        while True:
+            line = self._lines.get(timeout=TIMEOUT)
+            if line is None:
+                raise RuntimeError(f"server exited early; log:\n{self.log_path.read_text()}")
+            match = URL_LINE.search(line.strip())
+            if match:
+                self.base_url = match.group(1)
+                self.port = int(self.base_url.rsplit(":", 1)[1])
+                return self
+
+    def _read_stdout(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=TIMEOUT)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    @property
+    def ws_base(self) -> str:
+        return self.base_url.replace("http://", "ws://", 1)
+
+    def http(self, token: str | None = TOKEN) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=TIMEOUT)
+
+    def ws(self, path: str, token: str | None = TOKEN, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return connect(
+            self.ws_base + path, additional_headers=headers, open_timeout=TIMEOUT, **kwargs
+        )
+
+    def worker_path(self, session_id: str, worker_id: str, offset: int | None = None) -> str:
+        query = f"?offset={offset}" if offset is not None else ""
+        return f"/ws/session/{session_id}/worker/{worker_id}{query}"
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+@contextmanager
+def running(data_dir: Path, **kwargs: Any) -> Iterator[Server]:
+    server = Server(data_dir, **kwargs).start()
+    try:
+        yield server
+    finally:
+        if server.proc is not None and server.proc.poll() is None:
+            server.stop()
+
+
+def fake_agent_fields(name: str = "Fake", **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "commandTemplate": f"{FAKE_AGENT} {{{{prompt}}}}",
+        "continueTemplate": f"{FAKE_AGENT} --continue",
+        "activityPatterns": {"askingPatterns": [r"Do you want to proceed\?"]},
+        **extra,
+    }
+
+
+async def recv(ws: ClientConnection, timeout: float = TIMEOUT) -> Message:
+    import asyncio
+
+    raw = await asyncio.wait_for(ws.recv(), timeout)
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+async def read_until(
+    ws: ClientConnection, predicate: Callable[[Message], bool], timeout: float = TIMEOUT
+) -> list[Message]:
+    """Every message received up to and including the first that satisfies `predicate`."""
+    import asyncio
+
+    seen: list[Message] = []
+
+    async def loop() -> list[Message]:
+        while True:
+            message = json.loads(await ws.recv())
+            seen.append(message)
+            if predicate(message):
+                return seen
+
+    try:
+        return await asyncio.wait_for(loop(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"condition not met within {timeout}s; got {seen[-20:]!r}") from None
+
+
+def output_text(messages: list[Message]) -> str:
+    return "".join(m.get("data", "") for m in messages if m["type"] in ("history", "output"))
+
+
+async def read_output_until(
+    ws: ClientConnection, needle: str, timeout: float = TIMEOUT
+) -> list[Message]:
+    """Messages up to the one after which the terminal output contains `needle`."""
+    text = ""
+
+    def has(message: Message) -> bool:
+        nonlocal text
+        if message["type"] in ("history", "output"):
+            text += message.get("data", "")
+        return needle in text
+
+    return await read_until(ws, has, timeout)

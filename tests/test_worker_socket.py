@@ -1,0 +1,199 @@
+"""The worker socket against a real server and real PTYs (seed + SPEC §4)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.harness import Message, Server, output_text, read_output_until, read_until, recv
+from tests.test_api import create_session
+
+
+def worker_of(session: dict[str, Any], index: int = 0) -> str:
+    return str(session["workers"][index]["id"])
+
+
+async def test_history_first_then_output(server: Server, api: httpx.Client, tmp_path: Path) -> None:
+    """The first message is history with offsets; typed input comes back as output."""
+    session = create_session(api, tmp_path)
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        first = await recv(ws)
+        assert first["type"] == "history"
+        assert first["startOffset"] == 0 and first["offset"] >= 0
+        await ws.send(json.dumps({"type": "input", "data": "echo hel''lo-$((6*7))\r"}))
+        messages = await read_output_until(ws, "hello-42")
+        outputs = [m for m in messages if m["type"] == "output"]
+        assert all(m["offset"] > first["offset"] for m in outputs)
+
+
+async def test_offset_resume_loses_and_repeats_nothing(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Reconnecting with ?offset=N continues exactly after byte N."""
+    session = create_session(api, tmp_path)
+    path = server.worker_path(session["id"], worker_of(session))
+    async with server.ws(path) as ws:
+        await ws.send(json.dumps({"type": "input", "data": "echo first-$((1+1))\r"}))
+        seen = await read_output_until(ws, "first-2")
+        text, offset = output_text(seen), seen[-1]["offset"]
+    async with server.ws(path) as ws:
+        await ws.send(json.dumps({"type": "input", "data": "echo second-$((2+1))\r"}))
+    async with server.ws(server.worker_path(session["id"], worker_of(session), offset)) as ws:
+        history = await recv(ws)
+        assert history["type"] == "history" and history["startOffset"] == offset
+        rest = (
+            [history, *await read_output_until(ws, "second-3")]
+            if "second-3" not in history["data"]
+            else [history]
+        )
+        resumed = output_text(rest)
+    async with server.ws(path) as ws:
+        full = await recv(ws)
+    assert full["startOffset"] == 0
+    assert full["data"].startswith(text + resumed[: len(full["data"]) - len(text)])
+    assert (text + resumed)[: len(full["data"])] == full["data"][: len(text + resumed)]
+
+
+async def test_utf8_is_never_split(server: Server, api: httpx.Client, tmp_path: Path) -> None:
+    """Multi-byte characters crossing read boundaries arrive whole; offsets count raw bytes."""
+    session = create_session(api, tmp_path)
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        history = await recv(ws)
+        start = history["offset"]
+        await ws.send(
+            json.dumps(
+                {"type": "input", "data": "python3 -c \"print('é🎉'*60000 + 'END' + 'OK')\"\r"}
+            )
+        )
+        messages = await read_output_until(ws, "ENDOK")
+    outputs = [m for m in messages if m["type"] == "output"]
+    for message in outputs:
+        assert "\ufffd" not in message["data"]
+    total = sum(len(m["data"].encode()) for m in outputs)
+    assert outputs[-1]["offset"] - start == total
+    assert ("é🎉" * 60000) in "".join(m["data"] for m in outputs)
+
+
+async def test_every_client_gets_all_output(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Two clients attached to one worker both receive everything."""
+    session = create_session(api, tmp_path)
+    path = server.worker_path(session["id"], worker_of(session))
+    async with server.ws(path) as a, server.ws(path) as b:
+        await recv(a), await recv(b)
+        await a.send(
+            json.dumps(
+                {"type": "input", "data": "seq 1 3000 | tail -c 20000; echo DONE-$((3*3))\r"}
+            )
+        )
+        got_a = output_text(await read_output_until(a, "DONE-9"))
+        got_b = output_text(await read_output_until(b, "DONE-9"))
+        assert "2999\r\n3000" in got_a and "2999\r\n3000" in got_b
+
+
+async def test_exit_comes_after_last_output(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """`exit` follows the process's last output and carries the exit code; the socket stays open."""
+    session = create_session(api, tmp_path)
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await recv(ws)
+        await ws.send(json.dumps({"type": "input", "data": "echo bye-$((5*5)); exit 7\r"}))
+        messages = await read_until(ws, lambda m: m["type"] == "exit")
+        assert "bye-25" in output_text(messages)
+        assert messages[-1] == {"type": "exit", "exitCode": 7, "signal": None}
+        restarted = api.post(
+            f"/api/sessions/{session['id']}/workers/{worker_of(session)}/restart", json={}
+        )
+        assert restarted.status_code == 200
+        await ws.send(json.dumps({"type": "input", "data": "echo again-$((2*4))\r"}))
+        await read_output_until(ws, "again-8")
+
+
+async def test_resize_reaches_the_child(server: Server, api: httpx.Client, tmp_path: Path) -> None:
+    """resize sets the PTY size: `stty size` reports it."""
+    session = create_session(api, tmp_path)
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await recv(ws)
+        await ws.send(json.dumps({"type": "resize", "cols": 132, "rows": 43}))
+        await ws.send(json.dumps({"type": "input", "data": "stty size\r"}))
+        await read_output_until(ws, "43 132")
+
+
+async def test_image_is_saved_and_its_path_typed(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """An image is written under the data directory and its path typed into the PTY."""
+    session = create_session(api, tmp_path)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await recv(ws)
+        await ws.send(json.dumps({"type": "input", "data": "cat >/dev/null; echo "}))
+        await ws.send(
+            json.dumps(
+                {"type": "image", "data": base64.b64encode(png).decode(), "mimeType": "image/png"}
+            )
+        )
+        images = server.data_dir / "images"
+        messages = await read_output_until(ws, str(images))
+    [saved] = list(images.iterdir())
+    assert saved.suffix == ".png" and saved.read_bytes() == png
+    assert str(saved) in output_text(messages)
+
+
+async def test_agent_socket_reports_activity(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """Agent worker sockets get `activity` right after history, then on each change."""
+    session = create_session(api, tmp_path, agentId=fake_agent["id"])
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        assert (await recv(ws))["type"] == "history"
+        first = await recv(ws)
+        assert first["type"] == "activity" and first["state"] in ("unknown", "active", "idle")
+        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
+        await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+        await ws.send(json.dumps({"type": "input", "data": "y\r"}))
+        await read_until(ws, lambda m: m["type"] == "activity" and m["state"] != "asking")
+
+
+async def test_unknown_worker_gets_error_and_4404(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """An unknown session or worker: error WORKER_NOT_FOUND, then close 4404."""
+    session = create_session(api, tmp_path)
+    for path in [server.worker_path("nope", "nope"), server.worker_path(session["id"], "nope"),
+                 server.worker_path("nope", worker_of(session))]:  # fmt: skip
+        async with server.ws(path) as ws:
+            message = await recv(ws)
+            assert message["type"] == "error" and message["code"] == "WORKER_NOT_FOUND"
+            with pytest.raises(ConnectionClosed) as closed:
+                await recv(ws)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+
+
+async def test_deleting_worker_sends_exit_and_closes_1000(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Deleting a worker or its session: attached sockets get exit, then close 1000."""
+    session = create_session(api, tmp_path)
+    sid = session["id"]
+    extra = api.post(f"/api/sessions/{sid}/workers", json={"type": "terminal"}).json()["worker"]
+    for delete, wid in [(f"/api/sessions/{sid}/workers/{extra['id']}", extra["id"]),
+                        (f"/api/sessions/{sid}", worker_of(session))]:  # fmt: skip
+        async with server.ws(server.worker_path(sid, wid)) as ws:
+            await recv(ws)
+            assert api.delete(delete).status_code == 200
+            messages: list[Message] = []
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    messages.append(await recv(ws))
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
+            assert messages and messages[-1]["type"] == "exit"
