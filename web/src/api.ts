@@ -62,7 +62,7 @@ export function toApiError(status: number, payload: unknown): ApiError {
  * Which of a form's `fields` a 400 is about: the error's own `field` if the server sent one,
  * else the field its message names (camelCase or snake_case), else null.
  */
-export function errorField(error: ApiError, fields: readonly string[]): string | null {
+export function errorField<F extends string>(error: ApiError, fields: readonly F[]): F | null {
   if (error.field !== null) {
     const named = fields.find((f) => f === error.field || snake(f) === error.field);
     if (named !== undefined) return named;
@@ -96,8 +96,15 @@ export interface NewSession {
 
 export type NewWorker = { type: "terminal"; name?: string } | { type: "agent"; agentId: string; name?: string };
 
-export type AgentFields = Pick<Agent, "name" | "commandTemplate"> &
-  Partial<Pick<Agent, "description" | "continueTemplate" | "headlessTemplate" | "activityPatterns">>;
+/** A custom agent's editable fields; null clears an optional one on PATCH. */
+export interface AgentFields {
+  name: string;
+  commandTemplate: string;
+  description?: string | null;
+  continueTemplate?: string | null;
+  headlessTemplate?: string | null;
+  activityPatterns?: { askingPatterns: string[] };
+}
 
 const sid = (id: string): string => `/api/sessions/${encodeURIComponent(id)}`;
 

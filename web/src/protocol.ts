@@ -155,3 +155,6 @@ export function workerSocketPath(sessionId: string, workerId: string, offset: nu
 }
 
 export const APP_SOCKET_PATH = "/ws/app";
+
+/** The server's default cap on one worker-socket frame (larger frames close the socket, 1009). */
+export const WORKER_MESSAGE_MAX_BYTES = 1024 * 1024;

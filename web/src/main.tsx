@@ -1,0 +1,29 @@
+/** Starts the client: the app connection, the attention controller, and the UI. */
+
+import "@xterm/xterm/css/xterm.css";
+import "./styles.css";
+import { render } from "preact";
+import { onAuthError } from "./api";
+import { AppConnection } from "./app-connection";
+import { AttentionController } from "./attention-controller";
+import { App } from "./ui/App";
+import { ServicesContext } from "./ui/hooks";
+import { navigate } from "./ui/navigation";
+
+const app = new AppConnection(window.location);
+const attention = new AttentionController(app, (sessionId, workerId) =>
+  navigate({ page: "session", sessionId, workerId }),
+);
+onAuthError(() => app.setAuthRequired(true));
+app.start();
+window.addEventListener("pagehide", () => app.stop());
+
+const root = document.getElementById("app");
+if (root !== null) {
+  render(
+    <ServicesContext.Provider value={{ app, attention }}>
+      <App />
+    </ServicesContext.Provider>,
+    root,
+  );
+}

@@ -1,0 +1,253 @@
+/**
+ * One worker's terminal: owns the xterm.js instance, its addons, the worker socket and the
+ * listeners, and disposes of all of them. Components only mount `element` and read `status`.
+ */
+
+import { FitAddon } from "@xterm/addon-fit";
+import { WebLinksAddon } from "@xterm/addon-web-links";
+import { Terminal } from "@xterm/xterm";
+import {
+  Close,
+  isImageType,
+  parseWorkerMessage,
+  WORKER_MESSAGE_MAX_BYTES,
+  workerSocketPath,
+  type WorkerClientMessage,
+  type WorkerServerMessage,
+} from "../protocol";
+import { ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
+import { keySequence, withCtrl, type KeyName } from "./keys";
+import { planHistory, planOutput, type Plan } from "./offsets";
+import { terminalTheme } from "./theme";
+
+export interface TerminalStatus {
+  connection: SocketStatus;
+  exit: { exitCode: number; signal: string | null } | null;
+  /** The last problem to show the user (a refused paste, a server `error`), or null. */
+  notice: string | null;
+  ctrlArmed: boolean;
+}
+
+const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
+
+export class WorkerTerminal {
+  readonly element: HTMLDivElement;
+  private readonly term: Terminal;
+  private readonly fitAddon = new FitAddon();
+  private readonly socket: ReconnectingSocket;
+  private readonly disposers: (() => void)[] = [];
+  private readonly listeners = new Set<() => void>();
+  private rendered: number | null = null;
+  private opened = false;
+  private current: TerminalStatus;
+
+  constructor(
+    readonly sessionId: string,
+    readonly workerId: string,
+  ) {
+    this.element = document.createElement("div");
+    this.element.className = "terminal-host";
+    this.element.dataset.workerId = workerId;
+    const dark = window.matchMedia("(prefers-color-scheme: dark)");
+    this.term = new Terminal({
+      fontFamily: FONT,
+      fontSize: window.innerWidth < 600 ? 12 : 14,
+      lineHeight: 1.15,
+      cursorBlink: true,
+      scrollback: 10_000,
+      allowProposedApi: false,
+      theme: terminalTheme(dark.matches),
+    });
+    this.term.loadAddon(this.fitAddon);
+    this.term.loadAddon(new WebLinksAddon());
+    this.socket = new ReconnectingSocket({
+      url: () => socketUrl(workerSocketPath(sessionId, workerId, this.rendered), window.location),
+      onMessage: (raw) => this.onMessage(raw),
+      onOpen: () => this.sendSize(),
+      onStatus: (connection) => this.update({ connection }),
+      isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
+    });
+    this.current = { connection: this.socket.status, exit: null, notice: null, ctrlArmed: false };
+    this.wire(dark);
+  }
+
+  get status(): TerminalStatus {
+    return this.current;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Opens xterm.js in `element` (which must be in the document) and connects; idempotent. */
+  open(): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.term.open(this.element);
+    this.fit();
+    this.socket.start();
+  }
+
+  /** Fits the terminal to its element; a size change sends `resize` (via onResize). */
+  fit(): void {
+    if (!this.opened || this.element.clientWidth === 0 || this.element.clientHeight === 0) return;
+    try {
+      this.fitAddon.fit();
+    } catch {
+      // the renderer is not measured yet; the next ResizeObserver tick fits
+    }
+    this.element.dataset.cols = String(this.term.cols);
+    this.element.dataset.rows = String(this.term.rows);
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  retryNow(): void {
+    this.socket.retryNow();
+  }
+
+  /** A key from the on-screen key row. */
+  pressKey(key: KeyName): void {
+    this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
+    this.term.focus();
+  }
+
+  /** Ctrl from the key row applies to the next key typed. */
+  toggleCtrl(): void {
+    this.update({ ctrlArmed: !this.current.ctrlArmed });
+    this.term.focus();
+  }
+
+  clearExit(): void {
+    this.update({ exit: null });
+  }
+
+  dispose(): void {
+    this.socket.close();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.term.dispose();
+    this.listeners.clear();
+  }
+
+  private wire(dark: MediaQueryList): void {
+    const subs = [
+      this.term.onData((data) => this.typed(data)),
+      this.term.onBinary((data) => this.sendInput(data)),
+      this.term.onResize(() => this.sendSize()),
+      this.term.onSelectionChange(() => this.copySelection()),
+    ];
+    this.disposers.push(() => subs.forEach((s) => s.dispose()));
+    const observer = new ResizeObserver(() => this.fit());
+    observer.observe(this.element);
+    this.disposers.push(() => observer.disconnect());
+    const onScheme = () => (this.term.options.theme = terminalTheme(dark.matches));
+    dark.addEventListener("change", onScheme);
+    this.disposers.push(() => dark.removeEventListener("change", onScheme));
+    const onPaste = (event: ClipboardEvent) => this.paste(event);
+    this.element.addEventListener("paste", onPaste, true);
+    this.disposers.push(() => this.element.removeEventListener("paste", onPaste, true));
+  }
+
+  private onMessage(raw: string): void {
+    const message = parseWorkerMessage(raw);
+    if (message !== null) this.handle(message);
+  }
+
+  private handle(message: WorkerServerMessage): void {
+    switch (message.type) {
+      case "history":
+        return this.render(planHistory(this.rendered, message));
+      case "output":
+        if (this.current.exit !== null) this.update({ exit: null }); // the worker was restarted
+        return this.render(planOutput(this.rendered, message));
+      case "exit":
+        return this.update({ exit: { exitCode: message.exitCode, signal: message.signal } });
+      case "error":
+        return this.update({ notice: message.message });
+      case "activity":
+        return; // the app socket's worker-activity drives every badge
+    }
+  }
+
+  private render(plan: Plan): void {
+    if (plan.reset) this.term.reset();
+    if (plan.write !== "") this.term.write(plan.write);
+    this.rendered = plan.rendered;
+    this.element.dataset.offset = String(plan.rendered);
+  }
+
+  private typed(data: string): void {
+    if (this.current.ctrlArmed) {
+      this.update({ ctrlArmed: false });
+      data = withCtrl(data);
+    }
+    this.sendInput(data);
+  }
+
+  private sendInput(data: string): void {
+    this.send({ type: "input", data });
+  }
+
+  private sendSize(): void {
+    this.element.dataset.cols = String(this.term.cols);
+    this.element.dataset.rows = String(this.term.rows);
+    this.send({ type: "resize", cols: this.term.cols, rows: this.term.rows });
+  }
+
+  private send(message: WorkerClientMessage): boolean {
+    return this.socket.send(JSON.stringify(message));
+  }
+
+  private copySelection(): void {
+    const text = this.term.getSelection();
+    if (text !== "" && navigator.clipboard !== undefined) {
+      navigator.clipboard.writeText(text).catch(() => undefined);
+    }
+  }
+
+  private paste(event: ClipboardEvent): void {
+    const item = [...(event.clipboardData?.items ?? [])].find(
+      (i) => i.kind === "file" && i.type.startsWith("image/"),
+    );
+    const file = item?.getAsFile();
+    if (item === undefined || file === null || file === undefined) return; // text: xterm pastes it
+    event.preventDefault();
+    event.stopPropagation();
+    if (!isImageType(file.type)) {
+      this.update({ notice: `Cannot paste ${file.type}: only PNG, JPEG, GIF and WebP images.` });
+      return;
+    }
+    void this.sendImage(file);
+  }
+
+  private async sendImage(file: File): Promise<void> {
+    const data = await base64Of(file);
+    if (data.length + 200 > WORKER_MESSAGE_MAX_BYTES) {
+      const mb = (file.size / 1024 / 1024).toFixed(1);
+      this.update({ notice: `The image is ${mb} MB; images up to about 750 KB can be pasted.` });
+      return;
+    }
+    const sent = isImageType(file.type) && this.send({ type: "image", data, mimeType: file.type });
+    this.update({ notice: sent ? null : "Not connected: the image was not sent." });
+  }
+
+  private update(patch: Partial<TerminalStatus>): void {
+    this.current = { ...this.current, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function base64Of(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(",") + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error("could not read the image"));
+    reader.readAsDataURL(file);
+  });
+}

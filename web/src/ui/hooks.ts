@@ -1,0 +1,86 @@
+/** Hooks that let components read the app's long-lived objects without owning them. */
+
+import { createContext } from "preact";
+import { useCallback, useContext, useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "../api";
+import type { AppConnection } from "../app-connection";
+import type { AttentionController } from "../attention-controller";
+import type { Agent } from "../protocol";
+import type { SocketStatus } from "../socket";
+import type { AppState } from "../state";
+
+export interface Services {
+  app: AppConnection;
+  attention: AttentionController;
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (services === null) throw new Error("ServicesContext is missing");
+  return services;
+}
+
+/** Re-renders on every change of `subscribe`'s source and returns `read()`. */
+export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T): T {
+  const [, force] = useState(0);
+  useEffect(() => subscribe(() => force((n) => n + 1)), [subscribe]);
+  return read();
+}
+
+export function useAppState(): AppState {
+  const { app } = useServices();
+  return useExternal(
+    useCallback((l: () => void) => app.subscribe(l), [app]),
+    () => app.getState(),
+  );
+}
+
+export function useAppStatus(): { status: SocketStatus; authRequired: boolean } {
+  const { app } = useServices();
+  useAppState();
+  return { status: app.status, authRequired: app.authRequired };
+}
+
+/** The current time, ticking every `ms` while `active`. */
+export function useNow(ms: number, active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms, active]);
+  return now;
+}
+
+let agentsCache: Agent[] | null = null;
+const agentListeners = new Set<(agents: Agent[]) => void>();
+
+export async function reloadAgents(): Promise<Agent[]> {
+  const { agents } = await api.listAgents();
+  agentsCache = agents;
+  for (const listener of agentListeners) listener(agents);
+  return agents;
+}
+
+/** The agents list, fetched once per page load and refreshed by reloadAgents(). */
+export function useAgents(): { agents: Agent[] | null; error: string | null } {
+  const [agents, setAgents] = useState<Agent[] | null>(agentsCache);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    agentListeners.add(setAgents);
+    if (agentsCache === null) {
+      reloadAgents().catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+    }
+    return () => void agentListeners.delete(setAgents);
+  }, []);
+  return { agents, error };
+}
+
+/** Sets the page's base title (attention marks are put in front of it). */
+export function usePageTitle(title: string): void {
+  const { attention } = useServices();
+  useEffect(() => attention.setBaseTitle(title), [attention, title]);
+}
