@@ -1,0 +1,208 @@
+"""`make bench`: throughput (1 and 4 clients), 20 workers at once, keystroke echo latency, idle
+CPU of 20 workers with clients attached, memory per idle worker and peak memory in a flood.
+
+Each figure is printed beside the raw PTY figure measured in the same run, and as a ratio, since
+these machines are noisy. Results are also written to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+from tests.harness import Server
+
+from bench import raw
+
+MB = 1_000_000
+
+
+def producer(size_mb: int, workdir: Path) -> list[str]:
+    """A command that prints `size_mb` MB of terminal-like text and exits."""
+    line = ("The quick brown fox jumps over the lazy dog 0123456789 " * 2)[:110] + "\n"
+    data = workdir / f"flood-{size_mb}.txt"
+    if not data.exists():
+        data.write_text(line * (size_mb * MB // len(line)))
+    return ["cat", str(data)]
+
+
+class Bench:
+    def __init__(self, server: Server, workdir: Path, size_mb: int) -> None:
+        self.server = server
+        self.workdir = workdir
+        self.size_mb = size_mb
+        self.api = server.http()
+        self.proc = psutil.Process(server.proc.pid if server.proc else 0)
+
+    def session(self, title: str) -> dict[str, Any]:
+        body = {"type": "quick", "locationPath": str(self.workdir), "title": title}
+        return self.api.post("/api/sessions", json=body).json()["session"]  # type: ignore[no-any-return]
+
+    async def flood(
+        self, clients: int, workers: int = 1, size_mb: int = 0
+    ) -> tuple[list[float], float, int]:
+        """Per-client rates (bytes/s) while `workers` terminals each print the flood file."""
+        sessions = [self.session(f"flood-{i}") for i in range(workers)]
+        command = " ".join(producer(size_mb or self.size_mb, self.workdir)) + "; echo FLOOD-DONE\r"
+        peak = self.proc.memory_info().rss
+        sockets = []
+        for s in sessions:
+            path = self.server.worker_path(s["id"], s["workers"][0]["id"])
+            for _ in range(clients):
+                ws = await self.server.ws(path, max_size=None)
+                first = json.loads(await ws.recv())
+                sockets.append((ws, first["offset"]))
+        stop = asyncio.Event()
+
+        async def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, self.proc.memory_info().rss)
+                await asyncio.sleep(0.05)
+
+        async def drain(ws: Any, start_offset: int) -> float:
+            begin = time.perf_counter()
+            offset = start_offset
+            text = ""
+            async for raw_message in ws:
+                message = json.loads(raw_message)
+                if message["type"] == "output":
+                    offset = message["offset"]
+                    text = (text + message["data"])[-64:]
+                    if "FLOOD-DONE\r\n" in text and "echo FLOOD-DONE" not in text:
+                        break
+            return (offset - start_offset) / (time.perf_counter() - begin)
+
+        sampler = asyncio.create_task(sample())
+        tasks = [asyncio.create_task(drain(ws, off)) for ws, off in sockets]
+        for i in range(len(sessions)):
+            ws = sockets[i * clients][0]
+            await ws.send(json.dumps({"type": "input", "data": "stty -echo; " + command}))
+        rates = await asyncio.gather(*tasks)
+        stop.set()
+        await sampler
+        for ws, _ in sockets:
+            await ws.close()
+        for s in sessions:
+            self.api.delete(f"/api/sessions/{s['id']}")
+        return list(rates), sum(rates), peak
+
+    async def echo(self, samples: int) -> list[float]:
+        session = self.session("echo")
+        path = self.server.worker_path(session["id"], session["workers"][0]["id"])
+        result = []
+        async with self.server.ws(path) as ws:
+            await ws.recv()
+            await ws.send(json.dumps({"type": "input", "data": "exec cat\r"}))
+            await self._until(ws, "exec cat\r\n")
+            for i in range(samples):
+                key = chr(ord("a") + i % 26)
+                start = time.perf_counter()
+                await ws.send(json.dumps({"type": "input", "data": key}))
+                await self._until(ws, key)
+                result.append(time.perf_counter() - start)
+        self.api.delete(f"/api/sessions/{session['id']}")
+        return result
+
+    @staticmethod
+    async def _until(ws: Any, needle: str) -> None:
+        text = ""
+        while needle not in text:
+            message = json.loads(await ws.recv())
+            text += message.get("data", "")
+
+    async def idle(self, workers: int, seconds: float) -> tuple[float, float]:
+        """(CPU % of one core, bytes of server memory per worker) for idle workers with clients."""
+        before = self.proc.memory_info().rss
+        sessions = [self.session(f"idle-{i}") for i in range(workers)]
+        sockets = []
+        for s in sessions:
+            ws = await self.server.ws(self.server.worker_path(s["id"], s["workers"][0]["id"]))
+            await ws.recv()
+            sockets.append(ws)
+        app = await self.server.ws("/ws/app")
+        await app.recv()
+        await asyncio.sleep(3)  # let the shells finish starting
+        per_worker = (self.proc.memory_info().rss - before) / workers
+        cpu_before = sum(self.proc.cpu_times()[:2])
+        await asyncio.sleep(seconds)
+        cpu = (sum(self.proc.cpu_times()[:2]) - cpu_before) / seconds * 100
+        for ws in [*sockets, app]:
+            await ws.close()
+        for s in sessions:
+            self.api.delete(f"/api/sessions/{s['id']}")
+        return cpu, per_worker
+
+
+def row(
+    name: str, value: float, raw_value: float, unit: str, higher_is_better: bool = True
+) -> dict[str, Any]:
+    ratio = value / raw_value if raw_value else float("nan")
+    print(
+        f"{name:<44} {value:>10.2f} {unit:<6} raw {raw_value:>10.2f} {unit:<6} ratio {ratio:5.2f}x"
+    )
+    return {"name": name, "value": value, "raw": raw_value, "unit": unit, "ratio": ratio}
+
+
+async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        command = producer(args.size_mb, workdir)
+        raw_one = raw.throughput(command) / MB
+        small = max(1, args.size_mb // 10)
+        raw_twenty = raw.throughput(producer(small, workdir), 20) / MB
+        raw_echo = sorted(raw.echo_latencies(args.samples))
+        server = Server(workdir / "data", env={"SHELL": "/bin/sh"}).start()
+        try:
+            bench = Bench(server, workdir, args.size_mb)
+            rates, _, _ = await bench.flood(1)
+            results.append(row("throughput, 1 client", rates[0] / MB, raw_one, "MB/s"))
+            rates, _, peak = await bench.flood(4)
+            results.append(
+                row("throughput per client, 4 clients", min(rates) / MB, raw_one, "MB/s")
+            )
+            _, total, peak20 = await bench.flood(1, workers=20, size_mb=small)
+            results.append(row("aggregate, 20 workers at once", total / MB, raw_twenty, "MB/s"))
+            lat = sorted(await bench.echo(args.samples))
+            p50, p99 = statistics.median(lat) * 1e3, lat[int(len(lat) * 0.99) - 1] * 1e3
+            raw50, raw99 = (
+                statistics.median(raw_echo) * 1e3,
+                raw_echo[int(len(raw_echo) * 0.99) - 1] * 1e3,
+            )
+            results.append(row("echo latency p50 (lower is better)", p50, raw50, "ms"))
+            results.append(row("echo latency p99 (lower is better)", p99, raw99, "ms"))
+            print(f"  above raw: p50 +{p50 - raw50:.3f} ms, p99 +{p99 - raw99:.3f} ms")
+            cpu, per_worker = await bench.idle(20, args.idle_seconds)
+            results.append(row("idle CPU, 20 workers + clients (% core)", cpu, 100, "%"))
+            results.append(row("memory per idle worker", per_worker / 2**20, 1, "MiB"))
+            results.append(row("peak server memory, 4-client flood", peak / 2**20, 1, "MiB"))
+            results.append(row("peak server memory, 20-worker flood", peak20 / 2**20, 1, "MiB"))
+        finally:
+            server.stop()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--size-mb", type=int, default=200, help="bytes printed per flood, in MB")
+    parser.add_argument("--samples", type=int, default=500, help="keystrokes for the echo latency")
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
