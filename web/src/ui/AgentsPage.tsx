@@ -1,12 +1,12 @@
 /** The agents page: built-in and custom agents; custom ones can be added, edited and deleted. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Agent } from "../protocol";
 import { AgentForm } from "./AgentForm";
 import { ConfirmDialog } from "./common";
+import { PencilIcon, TrashIcon } from "./icons";
 import { reloadAgents, useAgents, usePageTitle, useServices } from "./hooks";
-import { useEffect } from "preact/hooks";
 
 type Editing = { mode: "new" } | { mode: "edit"; agent: Agent } | null;
 
@@ -85,10 +85,10 @@ function AgentCard({ agent, onEdit, onDelete }: { agent: Agent; onEdit?: () => v
         {onEdit !== undefined && (
           <div class="card-actions">
             <button type="button" class="icon-button" title="Edit" aria-label={`Edit ${agent.name}`} onClick={onEdit}>
-              ✎
+              <PencilIcon />
             </button>
             <button type="button" class="icon-button" title="Delete" aria-label={`Delete ${agent.name}`} onClick={onDelete}>
-              🗑
+              <TrashIcon />
             </button>
           </div>
         )}

@@ -5,6 +5,7 @@ import { routePath, type Route } from "../router";
 import { AgentsPage } from "./AgentsPage";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { Dashboard } from "./Dashboard";
+import { BellIcon } from "./icons";
 import { onLinkClick, useRoute } from "./navigation";
 import { SessionPage } from "./SessionPage";
 
@@ -78,7 +79,7 @@ function NotificationToggle() {
       title="Get a desktop notification when an agent asks or finishes"
       onClick={() => void Notification.requestPermission().then(setPermission)}
     >
-      🔔 <span class="wide-only">Notify me</span>
+      <BellIcon /> <span class="wide-only">Notify me</span>
     </button>
   );
 }

@@ -7,6 +7,7 @@ import type { ActivityState, Agent, Session, Worker } from "../protocol";
 import { routePath } from "../router";
 import { activityKey } from "../state";
 import { ActivityBadge, ConfirmDialog, exitText, WorkerIcon } from "./common";
+import { PencilIcon, TrashIcon } from "./icons";
 import { onLinkClick } from "./navigation";
 
 interface Props {
@@ -24,12 +25,12 @@ export function SessionCard({ session, activity, agents }: Props) {
       <header class="card-head">
         <TitleEditor session={session} href={href} />
         <button type="button" class="icon-button" title="Delete session" aria-label="Delete session" onClick={() => setConfirming(true)}>
-          🗑
+          <TrashIcon />
         </button>
       </header>
       <div class="card-meta">
         <span class="mono path" title={session.locationPath}>
-          {session.locationPath}
+          <bdi>{session.locationPath}</bdi>
         </span>
         {session.worktreeId !== undefined && <span class="branch mono">⎇ {session.worktreeId}</span>}
       </div>
@@ -39,11 +40,6 @@ export function SessionCard({ session, activity, agents }: Props) {
         ))}
         {session.workers.length === 0 && <li class="muted">No workers</li>}
       </ul>
-      <footer class="card-foot">
-        <a class="button small" href={href} onClick={onLinkClick(href)}>
-          Open
-        </a>
-      </footer>
       {confirming && (
         <ConfirmDialog
           title="Delete session?"
@@ -117,7 +113,7 @@ function TitleEditor({ session, href }: { session: Session; href: string }) {
             setEditing(true);
           }}
         >
-          ✎
+          <PencilIcon />
         </button>
       </div>
     );

@@ -7,6 +7,7 @@ import { routePath } from "../router";
 import { activityOf, findSession } from "../state";
 import { WorkerTerminal } from "../terminal/worker-terminal";
 import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
+import { BackIcon } from "./icons";
 import { navigate, onLinkClick } from "./navigation";
 import { SessionToolbar } from "./SessionToolbar";
 import { WorkerTabs } from "./WorkerTabs";
@@ -54,13 +55,15 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
     <div class="session-page">
       <div class="session-head">
         <a class="back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
-          ←
+          <BackIcon />
         </a>
         <div class="session-title">
           <h1>{sessionLabel(session)}</h1>
           <span class="mono muted path" title={session.locationPath}>
-            {session.locationPath}
-            {session.worktreeId !== undefined && ` ⎇ ${session.worktreeId}`}
+            <bdi>
+              {session.locationPath}
+              {session.worktreeId !== undefined && ` ⎇ ${session.worktreeId}`}
+            </bdi>
           </span>
         </div>
       </div>

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { api, type NewWorker } from "../api";
 import type { Agent, Session, Worker } from "../protocol";
 import { ConfirmDialog } from "./common";
+import { CloseIcon, PlusIcon, RestartIcon } from "./icons";
 import { navigate } from "./navigation";
 
 interface Props {
@@ -41,7 +42,7 @@ export function SessionToolbar({ session, worker, agents }: Props) {
       )}
       <div class="menu-anchor">
         <button type="button" class="button small" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="add-worker">
-          + <span class="wide-only">Add</span>
+          <PlusIcon /> <span class="wide-only">Add</span>
         </button>
         {menu && (
           <div class="menu" role="menu" onMouseLeave={() => setMenu(false)}>
@@ -58,12 +59,12 @@ export function SessionToolbar({ session, worker, agents }: Props) {
       </div>
       {worker !== null && worker.type !== "git-diff" && (
         <button type="button" class="button small" title="Restart this worker" onClick={() => void run(() => api.restartWorker(session.id, worker.id))}>
-          ↻ <span class="wide-only">Restart</span>
+          <RestartIcon /> <span class="wide-only">Restart</span>
         </button>
       )}
       {worker !== null && (
         <button type="button" class="button small" title="Remove this worker" onClick={() => setRemoving(true)}>
-          ✕ <span class="wide-only">Remove</span>
+          <CloseIcon /> <span class="wide-only">Remove</span>
         </button>
       )}
       {removing && worker !== null && (

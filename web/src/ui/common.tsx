@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ActivityState, Worker } from "../protocol";
+import { CloseIcon } from "./icons";
 
 const ACTIVITY_LABEL: Record<ActivityState, string> = {
   active: "working",
@@ -53,7 +54,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
         <header class="modal-header">
           <h2>{props.title}</h2>
           <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
+            <CloseIcon />
           </button>
         </header>
         {props.children}
@@ -102,10 +103,13 @@ export function ConfirmDialog(props: {
 }
 
 export function Field(props: { label: string; error?: string | null; hint?: string; children: ComponentChildren }) {
+  // Hint and error sit outside the <label>, so the control's accessible name is the label alone.
   return (
-    <label class={props.error ? "field invalid" : "field"}>
-      <span class="field-label">{props.label}</span>
-      {props.children}
+    <div class={props.error ? "field invalid" : "field"}>
+      <label class="field-control">
+        <span class="field-label">{props.label}</span>
+        {props.children}
+      </label>
       {props.error ? (
         <span class="field-error" role="alert">
           {props.error}
@@ -113,6 +117,6 @@ export function Field(props: { label: string; error?: string | null; hint?: stri
       ) : (
         props.hint !== undefined && <span class="field-hint">{props.hint}</span>
       )}
-    </label>
+    </div>
   );
 }

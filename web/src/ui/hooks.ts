@@ -22,10 +22,19 @@ export function useServices(): Services {
   return services;
 }
 
-/** Re-renders on every change of `subscribe`'s source and returns `read()`. */
+/**
+ * Re-renders on every change of `subscribe`'s source and returns `read()`. A change between the
+ * first render and the subscription (a socket message can land there) is caught by rendering
+ * once more right after subscribing.
+ */
 export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T): T {
   const [, force] = useState(0);
-  useEffect(() => subscribe(() => force((n) => n + 1)), [subscribe]);
+  useEffect(() => {
+    const update = () => force((n) => n + 1);
+    const unsubscribe = subscribe(update);
+    update();
+    return unsubscribe;
+  }, [subscribe]);
   return read();
 }
 
@@ -71,7 +80,8 @@ export function useAgents(): { agents: Agent[] | null; error: string | null } {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     agentListeners.add(setAgents);
-    if (agentsCache === null) {
+    if (agentsCache !== null) setAgents(agentsCache); // loaded between render and this effect
+    else {
       reloadAgents().catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
     }
     return () => void agentListeners.delete(setAgents);

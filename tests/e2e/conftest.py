@@ -1,0 +1,123 @@
+"""Browser fixtures: Debian's chromium driven by Playwright, a screenshot of every page on failure.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium. Each test gets a fresh
+browser context (its own cookies); `login` opens the token URL the server prints, as a person would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
+
+from tests.harness import ROOT, TOKEN, Server, running
+
+CHROMIUM = Path("/usr/bin/chromium")
+STATIC_INDEX = ROOT / "src" / "agent_console" / "web" / "static" / "index.html"
+ARTIFACTS = ROOT / "test-results" / "e2e"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not STATIC_INDEX.exists():
+        pytest.fail("the browser client is not built: run `make setup` (npm ci + vite build)")
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "e2e tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+        )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    contexts: list[BrowserContext] = getattr(item, "browser_contexts", [])
+    if report.failed and report.when in ("setup", "call") and contexts:
+        # Now, while the server and pages are still alive (fixture teardown comes later).
+        save_screenshots(item.name, contexts)
+    return report
+
+
+ContextFactory = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[ContextFactory]:
+    """Makes browser contexts; on failure every page of every context is saved as a PNG."""
+    contexts: list[BrowserContext] = []
+    request.node.browser_contexts = contexts
+
+    def make(**options: object) -> BrowserContext:
+        context = browser.new_context(**{"viewport": DESKTOP, **options})  # type: ignore[arg-type]
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def save_screenshots(test_name: str, contexts: list[BrowserContext]) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w.-]+", "_", test_name)
+    for c, context in enumerate(contexts):
+        for p, page in enumerate(context.pages):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{safe}-{c}-{p}.png"), full_page=True)
+            except Exception as exc:  # a crashed page must not hide the test's own failure
+                print(f"screenshot of {safe}-{c}-{p} failed: {exc}")
+
+
+def login(context: BrowserContext, server: Server) -> Page:
+    """Opens the printed URL with its token, as the user does once; returns the dashboard page."""
+    page = context.new_page()
+    page.goto(f"{server.base_url}/?token={TOKEN}")
+    page.get_by_role("heading", name="Sessions", exact=True).wait_for()
+    return page
+
+
+@pytest.fixture
+def server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
+    """The real server, its shells started with an empty HOME: the machine's own rc files (a
+    slow `pyenv init`, a stale rehash lock) must not decide how fast a test's prompt appears."""
+    home = tmp_path / "home"
+    home.mkdir()
+    with running(data_dir, env={"HOME": str(home)}) as srv:
+        yield srv
+
+
+@pytest.fixture
+def page(new_context: ContextFactory, server: Server) -> Page:
+    return login(new_context(), server)
