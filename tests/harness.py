@@ -35,7 +35,11 @@ class Server:
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None, port: int = 0) -> None:
         self.data_dir = data_dir
         self.port = port
-        self.env = {**os.environ, "AGENT_CONSOLE_TOKEN": TOKEN, "SHELL": "/bin/bash", **(env or {})}
+        # A home of its own, so the shells the server starts never read this machine's profile.
+        home = data_dir.parent / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        self.env = {**os.environ, "AGENT_CONSOLE_TOKEN": TOKEN, "SHELL": "/bin/bash",
+                    "HOME": str(home), **(env or {})}  # fmt: skip
         self.proc: subprocess.Popen[str] | None = None
         self.base_url = ""
         self.log_path = data_dir.parent / f"{data_dir.name}-server.log"
@@ -44,15 +48,15 @@ class Server:
     def start(self) -> Server:
         argv = [sys.executable, "-m", "agent_console", "serve", "--port", str(self.port),
                 "--data-dir", str(self.data_dir)]  # fmt: skip
-        log = self.log_path.open("a")
-        self.proc = subprocess.Popen(
-            argv,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            start_new_session=True,
-        )
+        with self.log_path.open("a") as log:
+            self.proc = subprocess.Popen(
+                argv,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                start_new_session=True,
+            )
         threading.Thread(target=self._read_stdout, daemon=True).start()
         while True:
             line = self._lines.get(timeout=TIMEOUT)
@@ -66,15 +70,21 @@ class Server:
 
     def _read_stdout(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
+        try:
+            for line in self.proc.stdout:
+                self._lines.put(line)
+        except ValueError:  # closed by stop()
+            pass
         self._lines.put(None)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout=TIMEOUT)
+        code = self.proc.wait(timeout=TIMEOUT)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        return code
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)

@@ -1,0 +1,340 @@
+"""Agent activity: the unknown/active/idle/asking state machine of one agent worker (pure).
+
+The shell feeds output and input with `now`, calls `poll(now)` at `next_deadline` (None: no timer
+needed, so idle workers cost no CPU) and publishes the state each call returns. Rules (SPEC §7),
+with Q the quiet period:
+
+- Echo. Output within ECHO_WINDOW of an input, while it fits the echo budget (the input's length
+  plus ECHO_OVERHEAD per input, for TUIs that redraw their input box on each key), is the user's
+  typing echoed back. It is drawn on the screen but never counts as the agent working.
+- unknown → active on the first agent (non-echo) output.
+- active → idle once the agent has been quiet for Q (`quiet`, see hysteresis).
+- idle → active needs sustained output: agent output spanning at least MIN_SPAN within one run
+  (a run is output whose gaps are all <= 2Q), or a burst of BURST_CHARS. One redraw, or a short
+  burst every few seconds after a long silence, leaves an idle agent idle.
+- Hysteresis. Every active stretch lasts at least Q. If an idle agent becomes active again through
+  a run that began before it went idle (periodic output with period p <= 2Q, e.g. a tool printing
+  every 3 s), that was a flap: the quiet period becomes clamp(2p, Q, 4Q), longer than p, so the
+  same rhythm cannot flap again. It returns to Q on the next unrelated activation. A spinner
+  ticking more often than Q never lets the agent go idle at all.
+- asking. The output is kept as screen text (screen_text.py). Once it settles (SETTLE after the
+  last output, at most MAX_SETTLE after the first unchecked one, so half-drawn frames are not
+  judged) the bottom of the screen is matched against the asking patterns: a match enters
+  asking from any state. Output while asking changes nothing by itself.
+- Leaving asking. Input with Enter ("\\r") or a lone Esc (not an escape sequence such as an arrow
+  key, which navigates inside the prompt) is an answer: active, idle after Q unless output
+  resumes. The answered prompt, identified by its line and that line's stamp, cannot put the
+  agent back in asking; a redraw of it (a new stamp) or another prompt can. When a settled
+  screen no longer matches, the prompt has gone: active, idle Q after the agent's last output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from agent_console.errors import InvalidRequest
+from agent_console.model import ActivityState
+from agent_console.screen_text import Evidence, ScreenText
+
+ECHO_WINDOW = 0.15
+ECHO_OVERHEAD = 512
+MIN_SPAN = 0.1
+BURST_CHARS = 4096
+SETTLE = 0.1
+MAX_SETTLE = 0.5
+MAX_QUIET_FACTOR = 4
+RUN_GAP_FACTOR = 2  # output gaps up to 2Q keep a run going
+MAX_PATTERNS = 50
+MAX_PATTERN_LENGTH = 500
+
+_ANSWER = re.compile(r"\r|\x1b(?![\[O])")  # Enter, or Esc not starting a CSI/SS3 key sequence
+
+
+class ActivityDetector:
+    """The activity state of one agent worker, driven by its output, input and the clock."""
+
+    def __init__(
+        self, asking_patterns: Sequence[re.Pattern[str]], quiet_period: float = 2.0
+    ) -> None:
+        if not quiet_period > 0:
+            raise ValueError("quiet_period must be positive")
+        self.state = ActivityState.UNKNOWN
+        self._patterns = list(asking_patterns)
+        self._screen = ScreenText() if self._patterns else None
+        self._base_quiet = self._quiet = quiet_period
+        self._now = -math.inf
+        self._echo_until = -math.inf
+        self._echo_budget = 0
+        self._last_output: float | None = None  # last agent (non-echo) output
+        self._run_start = self._busy_at = 0.0  # busy_at: the agent was last seen working
+        self._run_chars = 0
+        self._idle_since: float | None = None
+        self._check_at: float | None = None
+        self._dirty_since: float | None = None
+        self._answered: Evidence | None = None
+
+    @property
+    def next_deadline(self) -> float | None:
+        """When `poll` must be called next; None when nothing is pending."""
+        deadlines = [t for t in (self._check_at, self._idle_at) if t is not None]
+        return min(deadlines, default=None)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def on_output(self, data: str, now: float) -> ActivityState | None:
+        """The worker printed `data`; returns the new state if it changed."""
+        before, now = self.state, self._advance(now)
+        if data:
+            if self._screen is not None:
+                self._screen.feed(data)
+                self._schedule_check(now)
+            if now <= self._echo_until and len(data) <= self._echo_budget:
+                self._echo_budget -= len(data)
+            else:
+                self._agent_output(len(data), now)
+        return self._changed(before)
+
+    def on_input(self, data: str, now: float) -> ActivityState | None:
+        """The user typed `data`; returns the new state if it changed."""
+        before, now = self.state, self._advance(now)
+        if data:
+            if now > self._echo_until:
+                self._echo_budget = 0
+            self._echo_until = now + ECHO_WINDOW
+            self._echo_budget += len(data) + ECHO_OVERHEAD
+            if self.state is ActivityState.ASKING and _ANSWER.search(data):
+                self._answered = self._evidence()
+                self._activate(now, self._base_quiet)
+        return self._changed(before)
+
+    def poll(self, now: float) -> ActivityState | None:
+        """Run the transitions due by `now`; returns the new state if it changed."""
+        before = self.state
+        self._advance(now)
+        return self._changed(before)
+
+    # -- transitions -----------------------------------------------------------------------
+
+    @property
+    def _idle_at(self) -> float | None:
+        return self._busy_at + self._quiet if self.state is ActivityState.ACTIVE else None
+
+    def _changed(self, before: ActivityState) -> ActivityState | None:
+        return self.state if self.state is not before else None
+
+    def _advance(self, now: float) -> float:
+        """Apply every timed transition due by `now`, in time order; returns the clock."""
+        now = self._now = max(now, self._now)
+        while True:
+            check_at, idle_at = self._check_at, self._idle_at
+            if (
+                check_at is not None
+                and check_at <= now
+                and (idle_at is None or check_at <= idle_at)
+            ):
+                self._check_screen()
+            elif idle_at is not None and idle_at <= now:
+                self.state, self._idle_since = ActivityState.IDLE, idle_at
+            else:
+                return now
+
+    def _agent_output(self, size: int, now: float) -> None:
+        gap = math.inf if self._last_output is None else now - self._last_output
+        linked = gap <= RUN_GAP_FACTOR * self._base_quiet
+        if not linked:
+            self._run_start, self._run_chars = now, 0
+        self._run_chars += size
+        self._last_output = self._busy_at = now
+        if self.state is ActivityState.UNKNOWN:
+            self._activate(now, self._base_quiet)
+        elif self.state is ActivityState.IDLE and self._sustained(now):
+            flap = self._idle_since is not None and self._run_start < self._idle_since
+            quiet = min(max(2 * gap, self._base_quiet), MAX_QUIET_FACTOR * self._base_quiet)
+            self._activate(now, quiet if flap else self._base_quiet)
+
+    def _sustained(self, now: float) -> bool:
+        return now - self._run_start >= MIN_SPAN or self._run_chars >= BURST_CHARS
+
+    def _activate(self, now: float, quiet: float) -> None:
+        self.state, self._busy_at, self._quiet = ActivityState.ACTIVE, now, quiet
+        self._idle_since = None
+
+    # -- the screen ------------------------------------------------------------------------
+
+    def _schedule_check(self, now: float) -> None:
+        if self._dirty_since is None:
+            self._dirty_since = now
+        self._check_at = min(now + SETTLE, self._dirty_since + MAX_SETTLE)
+
+    def _evidence(self) -> Evidence | None:
+        return self._screen.find(self._patterns) if self._screen is not None else None
+
+    def _check_screen(self) -> None:
+        self._check_at = self._dirty_since = None
+        evidence = self._evidence()
+        if evidence is None:
+            self._answered = None
+            if self.state is ActivityState.ASKING:  # the prompt went away
+                self.state, self._quiet = ActivityState.ACTIVE, self._base_quiet
+        elif self.state is not ActivityState.ASKING and evidence != self._answered:
+            self.state, self._answered = ActivityState.ASKING, None
+
+
+# -- asking patterns -------------------------------------------------------------------------
+
+_parser: Any = importlib.import_module("re._parser")
+_sre: Any = importlib.import_module("re._constants")
+_BACKTRACKING_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT}  # possessive ones never backtrack
+_ALL_REPEATS = {*_BACKTRACKING_REPEATS, _sre.POSSESSIVE_REPEAT}
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+Ranges = list[tuple[int, int]] | None  # first characters a sub-pattern can match; None: any
+
+
+def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """Compile asking patterns (MULTILINE: ^ and $ match at each screen line), refusing any
+    that is invalid, too long, matches empty text or risks catastrophic backtracking."""
+    if isinstance(patterns, str) or not isinstance(patterns, Sequence):
+        raise InvalidRequest("askingPatterns must be a list of regular expressions")
+    if len(patterns) > MAX_PATTERNS:
+        raise InvalidRequest(f"askingPatterns allows at most {MAX_PATTERNS} patterns")
+    return [_compile(pattern, f"askingPatterns[{index}]") for index, pattern in enumerate(patterns)]
+
+
+def _compile(pattern: object, name: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise InvalidRequest(f"{name} must be a non-empty string")
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise InvalidRequest(f"{name} is longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        parsed = _parser.parse(pattern, re.MULTILINE)
+        compiled = re.compile(pattern, re.MULTILINE)
+    except (re.error, RecursionError, OverflowError) as error:
+        raise InvalidRequest(f"{name} is not a valid regular expression: {error}") from None
+    risk = _backtracking_risk(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    if risk:
+        raise InvalidRequest(f"{name} risks catastrophic backtracking: {risk}")
+    if compiled.search("") is not None:
+        raise InvalidRequest(f"{name} matches empty text, so it would match every screen")
+    return compiled
+
+
+def _backtracking_risk(items: list[Any], fold: bool) -> str | None:
+    """Why the parsed pattern may backtrack exponentially, or None. Conservative and static:
+    a backtracking repeat (max > 1) may not contain a variable-count repeat, nor alternatives
+    that can start with the same character or match empty text."""
+    for op, av in items:
+        if op in _BACKTRACKING_REPEATS and av[1] > 1:
+            if _contains(av[2], _is_variable_repeat, fold):
+                return "a repeated group contains another repetition, like (a+)+"
+            if _contains(av[2], _is_ambiguous_branch, fold):
+                return "a repeated group has alternatives that overlap, like (a|ab)*"
+        for child, child_fold in _children(op, av, fold):
+            if risk := _backtracking_risk(child, child_fold):
+                return risk
+    return None
+
+
+def _children(op: Any, av: Any, fold: bool) -> list[tuple[list[Any], bool]]:
+    """The sub-patterns of one node, each with whether it matches ignoring case."""
+    if op is _sre.SUBPATTERN:
+        _group, add, remove, body = av
+        return [(list(body), (fold or bool(add & re.I)) and not remove & re.I)]
+    if op in _ALL_REPEATS:
+        return [(list(av[2]), fold)]
+    if op is _sre.BRANCH:
+        return [(list(alt), fold) for alt in av[1]]
+    if op is _sre.ATOMIC_GROUP:
+        return [(list(av), fold)]
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        return [(list(av[1]), fold)]
+    if op is _sre.GROUPREF_EXISTS:
+        return [(list(part), fold) for part in av[1:] if part is not None]
+    return []
+
+
+def _contains(items: Any, test: Any, fold: bool) -> bool:
+    """Whether a node satisfying `test` appears, not looking inside atomic or possessive parts
+    (they never give back what they matched)."""
+    for op, av in items:
+        if test(op, av, fold):
+            return True
+        if op is _sre.ATOMIC_GROUP or op is _sre.POSSESSIVE_REPEAT:
+            continue
+        if any(_contains(child, test, child_fold) for child, child_fold in _children(op, av, fold)):
+            return True
+    return False
+
+
+def _is_variable_repeat(op: Any, av: Any, fold: bool) -> bool:
+    return op in _BACKTRACKING_REPEATS and av[0] != av[1]
+
+
+def _is_ambiguous_branch(op: Any, av: Any, fold: bool) -> bool:
+    if op is _sre.BRANCH:
+        alternatives = [list(alt) for alt in av[1]]
+    elif op is _sre.GROUPREF_EXISTS:
+        alternatives = [list(part) if part is not None else [] for part in av[1:]]
+    else:
+        return False
+    firsts = [_first(alt, fold) for alt in alternatives]
+    if any(nullable for _, nullable in firsts):
+        return True
+    sets = [ranges for ranges, _ in firsts]
+    return any(_overlap(a, b) for i, a in enumerate(sets) for b in sets[i + 1 :])
+
+
+def _first(items: list[Any], fold: bool) -> tuple[Ranges, bool]:
+    """(characters the sequence can start with, whether it can match empty text)."""
+    ranges: Ranges = []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _sre.LITERAL:
+            return _union(ranges, _literal(av, fold)), False
+        if op is _sre.IN:
+            return _union(ranges, _charset(av, fold)), False
+        parts = _children(op, av, fold)
+        if op not in _ALL_REPEATS and op not in (_sre.SUBPATTERN, _sre.BRANCH, _sre.ATOMIC_GROUP):
+            return None, True  # any, not-literal, categories, group references: assume anything
+        nullable = op is _sre.BRANCH and not parts
+        for child, child_fold in parts:
+            child_ranges, child_nullable = _first(child, child_fold)
+            ranges, nullable = _union(ranges, child_ranges), nullable or child_nullable
+        if op in _ALL_REPEATS and av[0] == 0:
+            nullable = True
+        if not nullable:
+            return ranges, False
+    return ranges, True
+
+
+def _literal(code: int, fold: bool) -> Ranges:
+    if not fold:
+        return [(code, code)]
+    variants = {code, *(ord(c) for c in (chr(code).lower(), chr(code).upper()) if len(c) == 1)}
+    return [(c, c) for c in variants]
+
+
+def _charset(entries: Any, fold: bool) -> Ranges:
+    ranges: list[tuple[int, int]] = []
+    for op, av in entries:
+        if op is _sre.LITERAL:
+            ranges += _literal(av, fold) or []
+        elif op is _sre.RANGE and not fold:
+            ranges.append(av)
+        else:  # negations, categories, case-folded ranges: assume anything
+            return None
+    return ranges
+
+
+def _union(a: Ranges, b: Ranges) -> Ranges:
+    return None if a is None or b is None else a + b
+
+
+def _overlap(a: Ranges, b: Ranges) -> bool:
+    if a is None or b is None:
+        return True
+    return any(lo1 <= hi2 and lo2 <= hi1 for lo1, hi1 in a for lo2, hi2 in b)
