@@ -31,7 +31,17 @@ export class AttentionController {
     private readonly open: (sessionId: string, workerId: string) => void,
   ) {
     this.icon = faviconLink();
-    this.unsubscribe = app.subscribe(() => this.refresh());
+    const unsubscribe = app.subscribe(() => this.refresh());
+    // Coming back to the tab counts as seeing the session on screen.
+    const onVisible = () => {
+      this.clearViewed();
+      this.paint();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    this.unsubscribe = () => {
+      unsubscribe();
+      document.removeEventListener("visibilitychange", onVisible);
+    };
     this.refresh();
   }
 

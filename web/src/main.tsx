@@ -17,6 +17,9 @@ const attention = new AttentionController(app, (sessionId, workerId) =>
 onAuthError(() => app.setAuthRequired(true));
 app.start();
 window.addEventListener("pagehide", () => app.stop());
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) app.start(); // back from the back/forward cache with a closed socket
+});
 
 const root = document.getElementById("app");
 if (root !== null) {
