@@ -25,7 +25,7 @@ from tests.harness import ROOT, TOKEN, Server, fake_agent_fields, running
 
 def seed(api: httpx.Client, base: Path) -> list[dict[str, object]]:
     """Demo sessions: an agent asking, an agent working, a shell, in plausible directories."""
-    agent = api.post("/api/agents", json=fake_agent_fields("Fake Agent")).json()["agent"]
+    agent = api.post("/api/agents", json=fake_agent_fields("Demo Agent")).json()["agent"]
     made = []
     for name, title, agent_id in [
         ("payments-api", "Fix refund rounding", agent["id"]),
@@ -41,6 +41,7 @@ def seed(api: httpx.Client, base: Path) -> list[dict[str, object]]:
         if agent_id:
             body["agentId"] = agent_id
         made.append(api.post("/api/sessions", json=body).json()["session"])
+    api.post(f"/api/sessions/{made[0]['id']}/workers", json={"type": "terminal"})
     return made
 
 
