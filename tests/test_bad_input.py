@@ -65,7 +65,7 @@ async def test_oversized_image_is_refused(
         await recv(ws)
         big = base64.b64encode(b"\0" * (720 * 1024)).decode()
         await ws.send(json.dumps({"type": "image", "data": big, "mimeType": "image/gif"}))
-        error = await recv(ws)
+        error = (await read_until(ws, lambda m: m["type"] == "error"))[-1]
         assert error["code"] == "INVALID_MESSAGE" and "larger than" in error["message"]
         await ws.send(json.dumps({"type": "input", "data": "echo alive-$((2+2))\r"}))
         await read_output_until(ws, "alive-4")

@@ -17,7 +17,7 @@ import os
 import signal
 import struct
 import termios
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,6 +225,7 @@ class PtyProcess:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.exited), deadline)
         self.signal_group(signal.SIGKILL)  # stragglers left in the group after the leader died
+        end_session(self.pid)  # and jobs the shell moved to groups of their own (nohup ... &)
         return await self.exited
 
 
@@ -233,6 +234,25 @@ def _decode_status(status: int) -> ExitStatus:
         sig = os.WTERMSIG(status)
         return ExitStatus(128 + sig, signal.Signals(sig).name)
     return ExitStatus(os.WEXITSTATUS(status), None)
+
+
+def _processes() -> Iterator[tuple[int, int, int, int]]:
+    """(pid, pgid, sid, start time) of every process we can see."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            yield int(proc.name), int(fields[2]), int(fields[3]), int(fields[19])
+
+
+def end_session(sid: int) -> None:
+    """SIGKILLs every process still in the terminal session `sid` (the worker's own)."""
+    for pid, _, session, _ in _processes():
+        if session == sid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def end_leftovers(records: Sequence[tuple[int, int | None]]) -> int:
@@ -244,14 +264,7 @@ def end_leftovers(records: Sequence[tuple[int, int | None]]) -> int:
     """
     wanted = {pid: started for pid, started in records}
     killed = 0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pgid, sid, started = int(fields[2]), int(fields[3]), int(fields[19])
+    for pid, pgid, sid, started in _processes():
         leader = sid if sid in wanted else pgid if pgid in wanted else None
         if leader is None:
             continue
@@ -259,6 +272,6 @@ def end_leftovers(records: Sequence[tuple[int, int | None]]) -> int:
         if recorded is not None and started < recorded:
             continue  # older than the child we started: not ours
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(int(proc.name), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
             killed += 1
     return killed
