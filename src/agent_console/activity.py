@@ -15,8 +15,9 @@ with Q the quiet period:
 - Hysteresis. Every active stretch lasts at least Q. If an idle agent becomes active again through
   a run that began before it went idle (periodic output with period p <= 2Q, e.g. a tool printing
   every 3 s), that was a flap: the quiet period becomes clamp(2p, Q, 4Q), longer than p, so the
-  same rhythm cannot flap again. It returns to Q on the next unrelated activation. A spinner
-  ticking more often than Q never lets the agent go idle at all.
+  same rhythm cannot flap again. It returns to Q on the next unrelated activation; the user's
+  Enter starts a new turn, which breaks the run. A spinner ticking more often than Q never lets
+  the agent go idle at all.
 - asking. The output is kept as screen text (screen_text.py). Once it settles (SETTLE after the
   last output, at most MAX_SETTLE after the first unchecked one, so half-drawn frames are not
   judged) the bottom of the screen is matched against the asking patterns: a match enters
@@ -106,6 +107,8 @@ class ActivityDetector:
                 self._echo_budget = 0
             self._echo_until = now + ECHO_WINDOW
             self._echo_budget += len(data) + ECHO_OVERHEAD
+            if "\r" in data:  # a new turn: output after it is not the old run resuming
+                self._last_output = None
             if self.state is ActivityState.ASKING and _ANSWER.search(data):
                 self._answered = self._evidence()
                 self._activate(now, self._base_quiet)
