@@ -86,9 +86,7 @@ class LiveWorker:
         self.model.exit_code = status.exit_code
         self.model.signal = status.signal
         self.model.pid = None
-        tail = self._boundary.feed(b"") if self._boundary.pending else b""
-        if tail:
-            self._emit(tail.decode("utf-8", "replace"))
+        self._flush_boundary()
         self._broadcast(Frame(protocol.exit_message(status.exit_code, status.signal)))
         self._on_change(self)
 
@@ -138,10 +136,20 @@ class LiveWorker:
 
     def note(self, message: str) -> None:
         """Writes a notice from the server into the worker's output (kept in its history)."""
+        if self.scrollback is None:
+            return
+        self._flush_boundary()
         data = f"\r\n\x1b[33m[agent-console] {message}\x1b[0m\r\n".encode()
-        if self.scrollback is not None:
-            self.scrollback.append(data)
+        self.scrollback.append(data)
         self._broadcast(Frame(protocol.output(data.decode(), self.complete_offset)))
+
+    def _flush_boundary(self) -> None:
+        """Sends a character left incomplete by the process (it will never be finished)."""
+        held = self._boundary.pending
+        if held and self.scrollback is not None:
+            end = self.scrollback.end_offset
+            self._boundary = Utf8Boundary()
+            self._emit(self.scrollback.read(end - held, end).decode("utf-8", "replace"))
 
     # --- clients ----------------------------------------------------------------------------
 
