@@ -191,9 +191,9 @@ def test_layout_fits_the_viewport(
     )
     page = login(new_context(viewport=size, has_touch=viewport == "phone"), server)
     expect(page.locator(".session-card")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     open_session(page, server, session)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     key_row = page.locator(".terminal-pane:not(.hidden) .key-row")
     if viewport == "phone":
         expect(key_row).to_be_visible()

@@ -1,0 +1,80 @@
+"""Attention from any page: desktop notifications, one per real change, that open the worker."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ContextFactory, login
+from tests.harness import Server, fake_agent_fields
+from tests.test_api import create_session
+
+# Records notifications instead of showing them (the page's own code runs unchanged).
+FAKE_NOTIFICATION = """
+window.__notes = [];
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) {
+    this.title = title;
+    this.tag = options && options.tag;
+    this.onclick = null;
+    window.__notes.push(this);
+  }
+  close() {}
+};
+"""
+
+
+def notes(page: Page) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = page.evaluate(
+        "() => window.__notes.map(n => ({title: n.title, tag: n.tag}))"
+    )
+    return result
+
+
+def type_into_worker(page: Page, text: str) -> None:
+    page.locator(".terminal-pane:not(.hidden) .terminal-host").click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_one_notification_per_change_and_click_opens_worker(
+    new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Asking, then finishing, notify once each on another page; clicking opens that worker."""
+    agent = api.post("/api/agents", json=fake_agent_fields("Helper")).json()["agent"]
+    session = create_session(api, tmp_path, agentId=agent["id"], title="watched")
+    worker_id = session["workers"][0]["id"]
+    watcher_context = new_context()
+    watcher_context.add_init_script(FAKE_NOTIFICATION)
+    watcher = login(watcher_context, server)
+    expect(watcher.locator(".session-card", has_text="watched")).to_be_visible()
+    driver = login(new_context(), server)
+    driver.goto(f"{server.base_url}/sessions/{session['id']}")
+    driver.locator(".terminal-host[data-offset]").wait_for()
+
+    type_into_worker(driver, "ask")
+    watcher.wait_for_function("() => window.__notes.length >= 1")
+    type_into_worker(driver, "y")
+    watcher.wait_for_function("() => window.__notes.length >= 2")
+    expect(watcher).to_have_title("(1) done — Agent Console")
+    assert notes(watcher) == [
+        {
+            "title": "Helper is asking for input",
+            "tag": f"agent-console:asking:{session['id']}/{worker_id}",
+        },
+        {
+            "title": "Helper has finished",
+            "tag": f"agent-console:finished:{session['id']}/{worker_id}",
+        },
+    ]
+
+    watcher.evaluate("() => window.__notes[1].onclick()")
+    expect(watcher).to_have_url(re.compile(rf"/sessions/{session['id']}/workers/{worker_id}$"))
+    expect(watcher).to_have_title("watched · Agent Console")
+    assert len(notes(watcher)) == 2
