@@ -10,6 +10,7 @@ import {
   type AttentionMemory,
 } from "../src/attention";
 import type { ActivityState } from "../src/protocol";
+import { initialState, reduce } from "../src/state";
 
 function feed(...steps: Record<string, ActivityState>[]) {
   let memory: AttentionMemory = emptyMemory;
@@ -79,5 +80,33 @@ describe("title, favicon and tag", () => {
 
   it("tags a notification by its change so browser tabs replace each other's", () => {
     expect(notificationTag({ kind: "asking", key: "s/w" })).toBe("agent-console:asking:s/w");
+  });
+});
+
+describe("attention over the app reducer", () => {
+  it("notifies once when an agent asks, not again on the re-sync after a reconnect", () => {
+    const session = {
+      id: "s",
+      type: "quick" as const,
+      locationPath: "/p",
+      status: "active" as const,
+      createdAt: "",
+      workers: [{ id: "w", name: "A", createdAt: "", type: "agent" as const, agentId: "a" }],
+    };
+    const asking = { sessionId: "s", workerId: "w", activityState: "asking" as const };
+    let state = reduce(initialState, { type: "sessions-sync", sessions: [session], activityStates: [] });
+    let memory = observe(emptyMemory, state.activity).memory;
+    const seen: string[] = [];
+    for (const message of [
+      { type: "worker-activity" as const, ...asking },
+      { type: "sessions-sync" as const, sessions: [session], activityStates: [asking] },
+      { type: "worker-activity" as const, ...asking },
+    ]) {
+      state = reduce(state, message);
+      const result = observe(memory, state.activity);
+      memory = result.memory;
+      seen.push(...result.events.map((e) => e.kind));
+    }
+    expect(seen).toEqual(["asking"]);
   });
 });
