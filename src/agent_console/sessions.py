@@ -177,6 +177,13 @@ class Sessions:
         self._changed(session)
         return session
 
+    def rename_branch(self, old: str, new: str, location_path: str) -> None:
+        """Every worktree session on that worktree now names the renamed branch."""
+        for session in self._sessions.values():
+            if session.worktree_id == old and session.location_path == location_path:
+                session.worktree_id = new
+                self._changed(session)
+
     async def delete(self, session_id: str) -> None:
         session = self.get(session_id)
         del self._sessions[session_id]

@@ -75,11 +75,27 @@ async def list_sessions(request: Request) -> dict[str, Any]:
 
 @router.post("/sessions", status_code=201)
 async def create_session(request: Request, body: CreateSession) -> dict[str, Any]:
-    if body.type == "worktree" and not (body.repository_id and body.worktree_id):
-        raise InvalidRequest("repositoryId and worktreeId are required for a worktree session")
+    c = console(request)
+    if body.type == "worktree":
+        from agent_console.web.repositories_api import check_worktree_session
+
+        if not (body.repository_id and body.worktree_id):
+            raise InvalidRequest("repositoryId and worktreeId are required for a worktree session")
+        repo = c.repositories.resolve(body.repository_id)
+        await check_worktree_session(c, repo, body.location_path, body.worktree_id)
+    elif body.repository_id or body.worktree_id:
+        raise InvalidRequest("repositoryId and worktreeId belong to worktree sessions only")
     fields = body.model_dump(exclude_none=True)
-    session = await console(request).sessions.create(NewSession(**fields))
+    session = await c.sessions.create(NewSession(**fields))
     return {"session": session.dump()}
+
+
+@router.get("/sessions/validate")
+async def validate_sessions(request: Request) -> dict[str, Any]:
+    """Sessions whose directory vanished, is no longer a git repository, or lost its branch."""
+    from agent_console.web.repositories_api import problems
+
+    return {"invalidSessions": await problems(console(request))}
 
 
 @router.get("/sessions/{session_id}")
@@ -94,9 +110,15 @@ async def update_session(request: Request, session_id: str, body: UpdateSession)
     sessions = console(request).sessions
     session = sessions.get(session_id)
     if body.branch is not None:
-        raise InvalidRequest("branch: only worktree sessions have a branch to rename")
-    session = sessions.update(session_id, body.title if body.title is not None else session.title)
-    return {"session": session.dump()}
+        if session.type != "worktree" or not session.worktree_id:
+            raise InvalidRequest("branch: only worktree sessions have a branch to rename")
+        from agent_console.repositories import rename_branch
+
+        new = await rename_branch(session.location_path, session.worktree_id, body.branch)
+        sessions.rename_branch(session.worktree_id, new, session.location_path)
+    if body.title is not None:
+        sessions.update(session_id, body.title)
+    return {"session": sessions.get(session_id).dump()}
 
 
 @router.delete("/sessions/{session_id}")
@@ -215,6 +237,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> JSONResponse:
         return error_response(500, "INTERNAL", "internal server error; see the server log")
+
+
+def install_fallback(app: FastAPI) -> None:
+    """Unknown /api paths are JSON 404s (registered after every real route)."""
 
     @app.api_route(
         "/api/{path:path}",

@@ -11,9 +11,11 @@ from fastapi import FastAPI
 from agent_console.agent_catalog import AgentCatalog
 from agent_console.config import Settings
 from agent_console.hub import Hub
+from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import AppEvent, Sessions
 from agent_console.store import Store
-from agent_console.web import api, app_socket, spa, worker_socket
+from agent_console.web import api, app_socket, repositories_api, spa, worker_socket
+from agent_console.web.security import SecurityGuard
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Console:
     settings: Settings
     store: Store
     agents: AgentCatalog
+    repositories: RepositoryCatalog
     sessions: Sessions
     events: Hub[AppEvent]
     app_clients: app_socket.AppClients
@@ -38,7 +41,9 @@ def create_app(settings: Settings) -> FastAPI:
         sessions = Sessions(settings, store, agents, events)
         clients = app_socket.AppClients(sessions, settings.limits.client_queue_bytes)
         events.subscribe(clients.on_event)
-        app.state.console = Console(settings, store, agents, sessions, events, clients)
+        app.state.console = Console(
+            settings, store, agents, RepositoryCatalog(store), sessions, events, clients
+        )
         await sessions.restore()
         try:
             yield
@@ -51,13 +56,19 @@ def create_app(settings: Settings) -> FastAPI:
         title="Agent Console",
         lifespan=lifespan,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        # No Swagger page: it loads scripts from a CDN into an origin that hands out shells (the
+        # CSP blocks them anyway), and it adds a public /docs/oauth2-redirect page.
+        docs_url=None,
         redoc_url=None,
     )
     api.install(app)
+    app.include_router(repositories_api.router)
+    api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(
         "/ws/session/{session_id}/worker/{worker_id}", worker_socket.endpoint
     )
     spa.install(app)
+    # Outside the routes, inside uvicorn: it sees every HTTP request and WebSocket handshake.
+    app.add_middleware(SecurityGuard, settings=settings)
     return app

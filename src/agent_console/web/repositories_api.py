@@ -1,0 +1,158 @@
+"""REST routes for repositories, worktrees and branches (SPEC §6), and worktree-session checks."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import StringConstraints
+
+from agent_console import repositories
+from agent_console.agents import build_argv
+from agent_console.branch_naming import naming_prompt
+from agent_console.errors import InvalidRequest
+from agent_console.sessions import NewSession
+from agent_console.web.api import Body_, Name, Text, console
+
+if TYPE_CHECKING:
+    from agent_console.model import Repository
+    from agent_console.web.app import Console
+
+Path_ = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+router = APIRouter(prefix="/api")
+
+
+class AddRepository(Body_):
+    path: Path_
+
+
+class CreateWorktree(Body_):
+    mode: Literal["custom", "existing", "prompt"]
+    branch: Name | None = None
+    base_branch: Name | None = None
+    initial_prompt: Text | None = None
+    auto_start_session: bool = False
+    agent_id: Name | None = None
+    title: Name | None = None
+
+
+@router.get("/repositories")
+async def list_repositories(request: Request) -> dict[str, Any]:
+    return {"repositories": [r.dump() for r in console(request).repositories.all()]}
+
+
+@router.post("/repositories", status_code=201)
+async def add_repository(request: Request, body: AddRepository) -> dict[str, Any]:
+    return {"repository": (await console(request).repositories.add(body.path)).dump()}
+
+
+@router.get("/repositories/{repo_id}")
+async def get_repository(request: Request, repo_id: str) -> dict[str, Any]:
+    return {"repository": console(request).repositories.get(repo_id).dump()}
+
+
+@router.delete("/repositories/{repo_id}")
+async def remove_repository(request: Request, repo_id: str) -> dict[str, bool]:
+    console(request).repositories.remove(repo_id)
+    return {"success": True}
+
+
+@router.get("/repositories/{repo_id}/worktrees")
+async def list_worktrees(request: Request, repo_id: str) -> dict[str, Any]:
+    repo = console(request).repositories.get(repo_id)
+    return {"worktrees": [w.dump() for w in await repositories.list_worktrees(repo)]}
+
+
+@router.get("/repositories/{repo_id}/branches")
+async def list_branches(request: Request, repo_id: str) -> dict[str, Any]:
+    repo = console(request).repositories.get(repo_id)
+    return (await repositories.list_branches(repo)).dump()
+
+
+@router.post("/repositories/{repo_id}/worktrees", status_code=201)
+async def create_worktree(request: Request, repo_id: str, body: CreateWorktree) -> dict[str, Any]:
+    c = console(request)
+    repo = c.repositories.get(repo_id)
+    agent = c.agents.resolve(body.agent_id) if body.agent_id else None
+    if body.mode == "prompt" and not body.initial_prompt:
+        raise InvalidRequest("initialPrompt is required in prompt mode")
+    if body.mode != "prompt" and not body.branch:
+        raise InvalidRequest(f"branch is required in {body.mode} mode")
+    headless = None
+    if body.mode == "prompt" and agent is not None and agent.headless_template:
+        headless = build_argv(
+            agent.headless_template, naming_prompt(body.initial_prompt or ""), repo.path
+        )
+    wanted = repositories.NewWorktree(
+        mode=body.mode,
+        branch=body.branch,
+        base_branch=body.base_branch,
+        initial_prompt=body.initial_prompt,
+    )
+    created = await repositories.create_worktree(repo, wanted, c.settings, headless)
+    result: dict[str, Any] = created.dump()
+    if body.auto_start_session:
+        session = await c.sessions.create(
+            NewSession(
+                type="worktree",
+                location_path=created.worktree.path,
+                agent_id=agent.id if agent else None,
+                initial_prompt=body.initial_prompt,
+                title=body.title,
+                repository_id=repo.id,
+                worktree_id=created.worktree.branch,
+            )
+        )
+        result["session"] = session.dump()
+    return result
+
+
+@router.delete("/repositories/{repo_id}/worktrees")
+async def delete_worktree(
+    request: Request, repo_id: str, path: str, force: bool = False
+) -> dict[str, Any]:
+    """Ends the sessions in the worktree, then removes it (the branch stays)."""
+    c = console(request)
+    repo = c.repositories.get(repo_id)
+    entries = await repositories.list_worktrees(repo)
+    target = next((w for w in entries if _same(w.path, path)), None)
+    if target is None:
+        raise InvalidRequest(f"path: {path} is not a worktree of repository {repo.name}")
+    if target.is_main:
+        raise InvalidRequest(f"path: {target.path} is the main worktree; it cannot be deleted")
+    worktree = await repositories.delete_worktree(repo, target.path, force)
+    for session in [s for s in c.sessions.all() if _same(s.location_path, target.path)]:
+        await c.sessions.delete(session.id)
+    return {"success": True, "worktree": worktree.dump()}
+
+
+def _same(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+async def check_worktree_session(c: Console, repo: Repository, location: str, branch: str) -> None:
+    """A worktree session must name a worktree of that repository, on that branch."""
+    for worktree in await repositories.list_worktrees(repo):
+        if _same(worktree.path, location) and worktree.branch == branch:
+            return
+    raise InvalidRequest(
+        f"locationPath {location} is not a worktree of repository {repo.name} on branch {branch!r}"
+    )
+
+
+async def problems(c: Console) -> list[dict[str, Any]]:
+    """Sessions whose directory vanished, is no longer a git repository, or whose branch is gone."""
+    found = []
+    for session in c.sessions.all():
+        branch = session.worktree_id if session.type == "worktree" else None
+        if session.type != "worktree" and _exists(session.location_path):
+            continue
+        problem = await repositories.check_location(session.location_path, branch)
+        if problem is not None:
+            found.append({"sessionId": session.id, **problem.dump()})
+    return found
+
+
+def _exists(path: str) -> bool:
+    return os.path.isdir(path)
