@@ -1,6 +1,6 @@
 /** Worker actions on the session page: add a terminal or an agent, restart or remove a worker. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type NewWorker } from "../api";
 import type { Agent, Session, Worker } from "../protocol";
 import { ConfirmDialog } from "./common";
@@ -17,6 +17,20 @@ export function SessionToolbar({ session, worker, agents }: Props) {
   const [menu, setMenu] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const anchor = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!menu) return;
+    const close = (event: Event) => {
+      if (!(event.target instanceof Node && anchor.current?.contains(event.target))) setMenu(false);
+    };
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setMenu(false);
+    document.addEventListener("pointerdown", close);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [menu]);
 
   const run = async (action: () => Promise<unknown>) => {
     setError(null);
@@ -40,12 +54,12 @@ export function SessionToolbar({ session, worker, agents }: Props) {
           {error}
         </span>
       )}
-      <div class="menu-anchor">
+      <div class="menu-anchor" ref={anchor}>
         <button type="button" class="button small" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="add-worker">
           <PlusIcon /> <span class="wide-only">Add</span>
         </button>
         {menu && (
-          <div class="menu" role="menu" onMouseLeave={() => setMenu(false)}>
+          <div class="menu" role="menu">
             <button type="button" role="menuitem" onClick={() => void add({ type: "terminal" })}>
               Terminal
             </button>
