@@ -98,6 +98,23 @@ async def test_default_base_is_merge_base_with_default_branch(repo: Path) -> Non
     assert sorted(f.path for f in diff.files) == ["feature.txt", "wip.txt"]
 
 
+async def test_default_base_from_the_remote_branch(tmp_path: Path, git_env: None) -> None:
+    """In a clone without a local default branch, the merge-base is taken with origin's."""
+    upstream = make_repo(tmp_path / "upstream")
+    fork = git(upstream, "rev-parse", "HEAD")
+    git(tmp_path, "clone", "-q", str(upstream), "clone")
+    clone = tmp_path / "clone"
+    git(clone, "checkout", "-q", "-b", "feature")
+    git(clone, "branch", "-D", "main")
+    (upstream / "later.txt").write_text("l\n")
+    commit_all(upstream)
+    git(clone, "fetch", "-q")
+    (clone / "mine.txt").write_text("m\n")
+    commit_all(clone)
+    diff = await compute_diff(clone)
+    assert diff.base_commit == fork and [f.path for f in diff.files] == ["mine.txt"]
+
+
 async def test_base_can_be_changed(repo: Path) -> None:
     """An explicit base (branch, HEAD, sha) is resolved and used instead of the default."""
     first = git(repo, "rev-parse", "HEAD")

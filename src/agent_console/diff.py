@@ -74,9 +74,12 @@ async def resolve_base(worktree: Path, base: str | None = None) -> str:
     if head.returncode != 0:
         empty = await run_git(["hash-object", "-t", "tree", "/dev/null"], worktree)
         return empty.out
-    ref = f"refs/heads/{await default_branch(worktree)}"
-    merge_base = await run_git(["merge-base", "HEAD", ref], worktree, check=False)
-    return merge_base.out if merge_base.returncode == 0 else head.out
+    name = await default_branch(worktree)
+    for ref in (f"refs/heads/{name}", f"refs/remotes/origin/{name}"):
+        merge_base = await run_git(["merge-base", "HEAD", ref], worktree, check=False)
+        if merge_base.returncode == 0:
+            return merge_base.out
+    return head.out
 
 
 async def compute_diff(worktree: Path, base: str | None = None) -> WorktreeDiff:

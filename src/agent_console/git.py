@@ -156,10 +156,10 @@ def _branch_problem(name: str) -> str | None:
     return None
 
 
-async def validate_branch_name(name: str, cwd: Path) -> str:
-    """check_branch_name, then git's own `check-ref-format --branch` as the final word."""
+async def validate_branch_name(name: str, cwd: Path | None = None) -> str:
+    """check_branch_name, then git's own `check-ref-format --branch` (run in cwd, default /)."""
     check_branch_name(name)
-    result = await run_git(["check-ref-format", "--branch", name], cwd, check=False)
+    result = await run_git(["check-ref-format", "--branch", name], cwd or Path("/"), check=False)
     if result.returncode != 0:
         raise InvalidRequest(f"invalid branch name {name!r}: {result.stderr or 'git refuses it'}")
     return name
@@ -189,6 +189,27 @@ async def resolve_commit(rev: str, cwd: Path, field: str = "baseCommit") -> str:
     if result.returncode != 0:
         raise InvalidRequest(f"{field} {rev!r} does not name a commit in this repository")
     return result.out
+
+
+# --- small queries ----------------------------------------------------------------------------
+
+
+async def ref_exists(cwd: Path, ref: str) -> bool:
+    """Whether the full ref name (`refs/heads/x`, `refs/remotes/origin/x`) exists."""
+    result = await run_git(["show-ref", "--verify", "--quiet", ref], cwd, check=False)
+    return result.returncode == 0
+
+
+async def common_dir(cwd: Path) -> Path:
+    """The repository's shared git directory (the main worktree's .git), absolute."""
+    args = ["rev-parse", "--path-format=absolute", "--git-common-dir"]
+    return Path((await run_git(args, cwd)).out)
+
+
+async def list_refs(cwd: Path) -> BranchList:
+    """Local and remote-tracking branches of the repository at cwd."""
+    args = ["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"]
+    return parse_refs((await run_git(args, cwd)).out)
 
 
 # --- parsers (pure) ---------------------------------------------------------------------------

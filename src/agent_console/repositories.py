@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from agent_console.branch_naming import NAMING_TIMEOUT, choose_branch
+from agent_console.branch_naming import NAMING_TIMEOUT, BranchChoice, choose_branch
 from agent_console.config import Settings
 from agent_console.errors import Conflict, Error, GitFailed, InvalidRequest, NotFound
 from agent_console.git import (
-    BranchList,
     WorktreeEntry,
     check_branch_name,
     check_revision,
-    parse_refs,
+    common_dir,
+    list_refs,
     parse_worktree_list,
+    ref_exists,
     resolve_commit,
     run_git,
     validate_branch_name,
@@ -125,14 +126,9 @@ def _worktree(entry: WorktreeEntry, repo: Repository, is_main: bool) -> Worktree
                     repository_id=repo.id, head=entry.head)  # fmt: skip
 
 
-async def _refs(cwd: Path) -> BranchList:
-    args = ["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"]
-    return parse_refs((await run_git(args, cwd)).out)
-
-
 async def default_branch(cwd: Path) -> str:
     """origin's HEAD branch, else main, else master, else the main worktree's branch."""
-    refs = await _refs(cwd)
+    refs = await list_refs(cwd)
     origin = await run_git(
         ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cwd, check=False
     )
@@ -142,7 +138,7 @@ async def default_branch(cwd: Path) -> str:
     for name in ("main", "master"):
         if name in refs.local:
             return name
-    head = (await _common_dir(cwd)) / "HEAD"
+    head = (await common_dir(cwd)) / "HEAD"
     with contextlib.suppress(OSError):
         text = head.read_text().strip()
         if text.startswith("ref: refs/heads/"):
@@ -152,18 +148,8 @@ async def default_branch(cwd: Path) -> str:
 
 async def list_branches(repo: Repository) -> Branches:
     cwd = Path(repo.path)
-    refs = await _refs(cwd)
+    refs = await list_refs(cwd)
     return Branches(local=refs.local, remote=refs.remote, default_branch=await default_branch(cwd))
-
-
-async def _common_dir(cwd: Path) -> Path:
-    args = ["rev-parse", "--path-format=absolute", "--git-common-dir"]
-    return Path((await run_git(args, cwd)).out)
-
-
-async def _branch_exists(cwd: Path, ref: str) -> bool:
-    result = await run_git(["show-ref", "--verify", "--quiet", ref], cwd, check=False)
-    return result.returncode == 0
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -206,13 +192,19 @@ async def create_worktree(
     branch_naming.naming_prompt(initial_prompt). Nothing is left behind when a step fails.
     """
     cwd = Path(repo.path)
+    _precheck(request)
+    choice = None
+    if request.mode == "prompt":  # before the lock: the agent may take its time answering
+        choice = await choose_branch(
+            request.initial_prompt or "", headless_argv, cwd, naming_timeout
+        )
     lock = _locks.setdefault(str(cwd), asyncio.Lock())
     async with lock:
-        plan = await _plan(cwd, request, headless_argv, naming_timeout)
+        plan = await _plan(cwd, request, choice)
         source = template_source(repo, settings.templates_dir)
         templates = load_templates(source) if source else []
         target = _new_folder(worktree_root(repo, settings), plan.branch)
-        number = next_worktree_num(used_worktree_nums(await _common_dir(cwd)))
+        number = next_worktree_num(used_worktree_nums(await common_dir(cwd)))
         await _add(cwd, target, plan)
         try:
             written = await _finish(target, number, templates, repo, plan.branch)
@@ -236,27 +228,33 @@ class _Plan:
     reason: str | None = None
 
 
-async def _plan(
-    cwd: Path, request: NewWorktree, headless_argv: list[str] | None, naming_timeout: float
-) -> _Plan:
-    # Pure checks of every client-given name first, so a hostile one never reaches a process.
+def _precheck(request: NewWorktree) -> None:
+    """Pure checks of every client-given field, so a hostile one never reaches a process."""
     if request.branch is not None:
         check_branch_name(request.branch)
     if request.base_branch is not None:
         check_revision(request.base_branch, "baseBranch")
+    if request.mode == "prompt":
+        prompt = (request.initial_prompt or "").strip()
+        if not prompt:
+            raise InvalidRequest("initialPrompt is required for mode 'prompt'")
+        if len(prompt) > MAX_PROMPT:
+            raise InvalidRequest(f"initialPrompt is longer than {MAX_PROMPT} characters")
+    elif not request.branch:
+        raise InvalidRequest(f"branch is required for mode {request.mode!r}")
+
+
+async def _plan(cwd: Path, request: NewWorktree, choice: BranchChoice | None) -> _Plan:
     if request.mode == "existing":
-        return await _plan_existing(cwd, _required(request.branch, "branch"))
+        return await _plan_existing(cwd, request.branch or "")
     if request.mode == "custom":
-        branch = await validate_branch_name(_required(request.branch, "branch"), cwd)
-        if await _branch_exists(cwd, f"refs/heads/{branch}"):
+        branch = await validate_branch_name(request.branch or "", cwd)
+        if await ref_exists(cwd, f"refs/heads/{branch}"):
             raise Conflict(f"branch {branch!r} already exists; use mode 'existing' to check it out")
         source: BranchSourceName = "custom"
         reason = None
     else:
-        prompt = _required(request.initial_prompt, "initialPrompt")
-        if len(prompt) > MAX_PROMPT:
-            raise InvalidRequest(f"initialPrompt is longer than {MAX_PROMPT} characters")
-        choice = await choose_branch(prompt, headless_argv, cwd, naming_timeout)
+        assert choice is not None
         branch = await _unused_branch(cwd, choice.branch)
         source, reason = choice.source, choice.reason
     base = request.base_branch or await default_branch(cwd)
@@ -267,15 +265,15 @@ async def _plan(
 
 async def _plan_existing(cwd: Path, branch: str) -> _Plan:
     await validate_branch_name(branch, cwd)
-    if await _branch_exists(cwd, f"refs/heads/{branch}"):
+    if await ref_exists(cwd, f"refs/heads/{branch}"):
         return _Plan(branch=branch, source="existing", add_args=[], start=branch, new_branch=False)
     remote_ref = f"refs/remotes/{branch}"
-    if "/" in branch and await _branch_exists(cwd, remote_ref):
+    if "/" in branch and await ref_exists(cwd, remote_ref):
         local = branch.split("/", 1)[1]  # origin/feature -> feature, tracking origin/feature
-        if await _branch_exists(cwd, f"refs/heads/{local}"):
+        if await ref_exists(cwd, f"refs/heads/{local}"):
             return await _plan_existing(cwd, local)
     else:
-        remotes = [r for r in (await _refs(cwd)).remote if r.split("/", 1)[1] == branch]
+        remotes = [r for r in (await list_refs(cwd)).remote if r.split("/", 1)[1] == branch]
         if len(remotes) != 1:
             raise InvalidRequest(f"branch {branch!r} does not exist in this repository")
         local, remote_ref = branch, f"refs/remotes/{remotes[0]}"
@@ -283,16 +281,10 @@ async def _plan_existing(cwd: Path, branch: str) -> _Plan:
                  start=remote_ref, new_branch=True)  # fmt: skip
 
 
-def _required(value: str | None, field: str) -> str:
-    if not value or not value.strip():
-        raise InvalidRequest(f"{field} is required for this mode")
-    return value
-
-
 async def _unused_branch(cwd: Path, branch: str) -> str:
     for n in range(1, 100):
         candidate = branch if n == 1 else f"{branch[:MAX_FOLDER]}-{n}"
-        if not await _branch_exists(cwd, f"refs/heads/{candidate}"):
+        if not await ref_exists(cwd, f"refs/heads/{candidate}"):
             return await validate_branch_name(candidate, cwd)
     raise Conflict(f"every branch name from {branch!r} to {branch}-99 is taken")
 
@@ -373,9 +365,9 @@ async def rename_branch(worktree_path: str, old: str, new: str) -> str:
     await validate_branch_name(new, cwd)
     if old == new:
         return new
-    if not await _branch_exists(cwd, f"refs/heads/{old}"):
+    if not await ref_exists(cwd, f"refs/heads/{old}"):
         raise NotFound(f"branch {old!r} does not exist")
-    if await _branch_exists(cwd, f"refs/heads/{new}"):
+    if await ref_exists(cwd, f"refs/heads/{new}"):
         raise Conflict(f"branch {new!r} already exists")
     await run_git(["branch", "-m", "--", old, new], cwd)
     return new
@@ -390,7 +382,7 @@ async def check_location(location_path: str, branch: str | None = None) -> Locat
     if inside.returncode != 0 or inside.out != "true":
         return LocationProblem(reason="not-a-repository", message=f"{path} is not a git repository")
     try:
-        exists = not branch or await _branch_exists(path, f"refs/heads/{check_branch_name(branch)}")
+        exists = not branch or await ref_exists(path, f"refs/heads/{check_branch_name(branch)}")
     except InvalidRequest:
         exists = False
     if exists:
