@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.gitrepo import git, make_repo
-from tests.harness import FAKE_AGENT
+from tests.harness import FAKE_AGENT, Server, read_until, recv
 
 
 def add_repo(api: httpx.Client, path: Path) -> dict[str, Any]:
@@ -117,3 +117,46 @@ def test_worktree_session_must_match_repository(api: httpx.Client, tmp_path: Pat
         assert response.status_code == 400, (body, response.text)
     ok = api.post("/api/sessions", json={**base, "repositoryId": repo["id"], "worktreeId": "main"})
     assert ok.status_code == 201, ok.text
+
+
+async def test_diff_worker_follows_file_changes(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """A git-diff worker reports the worktree's changes and pushes diff-changed on file events."""
+    repo = add_repo(api, make_repo(tmp_path / "proj", {"a.txt": "one\n", "b.txt": "bee\n"}))
+    made = api.post(f"/api/repositories/{repo['id']}/worktrees",
+                    json={"mode": "custom", "branch": "diffing", "autoStartSession": True}).json()  # fmt: skip
+    sid, path = made["session"]["id"], Path(made["worktree"]["path"])
+    added = api.post(f"/api/sessions/{sid}/workers", json={"type": "git-diff"})
+    assert added.status_code == 201, added.text
+    wid = added.json()["worker"]["id"]
+    assert api.get(f"/api/sessions/{sid}/workers/{wid}/diff").json()["files"] == []
+    async with server.ws(server.worker_path(sid, wid)) as ws:
+        assert (await recv(ws))["type"] == "history"
+        await read_until(ws, lambda m: m["type"] == "diff-changed")  # the watcher is ready
+        (path / "a.txt").write_text("one\ntwo\n")
+        (path / "new.txt").write_text("fresh\n")
+        (path / "b.txt").unlink()
+        await read_until(ws, lambda m: m["type"] == "diff-changed")
+    diff = api.get(f"/api/sessions/{sid}/workers/{wid}/diff").json()
+    files = {f["path"]: (f["status"], f["additions"], f["deletions"]) for f in diff["files"]}
+    assert files == {
+        "a.txt": ("modified", 1, 0),
+        "new.txt": ("added", 1, 0),
+        "b.txt": ("deleted", 0, 1),
+    }
+    assert "+two" in diff["rawDiff"]
+    head = git(path, "rev-parse", "HEAD")
+    changed = api.patch(f"/api/sessions/{sid}/workers/{wid}", json={"baseCommit": head})
+    assert changed.status_code == 200 and changed.json()["worker"]["baseCommit"] == head
+    bad = api.patch(f"/api/sessions/{sid}/workers/{wid}", json={"baseCommit": "--output=/tmp/x"})
+    assert bad.status_code == 400
+
+
+def test_diff_worker_needs_a_repository(api: httpx.Client, tmp_path: Path) -> None:
+    """A git-diff worker in a directory that is not a git worktree is refused."""
+    session = api.post(
+        "/api/sessions", json={"type": "quick", "locationPath": str(tmp_path)}
+    ).json()["session"]
+    response = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
+    assert response.status_code == 400

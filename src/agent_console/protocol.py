@@ -34,7 +34,7 @@ APP_SERVER_MESSAGE_TYPES = (
 )
 APP_CLIENT_MESSAGE_TYPES = ("request-sync",)
 WORKER_CLIENT_MESSAGE_TYPES = ("input", "resize", "image")
-WORKER_SERVER_MESSAGE_TYPES = ("output", "exit", "history", "activity", "error")
+WORKER_SERVER_MESSAGE_TYPES = ("output", "exit", "history", "activity", "error", "diff-changed")
 ERROR_CODES = ("INVALID_MESSAGE", "WORKER_NOT_FOUND")
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
@@ -165,6 +165,10 @@ def exit_message(exit_code: int, signal: str | None) -> str:
 
 def activity(state: str) -> str:
     return _encode({"type": "activity", "state": state})
+
+
+def diff_changed() -> str:
+    return _encode({"type": "diff-changed"})
 
 
 def error(code: str, message: str) -> str:

@@ -249,6 +249,16 @@ class Sessions:
 
     # --- restore and shutdown ---------------------------------------------------------------
 
+    def set_base_commit(self, session_id: str, worker_id: str, base_commit: str | None) -> Worker:
+        session = self.get(session_id)
+        live = self.live(session_id, worker_id)
+        if live.model.type != "git-diff":
+            raise InvalidRequest("baseCommit: only git-diff workers have a base commit")
+        live.model.base_commit = base_commit
+        self._changed(session)
+        live.changed()
+        return live.model
+
     async def restore(self) -> None:
         """Brings back every persisted session with the same ids; relaunches its workers."""
         end_leftovers(self._store.recorded_processes())
@@ -315,9 +325,12 @@ class Sessions:
                 self._log_path(worker.id), self.settings.limits.scrollback_bytes
             )
         detector = self._detector(agent) if agent is not None else None
-        return LiveWorker(
+        live = LiveWorker(
             session.id, worker, scrollback, detector, self._worker_changed, self._worker_activity
         )
+        if worker.type == "git-diff":
+            live.watch_path = Path(session.location_path)
+        return live
 
     def _detector(self, agent: Agent) -> ActivityDetector:
         patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None

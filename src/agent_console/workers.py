@@ -45,6 +45,8 @@ class LiveWorker:
         self._loop = asyncio.get_running_loop()
         self._timer: asyncio.TimerHandle | None = None
         self._waiter: asyncio.Task[None] | None = None
+        self.watch_path: Path | None = None  # git-diff workers: the worktree to watch
+        self._watch: asyncio.Task[None] | None = None
 
     @property
     def id(self) -> str:
@@ -65,9 +67,7 @@ class LiveWorker:
     ) -> None:
         """Spawns the process (SpawnFailed propagates) and starts pumping its output."""
         cols, rows = self.size
-        self.process = PtyProcess.spawn(
-            argv, cwd, child_env(os.environ, env_extra), cols, rows
-        )
+        self.process = PtyProcess.spawn(argv, cwd, child_env(os.environ, env_extra), cols, rows)
         self._boundary = Utf8Boundary()
         self.model.status = WorkerStatus.RUNNING
         self.model.exit_code = None
@@ -101,6 +101,9 @@ class LiveWorker:
     def close(self, code: int = protocol.Close.NORMAL) -> None:
         """Detaches every client (their sockets close with `code`) and releases the log."""
         self._cancel_timer()
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
         for outbox in self._clients:
             outbox.close(code)
         self._clients.clear()
@@ -165,9 +168,31 @@ class LiveWorker:
         if self.model.status == WorkerStatus.EXITED and self.model.type != "git-diff":
             outbox.put(Frame(protocol.exit_message(self.model.exit_code or 0, self.model.signal)))
         self._clients.add(outbox)
+        if self.watch_path is not None and self._watch is None:
+            self._watch = self._loop.create_task(self._watch_files(self.watch_path))
 
     def detach(self, outbox: Outbox) -> None:
         self._clients.discard(outbox)
+        if not self._clients and self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+
+    async def _watch_files(self, path: Path) -> None:
+        """Tells attached clients each time the worktree's files change (file-system events)."""
+        from agent_console.diff import DiffWatcher
+        from agent_console.errors import Error
+
+        try:
+            async with DiffWatcher(path) as watcher:
+                self.changed()  # watching now: a client that fetches from here on misses nothing
+                async for _ in watcher:
+                    self.changed()
+        except Error as exc:
+            self.note(exc.message)
+
+    def changed(self) -> None:
+        """The diff this git-diff worker shows may have changed."""
+        self._broadcast(Frame(protocol.diff_changed()))
 
     @property
     def client_count(self) -> int:

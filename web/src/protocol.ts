@@ -13,7 +13,14 @@ export const APP_SERVER_MESSAGE_TYPES = [
 ] as const;
 export const APP_CLIENT_MESSAGE_TYPES = ["request-sync"] as const;
 export const WORKER_CLIENT_MESSAGE_TYPES = ["input", "resize", "image"] as const;
-export const WORKER_SERVER_MESSAGE_TYPES = ["output", "exit", "history", "activity", "error"] as const;
+export const WORKER_SERVER_MESSAGE_TYPES = [
+  "output",
+  "exit",
+  "history",
+  "activity",
+  "error",
+  "diff-changed",
+] as const;
 export const ERROR_CODES = ["INVALID_MESSAGE", "WORKER_NOT_FOUND"] as const;
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
 
@@ -106,7 +113,8 @@ export type WorkerServerMessage =
   | { type: "output"; data: string; offset: number }
   | { type: "exit"; exitCode: number; signal: string | null }
   | { type: "activity"; state: ActivityState }
-  | { type: "error"; code: string; message: string };
+  | { type: "error"; code: string; message: string }
+  | { type: "diff-changed" };
 
 export type ImageType = (typeof IMAGE_TYPES)[number];
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, FastAPI, Request
@@ -137,7 +138,18 @@ async def list_workers(request: Request, session_id: str) -> dict[str, Any]:
 
 @router.post("/sessions/{session_id}/workers", status_code=201)
 async def create_worker(request: Request, session_id: str, body: CreateWorker) -> dict[str, Any]:
-    worker = await console(request).sessions.add_worker(session_id, NewWorker(**body.model_dump()))
+    sessions = console(request).sessions
+    if body.type == "git-diff":
+        from agent_console.diff import resolve_base
+        from agent_console.repositories import check_location
+
+        location = Path(sessions.get(session_id).location_path)
+        problem = await check_location(str(location))
+        if problem is not None:
+            raise InvalidRequest(f"a git-diff worker needs a git worktree: {problem.message}")
+        resolved = await resolve_base(location, body.base_commit)
+        body = body.model_copy(update={"base_commit": resolved if body.base_commit else None})
+    worker = await sessions.add_worker(session_id, NewWorker(**body.model_dump()))
     return {"worker": worker.dump()}
 
 
@@ -154,6 +166,41 @@ async def restart_worker(
     cont = body.continue_conversation if body else False
     worker = await console(request).sessions.restart_worker(session_id, worker_id, cont)
     return {"worker": worker.dump()}
+
+
+class UpdateWorker(Body_):
+    base_commit: Name | None = None
+
+
+@router.patch("/sessions/{session_id}/workers/{worker_id}")
+async def update_worker(
+    request: Request, session_id: str, worker_id: str, body: UpdateWorker
+) -> dict[str, Any]:
+    """Changes a git-diff worker's base commit (checked by git; absent = the default base)."""
+    from agent_console.diff import resolve_base
+
+    sessions = console(request).sessions
+    session = sessions.get(session_id)
+    sessions.live(session_id, worker_id)
+    base = (
+        await resolve_base(Path(session.location_path), body.base_commit)
+        if body.base_commit
+        else None
+    )
+    return {"worker": sessions.set_base_commit(session_id, worker_id, base).dump()}
+
+
+@router.get("/sessions/{session_id}/workers/{worker_id}/diff")
+async def worker_diff(request: Request, session_id: str, worker_id: str) -> dict[str, Any]:
+    """The worktree's changes against the worker's base: per-file summary and the raw diff."""
+    from agent_console.diff import compute_diff
+
+    sessions = console(request).sessions
+    session = sessions.get(session_id)
+    worker = sessions.worker(session_id, worker_id)
+    if worker.type != "git-diff":
+        raise InvalidRequest("only git-diff workers have a diff")
+    return (await compute_diff(Path(session.location_path), worker.base_commit)).dump()
 
 
 # --- agents -----------------------------------------------------------------------------------
