@@ -141,6 +141,14 @@ async def test_hostile_base_refused_without_running_git(
     assert not (repo / "sentinel").exists()
 
 
+async def test_not_a_repository_is_refused(tmp_path: Path) -> None:
+    """A folder outside any git working tree has no diff: a 400 that says so."""
+    with pytest.raises(InvalidRequest, match="not inside a git working tree"):
+        await compute_diff(tmp_path)
+    with pytest.raises(InvalidRequest, match="not inside a git working tree"):
+        await resolve_base(tmp_path, "HEAD")
+
+
 async def test_unknown_base_is_refused(repo: Path) -> None:
     """A base that names no commit is a 400 that says so."""
     with pytest.raises(InvalidRequest, match="does not name a commit"):

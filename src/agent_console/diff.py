@@ -23,9 +23,10 @@ from typing import Literal
 
 from watchfiles._rust_notify import RustNotify  # the documented low-level watcher; see DiffWatcher
 
-from agent_console.errors import NotFound
+from agent_console.errors import InvalidRequest, NotFound
 from agent_console.git import (
     ChangedPath,
+    check_revision,
     parse_raw_numstat,
     patch_header,
     resolve_commit,
@@ -65,7 +66,15 @@ class WorktreeDiff(Wire):
 
 
 async def resolve_base(worktree: Path, base: str | None = None) -> str:
-    """The commit id to diff against: base (validated, resolved) or the default described above."""
+    """The commit id to diff against: base (validated, resolved) or the default described above.
+
+    InvalidRequest when worktree is not inside a git working tree or base names no commit.
+    """
+    if base:
+        check_revision(base)
+    inside = await run_git(["rev-parse", "--is-inside-work-tree"], worktree, check=False)
+    if inside.out != "true":
+        raise InvalidRequest(f"{worktree} is not inside a git working tree")
     if base:
         return await resolve_commit(base, worktree)
     head = await run_git(
