@@ -378,6 +378,17 @@ async def test_rename_branch(registered: Repository, repo: Path, settings: Setti
         await rename_branch(path, "new-name", "--upload-pack=x")
 
 
+@pytest.mark.parametrize("new", ["--upload-pack=touch sentinel", "-c x=y", "$(touch sentinel)",
+                                 "a..b", "with space", "new\nline"])  # fmt: skip
+async def test_hostile_rename_refused_without_running_git(
+    repo: Path, git_spy: Path, new: str
+) -> None:
+    """A hostile new branch name is a 400 before any git process runs."""
+    with pytest.raises(InvalidRequest, match="invalid branch name"):
+        await rename_branch(str(repo), "main", new)
+    assert git_spy.read_text() == "" and not (repo / "sentinel").exists()
+
+
 async def test_check_location(registered: Repository, repo: Path, settings: Settings) -> None:
     """A session location is fine, then reported when its branch, repository or folder goes."""
     created = await create_worktree(registered, custom("checked"), settings)
