@@ -197,3 +197,36 @@ async def test_deleting_worker_sends_exit_and_closes_1000(
                     messages.append(await recv(ws))
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
             assert messages and messages[-1]["type"] == "exit"
+
+
+async def test_prompt_is_typed_when_template_has_no_placeholder(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """An agent whose command takes no prompt gets the initial prompt typed once it settles."""
+    from tests.harness import FAKE_AGENT
+
+    agent = api.post("/api/agents", json={"name": "NoArg", "commandTemplate": str(FAKE_AGENT)})
+    session = create_session(
+        api, tmp_path, agentId=agent.json()["agent"]["id"], initialPrompt="hi there"
+    )
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        text = output_text(await read_output_until(ws, "you said: hi there"))
+    assert "argv=[]" in text
+
+
+async def test_incomplete_character_at_exit_is_flushed(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """A process that ends mid-character: the bytes arrive (replaced), then exit, offsets whole."""
+    session = create_session(api, tmp_path)
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await recv(ws)
+        await ws.send(
+            json.dumps({"type": "input", "data": "stty -echo; exec printf 'tail\\303'\r"})
+        )
+        messages = await read_until(ws, lambda m: m["type"] == "exit")
+        outputs = [m for m in messages if m["type"] == "output"]
+        assert output_text(messages).endswith("tail\ufffd")
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        history = await recv(ws)
+        assert history["offset"] == outputs[-1]["offset"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from agent_console import protocol
 from agent_console.activity import ActivityDetector, compile_patterns
 from agent_console.agent_catalog import AgentCatalog
-from agent_console.agents import build_argv, launch_template
+from agent_console.agents import PLACEHOLDER, build_argv, launch_template
 from agent_console.config import Settings
 from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
 from agent_console.hub import Hub
@@ -347,6 +347,8 @@ class Sessions:
         if live.model.type == "agent" and agent is not None:
             template, uses_prompt = launch_template(agent, continue_conversation)
             argv = build_argv(template, prompt if uses_prompt else None, session.location_path)
+            if uses_prompt and prompt and "prompt" not in PLACEHOLDER.findall(template):
+                live.type_when_idle = prompt + "\r"
         else:
             argv = terminal_argv()
         await live.start(argv, session.location_path)

@@ -46,6 +46,7 @@ class LiveWorker:
         self._timer: asyncio.TimerHandle | None = None
         self._waiter: asyncio.Task[None] | None = None
         self.watch_path: Path | None = None  # git-diff workers: the worktree to watch
+        self.type_when_idle: str | None = None  # typed once the agent first settles
         self._watch: asyncio.Task[None] | None = None
 
     @property
@@ -225,6 +226,10 @@ class LiveWorker:
     # --- activity ---------------------------------------------------------------------------
 
     def _track(self, changed: ActivityState | None) -> None:
+        if changed == ActivityState.IDLE and self.type_when_idle is not None:
+            # An agent whose command line takes no prompt gets it typed once it is ready for input.
+            text, self.type_when_idle = self.type_when_idle, None
+            self.write(text)
         if changed is not None:
             self._broadcast(Frame(protocol.activity(changed.value)))
             self._on_activity(self)
