@@ -64,8 +64,7 @@ async def test_worker_exit_is_broadcast(server: Server, api: httpx.Client, tmp_p
 
         def exited(m: Message) -> bool:
             return bool(
-                m["type"] == "session-updated"
-                and m["session"]["workers"][0]["status"] == "exited"
+                m["type"] == "session-updated" and m["session"]["workers"][0]["status"] == "exited"
             )
 
         update = (await read_until(app, exited))[-1]

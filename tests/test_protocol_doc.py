@@ -33,7 +33,11 @@ def payload_fields(payload: str) -> set[str]:
     inner = payload.strip("` ").removeprefix("{").removesuffix("}")
     if payload.strip() == "(none)" or not inner.strip():
         return set()
-    return {re.match(r"\s*(\w+)", part).group(1) for part in inner.split(",") if ":" in part or "|" not in part}  # type: ignore[union-attr]
+    return {
+        re.match(r"\s*(\w+)", part).group(1)
+        for part in inner.split(",")
+        if ":" in part or "|" not in part
+    }  # type: ignore[union-attr]
 
 
 def ts_tuple(name: str) -> list[str]:
