@@ -208,7 +208,7 @@ async def create_worktree(
         await _add(cwd, target, plan)
         try:
             written = await _finish(target, number, templates, repo, plan.branch)
-        except Error:
+        except Exception:  # a template error, a full disk: leave no half-made worktree behind
             await _undo(cwd, target, plan)
             raise
     head = (await run_git(["rev-parse", "HEAD"], target)).out
