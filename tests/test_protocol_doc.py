@@ -33,11 +33,8 @@ def payload_fields(payload: str) -> set[str]:
     inner = payload.strip("` ").removeprefix("{").removesuffix("}")
     if payload.strip() == "(none)" or not inner.strip():
         return set()
-    return {
-        re.match(r"\s*(\w+)", part).group(1)
-        for part in inner.split(",")
-        if ":" in part or "|" not in part
-    }  # type: ignore[union-attr]
+    parts = [part for part in inner.split(",") if ":" in part or "|" not in part]
+    return {part.strip().split(":")[0].rstrip("?").strip() for part in parts}
 
 
 def ts_tuple(name: str) -> list[str]:
