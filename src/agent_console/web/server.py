@@ -3,11 +3,15 @@ printed is the real one), with the websockets backend's size caps and pings."""
 
 from __future__ import annotations
 
+import copy
 import socket
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
+from agent_console import access
 from agent_console.config import Settings
 from agent_console.web.app import create_app
 
@@ -45,8 +49,22 @@ def config(settings: Settings) -> uvicorn.Config:
         lifespan="on",
         timeout_graceful_shutdown=3,
         log_level="info",
+        log_config=log_config(settings),
         server_header=False,
     )
+
+
+def log_config(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging, with every handler scrubbing the token (its access and WebSocket lines
+    print query strings) and the access log on stderr beside the rest (stdout carries the URL)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    secrets = [settings.token, access.cookie_value(settings.token)] if settings.token else []
+    config["filters"] = {"redact": {"()": access.RedactSecrets, "secrets": secrets}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact"]
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    config["root"] = {"handlers": ["default"], "level": "WARNING"}
+    return config
 
 
 def serve(settings: Settings, sock: socket.socket) -> None:
