@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,15 +14,15 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from agent_console import access
     from agent_console.web.server import bind, serve
 
-    settings = Settings(
-        host=args.host,
-        port=args.port,
-        data_dir=Path(args.data_dir).expanduser().resolve()
-        if args.data_dir
-        else default_data_dir(),
-    )
+    data_dir = Path(args.data_dir).expanduser().resolve() if args.data_dir else default_data_dir()
+    try:
+        settings = _serve_settings(args, data_dir)
+    except (access.AccessError, ValueError) as exc:
+        print(f"agent-console: {exc}", file=sys.stderr)
+        return 1
     try:
         sock = bind(settings.host, settings.port)
     except OSError as exc:
@@ -30,12 +31,77 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    port = sock.getsockname()[1]
-    settings = Settings(**{**settings.__dict__, "port": port})
-    host = f"[{settings.host.strip('[]')}]" if ":" in settings.host else settings.host
-    print(f"Agent Console is running at http://{host}:{port}/", flush=True)
-    serve(settings, sock)
+    settings = Settings(**{**settings.__dict__, "port": sock.getsockname()[1]})
+    assert settings.token is not None
+    url = access.login_url(settings.host, settings.port, settings.token)
+    print(f"Agent Console is running at {url}", flush=True)
+    launch_page = _open_browser(data_dir, url) if args.open else None
+    try:
+        serve(settings, sock)
+    finally:
+        if launch_page is not None:
+            launch_page.unlink(missing_ok=True)
     return 0
+
+
+def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
+    """Settings for `serve`: the data directory checked, the token loaded or created (and then
+    removed from this process's environment, so no child inherits it), the allow-lists checked."""
+    from agent_console import access
+    from agent_console.web.policy import normalize_origin, parse_host
+
+    warning = access.prepare_data_dir(data_dir)
+    if warning:
+        print(f"agent-console: warning: {warning}", file=sys.stderr)
+    token = access.load_or_create_token(data_dir, os.environ.pop(access.ENV_TOKEN, None))
+    for host in args.allow_host:
+        if parse_host(host, None) is None:
+            raise ValueError(f"--allow-host {host!r} is not a host name or host:port")
+    for origin in args.allow_origin:
+        if normalize_origin(origin) is None:
+            raise ValueError(f"--allow-origin {origin!r} is not an origin like http://host:port")
+    if args.host.strip("[]") not in LOOPBACK:
+        print(_exposed_warning(args.host), file=sys.stderr, flush=True)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        data_dir=data_dir,
+        token=token,
+        allow_hosts=tuple(args.allow_host),
+        allow_origins=tuple(args.allow_origin),
+    )
+
+
+def _exposed_warning(host: str) -> str:
+    return (
+        f"agent-console: WARNING: listening on {host}, not only on this machine. Anyone who can "
+        "reach this port and learns the token gets a shell as you, and the traffic (token "
+        "included) is not encrypted. Prefer the default 127.0.0.1 with SSH port forwarding "
+        "(ssh -L 3457:127.0.0.1:3457 this-host). Browsers that reach this server by a name other "
+        "than the bound address also need --allow-host NAME."
+    )
+
+
+def _open_browser(data_dir: Path, url: str) -> Path | None:
+    """Opens `url` through a 0600 page in the data directory, so the token is on no command
+    line; in a thread, because some browsers block until they exit."""
+    import threading
+    import webbrowser
+
+    from agent_console import access
+
+    try:
+        page = access.write_launch_page(data_dir, url)
+    except OSError as exc:
+        print(f"agent-console: cannot open a browser: {exc.strerror}", file=sys.stderr)
+        return None
+
+    def launch() -> None:
+        if not webbrowser.open(page.as_uri()):
+            print("agent-console: no browser found; open the URL above", file=sys.stderr)
+
+    threading.Thread(target=launch, name="open-browser", daemon=True).start()
+    return page
 
 
 def parser() -> argparse.ArgumentParser:
@@ -51,6 +117,23 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--data-dir", help="state directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)"
+    )
+    serve.add_argument(
+        "--open", action="store_true", help="open the console in a browser (already logged in)"
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also accept requests for this Host (e.g. a name this machine is reached by)",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept WebSockets and requests from this origin (e.g. http://host:5173)",
     )
     serve.set_defaults(run=_serve)
     return root
