@@ -112,17 +112,11 @@ async def create_worktree(request: Request, repo_id: str, body: CreateWorktree) 
 async def delete_worktree(
     request: Request, repo_id: str, path: str, force: bool = False
 ) -> dict[str, Any]:
-    """Ends the sessions in the worktree, then removes it (the branch stays)."""
+    """Removes the worktree (the branch stays), then ends the sessions that ran in it."""
     c = console(request)
     repo = c.repositories.get(repo_id)
-    entries = await repositories.list_worktrees(repo)
-    target = next((w for w in entries if _same(w.path, path)), None)
-    if target is None:
-        raise InvalidRequest(f"path: {path} is not a worktree of repository {repo.name}")
-    if target.is_main:
-        raise InvalidRequest(f"path: {target.path} is the main worktree; it cannot be deleted")
-    worktree = await repositories.delete_worktree(repo, target.path, force)
-    for session in [s for s in c.sessions.all() if _same(s.location_path, target.path)]:
+    worktree = await repositories.delete_worktree(repo, path, force)
+    for session in [s for s in c.sessions.all() if _same(s.location_path, worktree.path)]:
         await c.sessions.delete(session.id)
     return {"success": True, "worktree": worktree.dump()}
 
