@@ -49,17 +49,36 @@ class Bench:
     async def flood(
         self, clients: int, workers: int = 1, size_mb: int = 0
     ) -> tuple[list[float], float, int]:
-        """Per-client rates (bytes/s) while `workers` terminals each print the flood file."""
+        """Per-client rates (bytes/s) while `workers` terminals each print the flood file.
+
+        Clients read frames as a terminal would but parse only each frame's trailing offset, so
+        the figure is the server's delivery rate, not this process's JSON decoding."""
         sessions = [self.session(f"flood-{i}") for i in range(workers)]
-        command = " ".join(producer(size_mb or self.size_mb, self.workdir)) + "; echo FLOOD-DONE\r"
+        flood = producer(size_mb or self.size_mb, self.workdir)
+        content = Path(flood[1]).read_bytes()
+        expected = len(content) + content.count(b"\n")  # the PTY turns each \n into \r\n
         peak = self.proc.memory_info().rss
         sockets = []
         for s in sessions:
             path = self.server.worker_path(s["id"], s["workers"][0]["id"])
             for _ in range(clients):
+                sockets.append(await self.server.ws(path, max_size=None))
+            await sockets[-1].recv()
+            await sockets[-1].send(
+                json.dumps({"type": "input", "data": "stty -echo; echo READY-$((6*7))\r"})
+            )
+            await self._until(sockets[-1], "READY-42")
+        starts = []
+        for ws in sockets:
+            await ws.close()
+        sockets = []
+        for s in sessions:
+            path = self.server.worker_path(s["id"], s["workers"][0]["id"])
+            for _ in range(clients):
                 ws = await self.server.ws(path, max_size=None)
-                first = json.loads(await ws.recv())
-                sockets.append((ws, first["offset"]))
+                history = json.loads(await ws.recv())
+                sockets.append(ws)
+                starts.append(history["offset"])
         stop = asyncio.Event()
 
         async def sample() -> None:
@@ -71,25 +90,25 @@ class Bench:
         async def drain(ws: Any, start_offset: int) -> float:
             begin = time.perf_counter()
             offset = start_offset
-            text = ""
-            async for raw_message in ws:
-                message = json.loads(raw_message)
-                if message["type"] == "output":
-                    offset = message["offset"]
-                    text = (text + message["data"])[-64:]
-                    if "FLOOD-DONE\r\n" in text and "echo FLOOD-DONE" not in text:
-                        break
+            while offset - start_offset < expected:
+                frame = await ws.recv()
+                at = frame.rfind('"offset":')
+                if at > 0:
+                    offset = int(frame[at + 9 : frame.index("}", at)])
             return (offset - start_offset) / (time.perf_counter() - begin)
 
         sampler = asyncio.create_task(sample())
-        tasks = [asyncio.create_task(drain(ws, off)) for ws, off in sockets]
+        tasks = [
+            asyncio.create_task(drain(ws, off)) for ws, off in zip(sockets, starts, strict=True)
+        ]
         for i in range(len(sessions)):
-            ws = sockets[i * clients][0]
-            await ws.send(json.dumps({"type": "input", "data": "stty -echo; " + command}))
+            await sockets[i * clients].send(
+                json.dumps({"type": "input", "data": " ".join(flood) + "\r"})
+            )
         rates = await asyncio.gather(*tasks)
         stop.set()
         await sampler
-        for ws, _ in sockets:
+        for ws in sockets:
             await ws.close()
         for s in sessions:
             self.api.delete(f"/api/sessions/{s['id']}")
