@@ -1,0 +1,95 @@
+"""process.py: real PTY children — spawn errors, exits, non-blocking writes, stopping for sure."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import psutil
+import pytest
+
+from agent_console.errors import SpawnFailed
+from agent_console.process import PtyProcess, child_env, end_leftovers, start_time
+
+ENV = child_env({"PATH": os.environ["PATH"], "AGENT_CONSOLE_TOKEN": "secret", "HOME": "/tmp"})
+
+
+async def run(argv: list[str], cwd: Path) -> tuple[bytes, PtyProcess]:
+    proc = PtyProcess.spawn(argv, str(cwd), ENV, 100, 30)
+    out: list[bytes] = []
+    proc.start_reading(out.append)
+    await asyncio.wait_for(proc.exited, 20)
+    return b"".join(out), proc
+
+
+async def test_exit_code_output_and_size(tmp_path: Path) -> None:
+    """Output arrives before the exit; the size is set; the code is reported; no secret leaks."""
+    data, proc = await run(
+        ["sh", "-c", "stty size; echo ${AGENT_CONSOLE_TOKEN:-none}; exit 3"], tmp_path
+    )
+    assert data == b"30 100\r\nnone\r\n"
+    assert proc.exited.result().exit_code == 3 and proc.exited.result().signal is None
+
+
+async def test_signal_exit_is_named(tmp_path: Path) -> None:
+    """A child killed by a signal reports the signal's name."""
+    _, proc = await run(["sh", "-c", "kill -TERM $$"], tmp_path)
+    assert proc.exited.result().signal == "SIGTERM"
+
+
+def test_spawn_failures_are_errors(tmp_path: Path) -> None:
+    """A missing binary or directory is a SpawnFailed with the reason, not a crash."""
+    with pytest.raises(SpawnFailed, match="no-such-binary"):
+        PtyProcess.spawn(["no-such-binary"], str(tmp_path), ENV)
+    with pytest.raises(SpawnFailed, match="does not exist"):
+        PtyProcess.spawn(["sh"], str(tmp_path / "missing"), ENV)
+
+
+async def test_writes_never_block(tmp_path: Path) -> None:
+    """Writing megabytes to a child that never reads returns at once; stop still works."""
+    proc = PtyProcess.spawn(["sleep", "60"], str(tmp_path), ENV)
+    proc.start_reading(lambda data: None)
+    for _ in range(64):
+        proc.write(b"x" * 65536)
+    status = await asyncio.wait_for(proc.stop(), 20)
+    assert status.signal == "SIGHUP"
+
+
+async def test_stop_ends_the_whole_session(tmp_path: Path) -> None:
+    """stop() ends a SIGHUP-ignoring leader and the jobs it moved to other groups."""
+    script = "trap '' HUP TERM; (trap '' HUP; setsid -w sleep 300 & sleep 300) & echo started; wait"
+    proc = PtyProcess.spawn(["bash", "-c", script], str(tmp_path), ENV)
+    seen = bytearray()
+    ready = asyncio.Event()
+
+    def on_data(data: bytes) -> None:
+        seen.extend(data)
+        if b"started" in seen:
+            ready.set()
+
+    proc.start_reading(on_data)
+    await asyncio.wait_for(ready.wait(), 20)
+    members = [p for p in psutil.process_iter(["pid"]) if _sid(p.pid) == proc.pid]
+    assert len(members) >= 3
+    await asyncio.wait_for(proc.stop(), 20)
+    _, alive = psutil.wait_procs(members, timeout=10)
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+
+
+def _sid(pid: int) -> int | None:
+    try:
+        return os.getsid(pid)
+    except OSError:
+        return None
+
+
+async def test_end_leftovers_checks_start_time(tmp_path: Path) -> None:
+    """Leftovers are killed only when the recorded start time still matches (no reused pids)."""
+    proc = PtyProcess.spawn(["bash", "-c", "trap '' HUP; sleep 300"], str(tmp_path), ENV)
+    proc.start_reading(lambda data: None)
+    started = start_time(proc.pid)
+    assert started is not None
+    assert end_leftovers([(proc.pid, started + 10_000)]) == 0
+    assert end_leftovers([(proc.pid, started)]) >= 1
+    await asyncio.wait_for(proc.exited, 20)
