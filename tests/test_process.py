@@ -58,7 +58,10 @@ async def test_writes_never_block(tmp_path: Path) -> None:
 
 async def test_stop_ends_the_whole_session(tmp_path: Path) -> None:
     """stop() ends a SIGHUP-ignoring leader and the jobs it moved to other groups."""
-    script = "trap '' HUP TERM; (trap '' HUP; setsid -w sleep 300 & sleep 300) & echo started; wait"
+    # set -m puts each background job in a process group of its own, as an interactive shell does.
+    script = (
+        "set -m; trap '' HUP TERM; (trap '' HUP TERM; sleep 300 & echo started; sleep 300) & wait"
+    )
     proc = PtyProcess.spawn(["bash", "-c", script], str(tmp_path), ENV)
     seen = bytearray()
     ready = asyncio.Event()
@@ -72,6 +75,7 @@ async def test_stop_ends_the_whole_session(tmp_path: Path) -> None:
     await asyncio.wait_for(ready.wait(), 20)
     members = [p for p in psutil.process_iter(["pid"]) if _sid(p.pid) == proc.pid]
     assert len(members) >= 3
+    assert len({os.getpgid(p.pid) for p in members}) >= 2  # not all reachable through one group
     await asyncio.wait_for(proc.stop(), 20)
     _, alive = psutil.wait_procs(members, timeout=10)
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
