@@ -8,6 +8,7 @@ every HTTP response nosniff, no-referrer and a CSP with frame-ancestors 'none'.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from starlette.datastructures import Headers
@@ -27,6 +28,10 @@ from agent_console.web.policy import (
 )
 
 # --- the ASGI middleware -----------------------------------------------------------------------
+
+
+DECIMAL = re.compile(r"[0-9]{1,15}")
+TOO_LARGE = Refuse(413, "TOO_LARGE", f"request body larger than {MAX_BODY} bytes")
 
 
 class SecurityGuard:
@@ -63,16 +68,15 @@ class SecurityGuard:
         self, scope: Scope, receive: Receive, send: Send, facts: Facts
     ) -> None:
         length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            too_big = Refuse(413, "TOO_LARGE", f"request body larger than {MAX_BODY} bytes")
-            await respond(send, too_big)
+        if not DECIMAL.fullmatch(length) or int(length) > MAX_BODY:
+            await respond(send, TOO_LARGE)
             return
         try:
             body = await read_body(receive, MAX_BODY)
         except Disconnected:
             return
         if body is None:
-            await respond(send, Refuse(413, "TOO_LARGE", f"body larger than {MAX_BODY} bytes"))
+            await respond(send, TOO_LARGE)
             return
         problem = json_problem(body) if body and is_json(facts) else None
         if problem:
