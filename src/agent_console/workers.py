@@ -14,6 +14,8 @@ from pathlib import Path
 
 from agent_console import protocol
 from agent_console.activity import ActivityDetector
+from agent_console.diff import DiffWatcher
+from agent_console.errors import Error
 from agent_console.hub import Frame, Outbox
 from agent_console.model import ActivityState, Worker, WorkerStatus
 from agent_console.process import ExitStatus, PtyProcess, child_env
@@ -180,9 +182,6 @@ class LiveWorker:
 
     async def _watch_files(self, path: Path) -> None:
         """Tells attached clients each time the worktree's files change (file-system events)."""
-        from agent_console.diff import DiffWatcher
-        from agent_console.errors import Error
-
         try:
             async with DiffWatcher(path) as watcher:
                 self.changed()  # watching now: a client that fetches from here on misses nothing

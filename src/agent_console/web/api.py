@@ -12,8 +12,15 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException
 
+from agent_console.diff import compute_diff, resolve_base
 from agent_console.errors import Error, InvalidRequest
 from agent_console.sessions import NewSession, NewWorker
+from agent_console.worktree_sessions import (
+    check_git_worktree,
+    check_worktree_session,
+    invalid_sessions,
+    rename_session_branch,
+)
 
 if TYPE_CHECKING:
     from agent_console.web.app import Console
@@ -78,12 +85,10 @@ async def list_sessions(request: Request) -> dict[str, Any]:
 async def create_session(request: Request, body: CreateSession) -> dict[str, Any]:
     c = console(request)
     if body.type == "worktree":
-        from agent_console.web.repositories_api import check_worktree_session
-
         if not (body.repository_id and body.worktree_id):
             raise InvalidRequest("repositoryId and worktreeId are required for a worktree session")
         repo = c.repositories.resolve(body.repository_id)
-        await check_worktree_session(c, repo, body.location_path, body.worktree_id)
+        await check_worktree_session(repo, body.location_path, body.worktree_id)
     elif body.repository_id or body.worktree_id:
         raise InvalidRequest("repositoryId and worktreeId belong to worktree sessions only")
     fields = body.model_dump(exclude_none=True)
@@ -94,9 +99,7 @@ async def create_session(request: Request, body: CreateSession) -> dict[str, Any
 @router.get("/sessions/validate")
 async def validate_sessions(request: Request) -> dict[str, Any]:
     """Sessions whose directory vanished, is no longer a git repository, or lost its branch."""
-    from agent_console.web.repositories_api import problems
-
-    return {"invalidSessions": await problems(console(request))}
+    return {"invalidSessions": await invalid_sessions(console(request).sessions)}
 
 
 @router.get("/sessions/{session_id}")
@@ -111,12 +114,7 @@ async def update_session(request: Request, session_id: str, body: UpdateSession)
     sessions = console(request).sessions
     session = sessions.get(session_id)
     if body.branch is not None:
-        if session.type != "worktree" or not session.worktree_id:
-            raise InvalidRequest("branch: only worktree sessions have a branch to rename")
-        from agent_console.repositories import rename_branch
-
-        new = await rename_branch(session.location_path, session.worktree_id, body.branch)
-        sessions.rename_branch(session.worktree_id, new, session.location_path)
+        await rename_session_branch(sessions, session, body.branch)
     if body.title is not None:
         sessions.update(session_id, body.title)
     return {"session": sessions.get(session_id).dump()}
@@ -140,13 +138,8 @@ async def list_workers(request: Request, session_id: str) -> dict[str, Any]:
 async def create_worker(request: Request, session_id: str, body: CreateWorker) -> dict[str, Any]:
     sessions = console(request).sessions
     if body.type == "git-diff":
-        from agent_console.diff import resolve_base
-        from agent_console.repositories import check_location
-
         location = Path(sessions.get(session_id).location_path)
-        problem = await check_location(str(location))
-        if problem is not None:
-            raise InvalidRequest(f"a git-diff worker needs a git worktree: {problem.message}")
+        await check_git_worktree(str(location))
         resolved = await resolve_base(location, body.base_commit)
         body = body.model_copy(update={"base_commit": resolved if body.base_commit else None})
     worker = await sessions.add_worker(session_id, NewWorker(**body.model_dump()))
@@ -177,8 +170,6 @@ async def update_worker(
     request: Request, session_id: str, worker_id: str, body: UpdateWorker
 ) -> dict[str, Any]:
     """Changes a git-diff worker's base commit (checked by git; absent = the default base)."""
-    from agent_console.diff import resolve_base
-
     sessions = console(request).sessions
     session = sessions.get(session_id)
     sessions.live(session_id, worker_id)
@@ -193,8 +184,6 @@ async def update_worker(
 @router.get("/sessions/{session_id}/workers/{worker_id}/diff")
 async def worker_diff(request: Request, session_id: str, worker_id: str) -> dict[str, Any]:
     """The worktree's changes against the worker's base: per-file summary and the raw diff."""
-    from agent_console.diff import compute_diff
-
     sessions = console(request).sessions
     session = sessions.get(session_id)
     worker = sessions.worker(session_id, worker_id)

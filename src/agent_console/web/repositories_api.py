@@ -1,9 +1,8 @@
-"""REST routes for repositories, worktrees and branches (SPEC §6), and worktree-session checks."""
+"""REST routes for repositories, worktrees and branches (SPEC §6)."""
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import StringConstraints
@@ -14,10 +13,7 @@ from agent_console.branch_naming import naming_prompt
 from agent_console.errors import InvalidRequest
 from agent_console.sessions import NewSession
 from agent_console.web.api import Body_, Name, Text, console
-
-if TYPE_CHECKING:
-    from agent_console.model import Repository
-    from agent_console.web.app import Console
+from agent_console.worktree_sessions import same_path
 
 Path_ = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 router = APIRouter(prefix="/api")
@@ -116,37 +112,6 @@ async def delete_worktree(
     c = console(request)
     repo = c.repositories.get(repo_id)
     worktree = await repositories.delete_worktree(repo, path, force)
-    for session in [s for s in c.sessions.all() if _same(s.location_path, worktree.path)]:
+    for session in [s for s in c.sessions.all() if same_path(s.location_path, worktree.path)]:
         await c.sessions.delete(session.id)
     return {"success": True, "worktree": worktree.dump()}
-
-
-def _same(a: str, b: str) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
-async def check_worktree_session(c: Console, repo: Repository, location: str, branch: str) -> None:
-    """A worktree session must name a worktree of that repository, on that branch."""
-    for worktree in await repositories.list_worktrees(repo):
-        if _same(worktree.path, location) and worktree.branch == branch:
-            return
-    raise InvalidRequest(
-        f"locationPath {location} is not a worktree of repository {repo.name} on branch {branch!r}"
-    )
-
-
-async def problems(c: Console) -> list[dict[str, Any]]:
-    """Sessions whose directory vanished, is no longer a git repository, or whose branch is gone."""
-    found = []
-    for session in c.sessions.all():
-        branch = session.worktree_id if session.type == "worktree" else None
-        if session.type != "worktree" and _exists(session.location_path):
-            continue
-        problem = await repositories.check_location(session.location_path, branch)
-        if problem is not None:
-            found.append({"sessionId": session.id, **problem.dump()})
-    return found
-
-
-def _exists(path: str) -> bool:
-    return os.path.isdir(path)
