@@ -98,6 +98,7 @@ def _open_browser(data_dir: Path, url: str) -> Path | None:
 
     def launch() -> None:
         if not webbrowser.open(page.as_uri()):
+            page.unlink(missing_ok=True)
             print("agent-console: no browser found; open the URL above", file=sys.stderr)
 
     threading.Thread(target=launch, name="open-browser", daemon=True).start()
