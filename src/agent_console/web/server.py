@@ -41,7 +41,7 @@ def config(settings: Settings) -> uvicorn.Config:
         create_app(settings),
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",  # the websockets library, sans-I/O: size caps, pings, flow control
         ws_max_size=max(limits.worker_message_bytes, limits.app_message_bytes),
         ws_ping_interval=limits.ping_interval,
         ws_ping_timeout=limits.ping_timeout,
