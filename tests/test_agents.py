@@ -12,12 +12,21 @@ from agent_console.errors import InvalidRequest
 
 @given(st.text(min_size=1).filter(lambda s: "\0" not in s))
 def test_prompt_is_exactly_one_argument(prompt: str) -> None:
-    """Whatever the prompt holds — quotes, $(...), newlines — it is one argv entry, verbatim."""
-    assert build_argv("agent --flag {{prompt}}", prompt, "/w") == ["agent", "--flag", prompt]
+    """Whatever the prompt holds — quotes, $(...), newlines, a leading dash — it is one argv entry,
+    verbatim, and never read as an option."""
+    dash = prompt.startswith("-")
+    assert build_argv("agent {{prompt}}", prompt, "/w") == [
+        "agent",
+        *(["--"] if dash else []),
+        prompt,
+    ]
+    flag = build_argv("agent --flag {{prompt}}", prompt, "/w")
+    assert flag == (["agent", f"--flag={prompt}"] if dash else ["agent", "--flag", prompt])
     assert build_argv("agent --message={{prompt}}", prompt, "/w") == [
         "agent",
         f"--message={prompt}",
     ]
+    assert build_argv("agent -m {{prompt}}", prompt, "/w")[-1] == (f" {prompt}" if dash else prompt)
 
 
 def test_absent_prompt_drops_its_argument() -> None:

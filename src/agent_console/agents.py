@@ -103,15 +103,30 @@ def split_template(template: str, field: str = "commandTemplate") -> list[str]:
 
 def build_argv(template: str, prompt: str | None, cwd: str) -> list[str]:
     """argv for `template`: each argument substituted on its own; an argument that needs an
-    absent prompt is dropped (so `claude {{prompt}}` without a prompt is just `claude`)."""
+    absent prompt is dropped (so `claude {{prompt}}` without a prompt is just `claude`). A prompt
+    that starts with `-` can never be read as an option (see `_as_operand`)."""
     values = {"prompt": prompt or "", "cwd": cwd}
-    argv = []
+    argv: list[str] = []
     for arg in split_template(template):
         names = {m.group(1) for m in PLACEHOLDER.finditer(arg)}
         if "prompt" in names and not prompt:
             continue
+        if prompt and prompt.startswith("-") and PLACEHOLDER.fullmatch(arg.strip()):
+            argv = _as_operand(argv, prompt)
+            continue
         argv.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], arg))
     return argv
+
+
+def _as_operand(argv: list[str], prompt: str) -> list[str]:
+    """Appends a prompt starting with `-`: after `--` where it is a positional argument, joined
+    as `--opt=-…` after a long option, and after a space (" -…") after a short one."""
+    before = argv[-1] if argv else ""
+    if before.startswith("--") and before != "--" and "=" not in before:
+        return [*argv[:-1], f"{before}={prompt}"]
+    if before.startswith("-") and before != "--":
+        return [*argv, f" {prompt}"]
+    return [*argv, prompt] if before == "--" else [*argv, "--", prompt]
 
 
 def launch_template(agent: Agent, continue_conversation: bool) -> tuple[str, bool]:

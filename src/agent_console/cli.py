@@ -34,10 +34,16 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(**{**settings.__dict__, "port": sock.getsockname()[1]})
     assert settings.token is not None
     url = access.login_url(settings.host, settings.port, settings.token)
-    print(f"Agent Console is running at {url}", flush=True)
-    launch_page = _open_browser(data_dir, url) if args.open else None
+    launch_page: Path | None = None
+
+    def ready() -> None:
+        # Printed once sessions are restored and signals are handled: the URL works right away.
+        nonlocal launch_page
+        print(f"Agent Console is running at {url}", flush=True)
+        launch_page = _open_browser(data_dir, url) if args.open else None
+
     try:
-        serve(settings, sock)
+        serve(settings, sock, ready)
     finally:
         if launch_page is not None:
             launch_page.unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -31,7 +31,9 @@ class Console:
     app_clients: app_socket.AppClients
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> FastAPI:
+    """The app; `on_ready` runs once every session is restored and requests can be served."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -45,6 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
             settings, store, agents, RepositoryCatalog(store), sessions, events, clients
         )
         await sessions.restore()
+        if on_ready is not None:
+            on_ready()
         try:
             yield
         finally:

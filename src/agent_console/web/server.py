@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import socket
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -35,10 +36,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def config(settings: Settings) -> uvicorn.Config:
+def config(settings: Settings, on_ready: Callable[[], None] | None = None) -> uvicorn.Config:
     limits = settings.limits
     return uvicorn.Config(
-        create_app(settings),
+        create_app(settings, on_ready),
         loop="uvloop",
         http="httptools",
         ws="websockets-sansio",  # the websockets library, sans-I/O: size caps, pings, flow control
@@ -67,6 +68,8 @@ def log_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
-def serve(settings: Settings, sock: socket.socket) -> None:
-    server = _Server(config(settings))
+def serve(
+    settings: Settings, sock: socket.socket, on_ready: Callable[[], None] | None = None
+) -> None:
+    server = _Server(config(settings, on_ready))
     server.run(sockets=[sock])
