@@ -24,9 +24,6 @@ def add_verbs(verbs: Any) -> None:
     common.add_argument(
         "--url", default=os.environ.get("AGENT_CONSOLE_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
     )
-    common.add_argument(
-        "--token", help="access token (default: $AGENT_CONSOLE_TOKEN or the data dir's)"
-    )
     common.add_argument("--data-dir", help="where to find the token (default ~/.agent-console)")
 
     ls = verbs.add_parser("ls", parents=[common], help="list sessions, workers and live activity")
@@ -51,7 +48,8 @@ def add_verbs(verbs: Any) -> None:
 
 
 def _client(args: argparse.Namespace) -> Client:
-    token = args.token or os.environ.get("AGENT_CONSOLE_TOKEN")
+    # Never a --token flag: a command line is visible to every user in `ps`.
+    token = os.environ.get("AGENT_CONSOLE_TOKEN")
     if not token:
         data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
         with contextlib.suppress(OSError):
