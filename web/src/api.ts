@@ -5,7 +5,7 @@
  * that a cross-site form cannot make it.
  */
 
-import type { Agent, Repository, Session, Worker } from "./protocol";
+import type { Agent, Repository, Session, Worker, Worktree } from "./protocol";
 
 export class ApiError extends Error {
   constructor(
@@ -87,14 +87,78 @@ function wordIndex(text: string, word: string): number {
 // --- endpoints ------------------------------------------------------------------------------
 
 export interface NewSession {
-  type: "quick";
+  type: "quick" | "worktree";
   locationPath: string;
   agentId?: string;
   initialPrompt?: string;
   title?: string;
+  /** Worktree sessions only: the repository and the worktree's branch. */
+  repositoryId?: string;
+  worktreeId?: string;
 }
 
-export type NewWorker = { type: "terminal"; name?: string } | { type: "agent"; agentId: string; name?: string };
+export type NewWorker =
+  | { type: "terminal"; name?: string }
+  | { type: "agent"; agentId: string; name?: string }
+  | { type: "git-diff"; baseCommit?: string };
+
+export interface Branches {
+  local: string[];
+  remote: string[];
+  defaultBranch: string;
+}
+
+export type WorktreeMode = "custom" | "existing" | "prompt";
+
+export interface NewWorktree {
+  mode: WorktreeMode;
+  branch?: string;
+  baseBranch?: string;
+  initialPrompt?: string;
+  autoStartSession?: boolean;
+  agentId?: string;
+  title?: string;
+}
+
+/** How the new worktree's branch was named: as given, an existing one, by the agent, or a slug. */
+export type BranchSource = "custom" | "existing" | "agent" | "prompt-slug";
+
+export interface CreatedWorktree {
+  worktree: Worktree;
+  branchSource: BranchSource;
+  branchReason?: string;
+  worktreeNum: number;
+  templateFiles: string[];
+  session?: Session;
+}
+
+export interface InvalidSession {
+  sessionId: string;
+  reason: "directory-missing" | "not-a-repository" | "branch-missing";
+  message: string;
+}
+
+export type FileStatus = "added" | "modified" | "deleted" | "renamed";
+
+export interface FileDiff {
+  path: string;
+  oldPath?: string;
+  status: FileStatus;
+  additions: number;
+  deletions: number;
+  binary: boolean;
+  /** This file's unified diff ("" when cut: see truncated). */
+  diff: string;
+  truncated: boolean;
+}
+
+export interface WorktreeDiff {
+  baseCommit: string;
+  files: FileDiff[];
+  additions: number;
+  deletions: number;
+  rawDiff: string;
+}
 
 /** A custom agent's editable fields; null clears an optional one on PATCH. */
 export interface AgentFields {
@@ -107,23 +171,40 @@ export interface AgentFields {
 }
 
 const sid = (id: string): string => `/api/sessions/${encodeURIComponent(id)}`;
+const wid = (id: string, workerId: string): string => `${sid(id)}/workers/${encodeURIComponent(workerId)}`;
+const rid = (id: string): string => `/api/repositories/${encodeURIComponent(id)}`;
 
 export const api = {
   listSessions: () => request<{ sessions: Session[] }>("GET", "/api/sessions"),
   createSession: (body: NewSession) => request<{ session: Session }>("POST", "/api/sessions", body),
-  updateSession: (id: string, body: { title?: string }) =>
+  updateSession: (id: string, body: { title?: string; branch?: string }) =>
     request<{ session: Session }>("PATCH", sid(id), body),
+  validateSessions: () => request<{ invalidSessions: InvalidSession[] }>("GET", "/api/sessions/validate"),
   deleteSession: (id: string) => request<{ success: boolean }>("DELETE", sid(id)),
   addWorker: (id: string, body: NewWorker) =>
     request<{ worker: Worker }>("POST", `${sid(id)}/workers`, body),
-  deleteWorker: (id: string, workerId: string) =>
-    request<{ success: boolean }>("DELETE", `${sid(id)}/workers/${encodeURIComponent(workerId)}`),
+  deleteWorker: (id: string, workerId: string) => request<{ success: boolean }>("DELETE", wid(id, workerId)),
   restartWorker: (id: string, workerId: string) =>
-    request<{ worker: Worker }>("POST", `${sid(id)}/workers/${encodeURIComponent(workerId)}/restart`, {}),
+    request<{ worker: Worker }>("POST", `${wid(id, workerId)}/restart`, {}),
+  /** A git-diff worker's base commit; null goes back to the default (merge-base). */
+  setBaseCommit: (id: string, workerId: string, baseCommit: string | null) =>
+    request<{ worker: Worker }>("PATCH", wid(id, workerId), { baseCommit }),
+  getDiff: (id: string, workerId: string) => request<WorktreeDiff>("GET", `${wid(id, workerId)}/diff`),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>
     request<{ agent: Agent }>("PATCH", `/api/agents/${encodeURIComponent(id)}`, body),
   deleteAgent: (id: string) => request<{ success: boolean }>("DELETE", `/api/agents/${encodeURIComponent(id)}`),
   listRepositories: () => request<{ repositories: Repository[] }>("GET", "/api/repositories"),
+  addRepository: (path: string) => request<{ repository: Repository }>("POST", "/api/repositories", { path }),
+  removeRepository: (id: string) => request<{ success: boolean }>("DELETE", rid(id)),
+  listWorktrees: (id: string) => request<{ worktrees: Worktree[] }>("GET", `${rid(id)}/worktrees`),
+  listBranches: (id: string) => request<Branches>("GET", `${rid(id)}/branches`),
+  createWorktree: (id: string, body: NewWorktree) =>
+    request<CreatedWorktree>("POST", `${rid(id)}/worktrees`, body),
+  deleteWorktree: (id: string, path: string, force: boolean) =>
+    request<{ success: boolean }>(
+      "DELETE",
+      `${rid(id)}/worktrees?${new URLSearchParams({ path, force: String(force) }).toString()}`,
+    ),
 };

@@ -1,22 +1,43 @@
 /**
- * The dashboard's grouping of sessions (pure): one group per repository (its sessions ordered by
- * worktree), then the quick sessions. Newest first inside a worktree and among quick sessions.
+ * The dashboard's grouping of sessions (pure): each repository with its worktrees and the
+ * sessions in each, then the quick sessions. Newest first inside a worktree and among quick ones.
+ *
+ * A session belongs to the worktree whose path is its directory, else the one on its branch
+ * (`worktreeId`). Sessions that match no listed worktree still show, under their branch, with no
+ * worktree (the list is not loaded yet, or the worktree went away); sessions of a repository that
+ * is no longer registered keep running and show in a group of their own.
  */
 
-import type { Repository, Session } from "./protocol";
+import type { Repository, Session, Worktree } from "./protocol";
 
-export interface SessionGroup {
+export interface WorktreeGroup {
   key: string;
-  kind: "repository" | "quick";
-  title: string;
-  subtitle: string | null;
+  branch: string;
+  /** null: no listed worktree matches these sessions. */
+  worktree: Worktree | null;
   sessions: Session[];
 }
 
-export function groupSessions(
+export interface RepositoryGroup {
+  key: string;
+  repositoryId: string;
+  /** null: the sessions name a repository that is not registered (any more). */
+  repository: Repository | null;
+  /** Whether the repository's worktree list has been loaded. */
+  loaded: boolean;
+  worktrees: WorktreeGroup[];
+}
+
+export interface DashboardGroups {
+  repositories: RepositoryGroup[];
+  quick: Session[];
+}
+
+export function groupDashboard(
   sessions: readonly Session[],
   repositories: readonly Repository[],
-): SessionGroup[] {
+  worktrees: ReadonlyMap<string, readonly Worktree[]>,
+): DashboardGroups {
   const byRepo = new Map<string, Session[]>();
   const quick: Session[] = [];
   for (const session of sessions) {
@@ -24,30 +45,58 @@ export function groupSessions(
     if (repoId === undefined) quick.push(session);
     else byRepo.set(repoId, [...(byRepo.get(repoId) ?? []), session]);
   }
-  const groups: SessionGroup[] = [...byRepo.entries()].map(([id, list]) => {
-    const repo = repositories.find((r) => r.id === id);
-    return {
-      key: `repo:${id}`,
-      kind: "repository",
-      title: repo?.name ?? "Repository",
-      subtitle: repo?.path ?? null,
-      sessions: [...list].sort(byWorktreeThenNewest),
-    };
-  });
-  groups.sort((a, b) => a.title.localeCompare(b.title));
-  if (quick.length > 0) {
-    quick.sort(newestFirst);
-    groups.push({ key: "quick", kind: "quick", title: "Quick sessions", subtitle: null, sessions: quick });
+  const registered = [...repositories].sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path));
+  const groups = registered.map((repo) => repositoryGroup(repo.id, repo, worktrees.get(repo.id), byRepo.get(repo.id) ?? []));
+  const known = new Set(repositories.map((r) => r.id));
+  for (const [id, list] of byRepo) if (!known.has(id)) groups.push(repositoryGroup(id, null, undefined, list));
+  return { repositories: groups, quick: quick.sort(newestFirst) };
+}
+
+function repositoryGroup(
+  id: string,
+  repository: Repository | null,
+  listed: readonly Worktree[] | undefined,
+  sessions: Session[],
+): RepositoryGroup {
+  const ordered = [...(listed ?? [])].sort(mainThenBranch);
+  const groups: WorktreeGroup[] = ordered.map((w) => ({ key: `wt:${w.path}`, branch: w.branch, worktree: w, sessions: [] }));
+  const strays = new Map<string, Session[]>();
+  for (const session of sessions) {
+    const group = groups.find((g) => g.worktree !== null && samePath(g.worktree.path, session.locationPath)) ??
+      groups.find((g) => g.branch !== "" && g.branch === session.worktreeId);
+    if (group !== undefined) group.sessions.push(session);
+    else strays.set(session.worktreeId ?? "", [...(strays.get(session.worktreeId ?? "") ?? []), session]);
   }
-  return groups;
+  for (const [branch, list] of [...strays].sort(([a], [b]) => a.localeCompare(b))) {
+    groups.push({ key: `branch:${branch}`, branch, worktree: null, sessions: list });
+  }
+  for (const group of groups) group.sessions.sort(newestFirst);
+  return { key: `repo:${id}`, repositoryId: id, repository, loaded: listed !== undefined, worktrees: groups };
+}
+
+function mainThenBranch(a: Worktree, b: Worktree): number {
+  return Number(b.isMain) - Number(a.isMain) || a.branch.localeCompare(b.branch) || a.path.localeCompare(b.path);
+}
+
+function samePath(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+  return trim(a) === trim(b);
 }
 
 function newestFirst(a: Session, b: Session): number {
   return b.createdAt.localeCompare(a.createdAt);
 }
 
-function byWorktreeThenNewest(a: Session, b: Session): number {
-  return (a.worktreeId ?? "").localeCompare(b.worktreeId ?? "") || newestFirst(a, b);
+/**
+ * What tells the dashboard to reload worktree lists: the repositories, worktrees and directories
+ * that worktree sessions name. It changes when a worktree session comes, goes or changes branch.
+ */
+export function worktreeSignature(sessions: readonly Session[]): string {
+  return sessions
+    .filter((s) => s.type === "worktree")
+    .map((s) => `${s.repositoryId ?? ""}\u0000${s.worktreeId ?? ""}\u0000${s.locationPath}`)
+    .sort()
+    .join("\u0001");
 }
 
 /** What a card calls a session: its title, else the last part of its directory. */

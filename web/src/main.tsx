@@ -6,6 +6,7 @@ import { render } from "preact";
 import { onAuthError } from "./api";
 import { AppConnection } from "./app-connection";
 import { AttentionController } from "./attention-controller";
+import { RepositoryList } from "./repository-list";
 import { App } from "./ui/App";
 import { ServicesContext } from "./ui/hooks";
 import { navigate } from "./ui/navigation";
@@ -14,6 +15,7 @@ const app = new AppConnection(window.location);
 const attention = new AttentionController(app, (sessionId, workerId) =>
   navigate({ page: "session", sessionId, workerId }),
 );
+const repositories = new RepositoryList();
 onAuthError(() => app.setAuthRequired(true));
 app.start();
 window.addEventListener("pagehide", () => app.stop());
@@ -24,7 +26,7 @@ window.addEventListener("pageshow", (event) => {
 const root = document.getElementById("app");
 if (root !== null) {
   render(
-    <ServicesContext.Provider value={{ app, attention }}>
+    <ServicesContext.Provider value={{ app, attention, repositories }}>
       <App />
     </ServicesContext.Provider>,
     root,

@@ -95,6 +95,15 @@ export interface Repository {
   registeredAt: string;
 }
 
+/** A git worktree of a repository; `branch` is "" when its HEAD is detached. */
+export interface Worktree {
+  path: string;
+  branch: string;
+  isMain: boolean;
+  repositoryId: string;
+  head?: string;
+}
+
 // --- /ws/app --------------------------------------------------------------------------------
 
 export type AppServerMessage =

@@ -1,20 +1,25 @@
-/** The dashboard: every session grouped by repository, then quick sessions, with live activity. */
+/**
+ * The dashboard: each registered repository with its worktrees and the sessions in them, then
+ * the quick sessions, with live activity; sessions that can no longer work are listed on top.
+ */
 
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api";
-import { groupSessions } from "../groups";
-import type { Repository } from "../protocol";
-import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
+import { groupDashboard, worktreeSignature } from "../groups";
+import { AddRepositoryDialog } from "./AddRepositoryDialog";
+import { useAgents, useAppState, usePageTitle, useRepositories, useServices } from "./hooks";
+import { InvalidSessions } from "./InvalidSessions";
 import { NewSessionDialog } from "./NewSessionDialog";
+import { RepositorySection } from "./RepositorySection";
 import { SessionCard } from "./SessionCard";
 
 export function Dashboard() {
   const { app, attention } = useServices();
   const state = useAppState();
   const { agents } = useAgents();
-  const repositories = useRepositories();
-  const [creating, setCreating] = useState(false);
+  const repos = useRepositories();
+  const [dialog, setDialog] = useState<"session" | "repository" | null>(null);
   usePageTitle("Agent Console");
+  useWorktreeRefresh(worktreeSignature(state.sessions));
 
   useEffect(() => {
     attention.setViewing(null);
@@ -22,7 +27,8 @@ export function Dashboard() {
     if (app.status.kind === "open") app.requestSync();
   }, [app, attention]);
 
-  const groups = groupSessions(state.sessions, repositories);
+  const groups = groupDashboard(state.sessions, repos.repositories ?? [], repos.worktrees);
+  const empty = state.synced && state.sessions.length === 0 && (repos.repositories ?? []).length === 0;
   return (
     <div class="page dashboard">
       <div class="page-head">
@@ -30,36 +36,57 @@ export function Dashboard() {
           <h1>Sessions</h1>
           <p class="muted">{summaryLine(state.sessions.length, countAgents(state.activity))}</p>
         </div>
-        <button type="button" class="button primary" onClick={() => setCreating(true)} data-testid="new-session">
-          + New session
-        </button>
+        <div class="page-actions">
+          <button type="button" class="button" onClick={() => setDialog("repository")} data-testid="add-repository">
+            + Add repository
+          </button>
+          <button type="button" class="button primary" onClick={() => setDialog("session")} data-testid="new-session">
+            + New session
+          </button>
+        </div>
       </div>
       {!state.synced && <div class="placeholder">Loading sessions…</div>}
-      {state.synced && groups.length === 0 && (
+      {repos.error !== null && <p class="form-error">Could not list repositories: {repos.error}</p>}
+      {state.synced && <InvalidSessions sessions={state.sessions} />}
+      {empty && (
         <div class="empty">
           <h2>No sessions yet</h2>
-          <p>Start an agent or a shell in any directory. It keeps running when you close the browser.</p>
-          <button type="button" class="button primary" onClick={() => setCreating(true)}>
+          <p>Start an agent or a shell in any directory, or add a git repository to give each agent a worktree of its own.</p>
+          <p>Sessions keep running when you close the browser.</p>
+          <button type="button" class="button primary" onClick={() => setDialog("session")}>
             Start a session
           </button>
         </div>
       )}
-      {groups.map((group) => (
-        <section class="group" key={group.key} data-group={group.kind}>
-          <h2 class="group-title">
-            {group.title}
-            {group.subtitle !== null && <span class="muted mono"> {group.subtitle}</span>}
-          </h2>
+      {groups.repositories.map((group) => (
+        <RepositorySection
+          key={group.key}
+          group={group}
+          error={repos.worktreeErrors.get(group.repositoryId) ?? null}
+          activity={state.activity}
+          agents={agents ?? []}
+        />
+      ))}
+      {groups.quick.length > 0 && (
+        <section class="group" data-group="quick">
+          <h2 class="group-title">Quick sessions</h2>
           <div class="cards">
-            {group.sessions.map((session) => (
+            {groups.quick.map((session) => (
               <SessionCard key={session.id} session={session} activity={state.activity} agents={agents ?? []} />
             ))}
           </div>
         </section>
-      ))}
-      {creating && <NewSessionDialog agents={agents ?? []} onClose={() => setCreating(false)} />}
+      )}
+      {dialog === "session" && <NewSessionDialog agents={agents ?? []} onClose={() => setDialog(null)} />}
+      {dialog === "repository" && <AddRepositoryDialog onClose={() => setDialog(null)} />}
     </div>
   );
+}
+
+/** Reloads repositories on mount, and worktrees whenever worktree sessions come, go or move. */
+function useWorktreeRefresh(signature: string): void {
+  const { repositories } = useServices();
+  useEffect(() => void repositories.reload(), [repositories, signature]);
 }
 
 function countAgents(activity: Readonly<Record<string, string>>): Record<string, number> {
@@ -74,16 +101,4 @@ function summaryLine(sessions: number, counts: Record<string, number>): string {
   if (counts.asking) parts.push(`${counts.asking} asking`);
   if (counts.idle) parts.push(`${counts.idle} idle`);
   return parts.join(" · ");
-}
-
-/** Registered repositories, when the server has them (an older server answers 404: none). */
-function useRepositories(): Repository[] {
-  const [repositories, setRepositories] = useState<Repository[]>([]);
-  useEffect(() => {
-    api.listRepositories().then(
-      (r) => setRepositories(r.repositories),
-      () => setRepositories([]),
-    );
-  }, []);
-  return repositories;
 }

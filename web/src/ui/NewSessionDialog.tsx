@@ -1,8 +1,11 @@
-/** Starts a quick session: a directory, an agent or a plain shell, an initial prompt, a title. */
+/**
+ * Starts a session: a quick one in any directory, or (given `worktree`) a worktree session in that
+ * worktree; with an agent or a plain shell, an initial prompt, a title.
+ */
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, errorField, type NewSession } from "../api";
-import type { Agent } from "../protocol";
+import type { Agent, Worktree } from "../protocol";
 import { Field, Modal } from "./common";
 import { navigate } from "./navigation";
 
@@ -11,8 +14,14 @@ type FieldName = (typeof FIELDS)[number];
 const LAST_DIR = "agent-console:last-directory";
 const SHELL = "";
 
-export function NewSessionDialog({ agents, onClose }: { agents: Agent[]; onClose: () => void }) {
-  const [locationPath, setLocationPath] = useState(() => localStorage.getItem(LAST_DIR) ?? "");
+interface Props {
+  agents: Agent[];
+  onClose: () => void;
+  worktree?: Worktree;
+}
+
+export function NewSessionDialog({ agents, onClose, worktree }: Props) {
+  const [locationPath, setLocationPath] = useState(() => worktree?.path ?? localStorage.getItem(LAST_DIR) ?? "");
   const [agentId, setAgentId] = useState(SHELL);
   const [initialPrompt, setInitialPrompt] = useState("");
   const [title, setTitle] = useState("");
@@ -27,34 +36,40 @@ export function NewSessionDialog({ agents, onClose }: { agents: Agent[]; onClose
     if (problem !== null) return setErrors({ locationPath: problem });
     setBusy(true);
     try {
-      const { session } = await api.createSession(body(locationPath, agentId, initialPrompt, title));
-      localStorage.setItem(LAST_DIR, session.locationPath);
+      const { session } = await api.createSession(body(locationPath, agentId, initialPrompt, title, worktree));
+      if (worktree === undefined) localStorage.setItem(LAST_DIR, session.locationPath);
       onClose();
       navigate({ page: "session", sessionId: session.id, workerId: null });
     } catch (e) {
-      setErrors(placeError(e));
+      setErrors(placeError(e, worktree === undefined ? FIELDS : FIELDS.filter((f) => f !== "locationPath")));
       setBusy(false);
     }
   };
 
   return (
-    <Modal title="New session" onClose={onClose}>
+    <Modal title={worktree === undefined ? "New session" : `New session on ${worktree.branch || "detached HEAD"}`} onClose={onClose}>
       <form class="modal-body form" onSubmit={submit} noValidate>
-        <Field label="Directory" error={errors.locationPath} hint="An absolute path on the machine running the server.">
-          <input
-            class="input mono"
-            name="locationPath"
-            value={locationPath}
-            placeholder="/home/you/project"
-            autoComplete="off"
-            spellcheck={false}
-            ref={directory}
-            onInput={(e) => {
-              setLocationPath(e.currentTarget.value);
-              setErrors((x) => ({ ...x, locationPath: undefined }));
-            }}
-          />
-        </Field>
+        {worktree !== undefined ? (
+          <p class="muted">
+            In the worktree <code class="path-wrap">{worktree.path}</code>
+          </p>
+        ) : (
+          <Field label="Directory" error={errors.locationPath} hint="An absolute path on the machine running the server.">
+            <input
+              class="input mono"
+              name="locationPath"
+              value={locationPath}
+              placeholder="/home/you/project"
+              autoComplete="off"
+              spellcheck={false}
+              ref={directory}
+              onInput={(e) => {
+                setLocationPath(e.currentTarget.value);
+                setErrors((x) => ({ ...x, locationPath: undefined }));
+              }}
+            />
+          </Field>
+        )}
         <Field label="Run" error={errors.agentId}>
           <select class="input" name="agentId" value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
             <option value={SHELL}>Shell (terminal)</option>
@@ -97,16 +112,19 @@ function checkDirectory(path: string): string | null {
   return null;
 }
 
-function body(locationPath: string, agentId: string, initialPrompt: string, title: string): NewSession {
-  const request: NewSession = { type: "quick", locationPath: locationPath.trim() };
+function body(locationPath: string, agentId: string, initialPrompt: string, title: string, worktree?: Worktree): NewSession {
+  const request: NewSession =
+    worktree === undefined
+      ? { type: "quick", locationPath: locationPath.trim() }
+      : { type: "worktree", locationPath: worktree.path, repositoryId: worktree.repositoryId, worktreeId: worktree.branch };
   if (agentId !== SHELL) request.agentId = agentId;
   if (agentId !== SHELL && initialPrompt.trim() !== "") request.initialPrompt = initialPrompt;
   if (title.trim() !== "") request.title = title.trim();
   return request;
 }
 
-function placeError(error: unknown): Partial<Record<FieldName | "form", string>> {
+function placeError(error: unknown, fields: readonly FieldName[]): Partial<Record<FieldName | "form", string>> {
   if (!(error instanceof ApiError)) return { form: String(error) };
-  const field = error.status === 400 ? errorField(error, FIELDS) : null;
+  const field = error.status === 400 ? errorField(error, fields) : null;
   return { [field ?? "form"]: error.message };
 }

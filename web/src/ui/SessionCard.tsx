@@ -14,9 +14,11 @@ interface Props {
   session: Session;
   activity: Readonly<Record<string, ActivityState>>;
   agents: Agent[];
+  /** Shown under its worktree, which already says the directory and branch. */
+  inWorktree?: boolean;
 }
 
-export function SessionCard({ session, activity, agents }: Props) {
+export function SessionCard({ session, activity, agents, inWorktree = false }: Props) {
   const [confirming, setConfirming] = useState(false);
   const href = routePath({ page: "session", sessionId: session.id, workerId: null });
   const asking = session.workers.some((w) => activity[activityKey(session.id, w.id)] === "asking");
@@ -28,12 +30,14 @@ export function SessionCard({ session, activity, agents }: Props) {
           <TrashIcon />
         </button>
       </header>
-      <div class="card-meta">
-        <span class="mono path" title={session.locationPath}>
-          <bdi>{session.locationPath}</bdi>
-        </span>
-        {session.worktreeId !== undefined && <span class="branch mono">⎇ {session.worktreeId}</span>}
-      </div>
+      {!inWorktree && (
+        <div class="card-meta">
+          <span class="mono path" title={session.locationPath}>
+            <bdi>{session.locationPath}</bdi>
+          </span>
+          {session.worktreeId !== undefined && <span class="branch mono">⎇ {session.worktreeId}</span>}
+        </div>
+      )}
       <ul class="worker-list">
         {session.workers.map((worker) => (
           <WorkerRow key={worker.id} session={session} worker={worker} agents={agents} state={activity[activityKey(session.id, worker.id)] ?? "unknown"} />

@@ -1,12 +1,15 @@
 /** One session: a tab per worker with its activity, the terminal filling the page. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
 import { sessionLabel } from "../groups";
 import type { Session, Worker } from "../protocol";
 import { routePath } from "../router";
 import { activityOf, findSession } from "../state";
 import { WorkerTerminal } from "../terminal/worker-terminal";
 import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
+import { BranchEditor } from "./BranchEditor";
+import { DiffPane } from "./DiffPane";
 import { BackIcon } from "./icons";
 import { navigate, onLinkClick } from "./navigation";
 import { SessionToolbar } from "./SessionToolbar";
@@ -44,6 +47,7 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
   const { agents } = useAgents();
   const active = session.workers.find((w) => w.id === workerId) ?? session.workers[0];
   const terminals = useTerminals(session, active);
+  const diff = useOpenDiff(session);
 
   useEffect(() => {
     attention.setViewing(session.id, active?.id ?? null);
@@ -60,20 +64,28 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
         <div class="session-title">
           <h1>{sessionLabel(session)}</h1>
           <span class="mono muted path" title={session.locationPath}>
-            <bdi>
-              {session.locationPath}
-              {session.worktreeId !== undefined && ` ⎇ ${session.worktreeId}`}
-            </bdi>
+            <bdi>{session.locationPath}</bdi>
           </span>
         </div>
+        {session.type === "worktree" && session.worktreeId !== undefined && <BranchEditor session={session} />}
       </div>
       <div class="tab-strip">
-        <WorkerTabs session={session} activeId={active?.id ?? null} activity={(w) => activityOf(state, session.id, w)} />
+        <WorkerTabs
+          session={session}
+          activeId={active?.id ?? null}
+          activity={(w) => activityOf(state, session.id, w)}
+          onOpenDiff={session.type === "worktree" && !session.workers.some((w) => w.type === "git-diff") ? diff.open : null}
+        />
         <SessionToolbar session={session} worker={active ?? null} agents={agents ?? []} />
       </div>
+      {diff.error !== null && (
+        <div class="term-bar notice" role="alert">
+          {diff.error}
+        </div>
+      )}
       <div class="terminals">
         {session.workers.length === 0 && <div class="placeholder">This session has no workers. Add a terminal or an agent.</div>}
-        {active?.type === "git-diff" && <div class="placeholder">The diff review of this worker is not available in this client yet.</div>}
+        {active?.type === "git-diff" && <DiffPane key={active.id} session={session} worker={active} />}
         {session.workers.map((worker) => {
           const terminal = terminals.get(worker.id);
           return terminal === undefined ? null : (
@@ -111,6 +123,21 @@ function useTerminals(session: Session, active: Worker | undefined): Map<string,
     map.clear();
   }, [map]);
   return map;
+}
+
+/** Opens the session's diff review: its git-diff worker, added first if it has none. */
+function useOpenDiff(session: Session): { open: () => void; error: string | null } {
+  const [error, setError] = useState<string | null>(null);
+  const open = () => {
+    const existing = session.workers.find((w) => w.type === "git-diff");
+    if (existing !== undefined) return navigate({ page: "session", sessionId: session.id, workerId: existing.id });
+    setError(null);
+    api.addWorker(session.id, { type: "git-diff" }).then(
+      ({ worker }) => navigate({ page: "session", sessionId: session.id, workerId: worker.id }),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  return { open, error };
 }
 
 /** Alt+1…9 picks a tab, Alt+[ and Alt+] step through them — even while the terminal has focus. */

@@ -63,6 +63,11 @@ export function SessionToolbar({ session, worker, agents }: Props) {
             <button type="button" role="menuitem" onClick={() => void add({ type: "terminal" })}>
               Terminal
             </button>
+            {!session.workers.some((w) => w.type === "git-diff") && (
+              <button type="button" role="menuitem" title="Review the changes of this session's git worktree" onClick={() => void add({ type: "git-diff" })}>
+                Diff review
+              </button>
+            )}
             {agents.map((agent) => (
               <button type="button" role="menuitem" key={agent.id} onClick={() => void add({ type: "agent", agentId: agent.id })}>
                 {agent.name}

@@ -9,9 +9,11 @@ interface Props {
   session: Session;
   activeId: string | null;
   activity: (workerId: string) => ActivityState;
+  /** Shown as a "Diff" tab when the session has no diff worker yet: adds one and opens it. */
+  onOpenDiff?: (() => void) | null;
 }
 
-export function WorkerTabs({ session, activeId, activity }: Props) {
+export function WorkerTabs({ session, activeId, activity, onOpenDiff = null }: Props) {
   return (
     <nav class="tabs" role="tablist" aria-label="Workers">
       {session.workers.map((worker, index) => {
@@ -35,6 +37,14 @@ export function WorkerTabs({ session, activeId, activity }: Props) {
           </a>
         );
       })}
+      {onOpenDiff !== null && (
+        <button type="button" class="tab ghost" title="Review what changed in this worktree" data-testid="open-diff" onClick={onOpenDiff}>
+          <span class="worker-icon worker-git-diff" aria-hidden="true">
+            ±
+          </span>
+          <span class="tab-name">Diff</span>
+        </button>
+      )}
     </nav>
   );
 }

@@ -6,12 +6,14 @@ import { api, ApiError } from "../api";
 import type { AppConnection } from "../app-connection";
 import type { AttentionController } from "../attention-controller";
 import type { Agent } from "../protocol";
+import type { RepositoryList, RepositorySnapshot } from "../repository-list";
 import type { SocketStatus } from "../socket";
 import type { AppState } from "../state";
 
 export interface Services {
   app: AppConnection;
   attention: AttentionController;
+  repositories: RepositoryList;
 }
 
 export const ServicesContext = createContext<Services | null>(null);
@@ -93,4 +95,42 @@ export function useAgents(): { agents: Agent[] | null; error: string | null } {
 export function usePageTitle(title: string): void {
   const { attention } = useServices();
   useEffect(() => attention.setBaseTitle(title), [attention, title]);
+}
+
+/** The registered repositories and their worktrees (RepositoryList.reload() refreshes them). */
+export function useRepositories(): RepositorySnapshot {
+  const { repositories } = useServices();
+  return useExternal(
+    useCallback((l: () => void) => repositories.subscribe(l), [repositories]),
+    () => repositories.current,
+  );
+}
+
+/** Whether a CSS media query matches, following changes (a phone turned sideways). */
+export function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setMatches(list.matches);
+    update();
+    list.addEventListener("change", update);
+    return () => list.removeEventListener("change", update);
+  }, [query]);
+  return matches;
+}
+
+/** A value kept in localStorage under `key` (a preference such as the diff layout). */
+export function useStoredChoice<T extends string>(key: string, choices: readonly T[], fallback: T): [T, (value: T) => void] {
+  const [value, setValue] = useState<T>(() => {
+    const stored = localStorage.getItem(key);
+    return choices.find((c) => c === stored) ?? fallback;
+  });
+  const store = useCallback(
+    (next: T) => {
+      localStorage.setItem(key, next);
+      setValue(next);
+    },
+    [key],
+  );
+  return [value, store];
 }

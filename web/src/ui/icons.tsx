@@ -66,3 +66,33 @@ export const BackIcon = () => (
     <path d="M15 5l-7 7 7 7" />
   </Icon>
 );
+
+export const BranchIcon = () => (
+  <Icon size={14}>
+    <circle cx="6" cy="5" r="2" />
+    <circle cx="6" cy="19" r="2" />
+    <circle cx="18" cy="7" r="2" />
+    <path d="M6 7v10" />
+    <path d="M18 9c0 5-6 4-11 8" />
+  </Icon>
+);
+
+export const RepoIcon = () => (
+  <Icon>
+    <path d="M5 4a2 2 0 0 1 2-2h12v16H7a2 2 0 0 0-2 2z" />
+    <path d="M5 20a2 2 0 0 0 2 2h12v-4" />
+  </Icon>
+);
+
+export const ChevronIcon = ({ open }: { open: boolean }) => (
+  <Icon size={14}>
+    <path d={open ? "M6 9l6 6 6-6" : "M9 6l6 6-6 6"} />
+  </Icon>
+);
+
+export const WarnIcon = () => (
+  <Icon>
+    <path d="M12 3l10 18H2z" />
+    <path d="M12 10v5M12 18v.5" />
+  </Icon>
+);
