@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from agent_console.client.verbs import add_verbs
 from agent_console.config import DEFAULT_PORT, Settings, default_data_dir
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -143,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
         help="also accept WebSockets and requests from this origin (e.g. http://host:5173)",
     )
     serve.set_defaults(run=_serve)
+    add_verbs(verbs)
     return root
 
 

@@ -64,8 +64,9 @@ class Client:
         while True:
             try:
                 async with await self.open(path_for()) as ws:
+                    if backoff.attempt:
+                        self.on_state("connected")
                     backoff.reset()
-                    self.on_state("connected")
                     async for raw in ws:
                         yield ws, json.loads(raw)
                     code = ws.close_code
@@ -90,6 +91,7 @@ class WorkerStream:
         self.base = f"/ws/session/{session_id}/worker/{worker_id}"
         self.offset: int | None = None
         self.socket: ClientConnection | None = None
+        self.connected = asyncio.Event()
 
     def _path(self) -> str:
         return self.base if self.offset is None else f"{self.base}?offset={self.offset}"
@@ -97,16 +99,18 @@ class WorkerStream:
     async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         async for ws, message in self.client.messages(self._path):
             self.socket = ws
+            self.connected.set()
             if "offset" in message:
                 self.offset = int(message["offset"])
             yield message
 
-    async def send(self, message: dict[str, Any]) -> bool:
-        """Sends if connected; returns False while reconnecting (the input is dropped)."""
-        if self.socket is None:
-            return False
-        try:
-            await self.socket.send(json.dumps(message))
-        except ConnectionClosed:
-            return False
-        return True
+    async def send(self, message: dict[str, Any]) -> None:
+        """Sends once connected: input typed while (re)connecting waits, in order."""
+        while True:
+            await self.connected.wait()
+            assert self.socket is not None
+            try:
+                await self.socket.send(json.dumps(message))
+                return
+            except ConnectionClosed:
+                self.connected.clear()

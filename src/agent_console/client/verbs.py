@@ -201,7 +201,7 @@ def _raw_terminal() -> Any:
         yield False
         return
     saved = termios.tcgetattr(0)
-    tty.setraw(0)
+    tty.setraw(0, termios.TCSANOW)  # keep what was typed ahead
     try:
         yield True
     finally:
