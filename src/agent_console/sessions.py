@@ -242,7 +242,7 @@ class Sessions:
         await live.stop()
         agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
         if agent is not None:
-            live.detector = self._detector(agent)
+            live.reset_activity(self._detector(agent))
         await self._launch(session, live, agent, None, continue_conversation)
         self._changed(session)
         return live.model

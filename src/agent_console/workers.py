@@ -224,6 +224,12 @@ class LiveWorker:
 
     # --- activity ---------------------------------------------------------------------------
 
+    def reset_activity(self, detector: ActivityDetector) -> None:
+        """A fresh detector for a relaunched agent; clients learn its (unknown) state at once."""
+        self._cancel_timer()
+        self.detector = detector
+        self._track(detector.state)
+
     def _track(self, changed: ActivityState | None) -> None:
         if changed == ActivityState.IDLE and self.type_when_idle is not None:
             # An agent whose command line takes no prompt gets it typed once it is ready for input.
