@@ -150,8 +150,11 @@ def test_invalid_session_is_listed_with_its_reason_and_removed(
     assert api.get(f"/api/sessions/{made['session']['id']}").status_code == 404
 
 
-def test_prompt_mode_names_the_branch_and_says_how(page: Page, tmp_path: Path) -> None:
-    """A worktree created from a prompt gets a branch named after it; the dialog says how and why."""
+def test_prompt_mode_names_the_branch_and_a_session_starts_in_it(
+    page: Page, tmp_path: Path
+) -> None:
+    """A worktree created from a prompt gets a branch named after it, the dialog says how and why,
+    and a session started later on that worktree is a worktree session on its branch."""
     add_repository_in_ui(page, make_repo(tmp_path / "site"))
     section = repo_section(page, "site")
     section.get_by_role("button", name="New worktree").click()
@@ -170,3 +173,8 @@ def test_prompt_mode_names_the_branch_and_says_how(page: Page, tmp_path: Path) -
     expect(page.get_by_test_id("branch-reason")).not_to_be_empty()
     dialog.get_by_role("button", name="Done").click()
     expect(section.locator(".worktree")).to_have_count(2)
+
+    section.get_by_role("button", name="New session on add-a-dark-mode-toggle").click()
+    page.get_by_role("dialog").get_by_role("button", name="Start session").click()
+    expect(page).to_have_url(re.compile(r"/sessions/[\w-]+$"))
+    expect(page.get_by_test_id("session-branch")).to_contain_text("add-a-dark-mode-toggle")

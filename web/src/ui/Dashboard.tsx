@@ -62,6 +62,7 @@ export function Dashboard() {
         <RepositorySection
           key={group.key}
           group={group}
+          pending={repos.repositories === null}
           error={repos.worktreeErrors.get(group.repositoryId) ?? null}
           activity={state.activity}
           agents={agents ?? []}

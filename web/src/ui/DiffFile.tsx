@@ -67,7 +67,8 @@ function FileBody({ file, layout }: { file: FileDiff; layout: Layout }) {
     <div class="diff-file-body">
       {message !== null && <p class="diff-note">{message}</p>}
       {view.rows.length > 0 && (
-        <table class={`diff-table ${layout}`}>
+        // Keyed by layout: the two layouts' rows share nothing, so the table is built afresh.
+        <table key={layout} class={`diff-table ${layout}`}>
           <colgroup>
             {layout === "unified" ? (
               <>
@@ -137,24 +138,11 @@ function HunkRow({ hunk, span }: { hunk: Hunk; span: number }) {
 }
 
 function PairRow({ row, tokens }: { row: SplitRow; tokens: Tokens }) {
-  const side = (line: DiffLine | null, number: number | null | undefined) =>
-    line === null ? (
-      <>
-        <td class="num empty" />
-        <td class="code empty" />
-      </>
-    ) : (
-      <>
-        <td class={`num ${line.kind}`} data-n={number ?? ""} />
-        <Code line={line} tokens={tokens} />
-      </>
-    );
-  return (
-    <tr class="line pair">
-      {side(row.left, row.left?.oldNo)}
-      {side(row.right, row.right?.newNo)}
-    </tr>
-  );
+  const cells = (line: DiffLine | null, number: number | null | undefined, side: string) =>
+    line === null
+      ? [<td key={`${side}n`} class="num blank" />, <td key={`${side}c`} class="code blank" />]
+      : [<td key={`${side}n`} class={`num ${line.kind}`} data-n={number ?? ""} />, <Code key={`${side}c`} line={line} tokens={tokens} />];
+  return <tr class="line pair">{[...cells(row.left, row.left?.oldNo, "l"), ...cells(row.right, row.right?.newNo, "r")]}</tr>;
 }
 
 const SIGN = { add: "+", del: "-", context: " " } as const;

@@ -17,6 +17,8 @@ import { SessionCard } from "./SessionCard";
 
 interface Props {
   group: RepositoryGroup;
+  /** The repository list is still loading: a missing repository is not known to be gone. */
+  pending: boolean;
   error: string | null;
   activity: Readonly<Record<string, ActivityState>>;
   agents: Agent[];
@@ -29,7 +31,7 @@ type Dialog =
   | { kind: "new-session"; worktree: Worktree }
   | null;
 
-export function RepositorySection({ group, error, activity, agents }: Props) {
+export function RepositorySection({ group, pending, error, activity, agents }: Props) {
   const { repositories } = useServices();
   const [dialog, setDialog] = useState<Dialog>(null);
   const repo = group.repository;
@@ -42,9 +44,9 @@ export function RepositorySection({ group, error, activity, agents }: Props) {
           <RepoIcon />
         </span>
         <div class="repo-title">
-          <h2>{repo?.name ?? "Repository no longer registered"}</h2>
+          <h2>{repo?.name ?? (pending ? "Repository" : "Repository no longer registered")}</h2>
           <span class="mono muted path" title={repo?.path}>
-            <bdi>{repo?.path ?? "Its sessions keep running; add the repository again to manage its worktrees."}</bdi>
+            <bdi>{repo?.path ?? (pending ? "" : "Its sessions keep running; add the repository again to manage its worktrees.")}</bdi>
           </span>
         </div>
         {repo !== null && (
@@ -135,7 +137,13 @@ function WorktreeBlock({ group, loaded, activity, agents, onNewSession, onDelete
         )}
         <span class="worktree-actions">
           {wt !== null && onNewSession !== null && (
-            <button type="button" class="button small subtle" title="Start a session in this worktree" onClick={() => onNewSession(wt)}>
+            <button
+              type="button"
+              class="button small subtle"
+              title="Start a session in this worktree"
+              aria-label={`New session on ${group.branch || "detached HEAD"}`}
+              onClick={() => onNewSession(wt)}
+            >
               <PlusIcon /> <span class="wide-only">Session</span>
             </button>
           )}

@@ -66,8 +66,8 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
           <span class="mono muted path" title={session.locationPath}>
             <bdi>{session.locationPath}</bdi>
           </span>
+          {session.type === "worktree" && session.worktreeId !== undefined && <BranchEditor session={session} />}
         </div>
-        {session.type === "worktree" && session.worktreeId !== undefined && <BranchEditor session={session} />}
       </div>
       <div class="tab-strip">
         <WorkerTabs
