@@ -2,6 +2,7 @@
 
 import "@xterm/xterm/css/xterm.css";
 import "./styles.css";
+import "./diff.css";
 import { render } from "preact";
 import { onAuthError } from "./api";
 import { AppConnection } from "./app-connection";
