@@ -59,19 +59,19 @@ def seed(api: httpx.Client, base: Path) -> dict[str, Any]:
     sid = fix["session"]["id"]
     diff = api.post(f"/api/sessions/{sid}/workers", json={"type": "git-diff"}).json()["worker"]
     quick = []
-    for name, title, agent_id in [
+    for name, label, agent_id in [
         ("web-frontend", "Dark mode for settings", agent["id"]),
         ("infra", None, None),
         ("docs-site", "Update install guide", agent["id"]),
     ]:
         directory = base / "src" / name
         directory.mkdir(parents=True)
-        body = {"type": "quick", "locationPath": str(directory)}
-        if title:
-            body["title"] = title
+        request: dict[str, object] = {"type": "quick", "locationPath": str(directory)}
+        if label:
+            request["title"] = label
         if agent_id:
-            body["agentId"] = agent_id
-        quick.append(api.post("/api/sessions", json=body).json()["session"])
+            request["agentId"] = agent_id
+        quick.append(api.post("/api/sessions", json=request).json()["session"])
     api.post(f"/api/sessions/{quick[0]['id']}/workers", json={"type": "terminal"})
     return {"fix": fix["session"], "webhooks": worktree["feature/webhooks"]["session"],
             "quick": quick, "diff": diff}  # fmt: skip
