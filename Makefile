@@ -37,8 +37,11 @@ typecheck: setup
 web-test: setup
 	@if [ -f web/package.json ]; then cd web && npm run typecheck && npm test; fi
 
+# The browser tests run in a pytest process of their own: Playwright's sync API keeps an event
+# loop running on the main thread for the whole session, which asyncio tests cannot share.
 pytest: setup
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	.venv/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 test: lint typecheck web-test pytest
 

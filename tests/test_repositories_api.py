@@ -160,3 +160,20 @@ def test_diff_worker_needs_a_repository(api: httpx.Client, tmp_path: Path) -> No
     ).json()["session"]
     response = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
     assert response.status_code == 400
+
+
+def test_worktree_root_is_configurable(tmp_path: Path) -> None:
+    """$AGENT_CONSOLE_WORKTREES (or --worktree-root) decides where new worktrees go."""
+    from tests.harness import running
+
+    root = tmp_path / "elsewhere"
+    with (
+        running(tmp_path / "data", env={"AGENT_CONSOLE_WORKTREES": str(root)}) as server,
+        server.http() as api,
+    ):
+        repo = add_repo(api, make_repo(tmp_path / "proj"))
+        made = api.post(
+            f"/api/repositories/{repo['id']}/worktrees", json={"mode": "custom", "branch": "x"}
+        )
+        assert made.status_code == 201, made.text
+        assert Path(made.json()["worktree"]["path"]).is_relative_to(root.resolve())

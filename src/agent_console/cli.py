@@ -74,6 +74,9 @@ def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         port=args.port,
         data_dir=data_dir,
         token=token,
+        worktree_root=Path(args.worktree_root).expanduser().resolve()
+        if args.worktree_root
+        else None,
         allow_hosts=tuple(args.allow_host),
         allow_origins=tuple(args.allow_origin),
     )
@@ -125,6 +128,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--data-dir", help="state directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)"
+    )
+    serve.add_argument(
+        "--worktree-root",
+        default=os.environ.get("AGENT_CONSOLE_WORKTREES"),
+        help="where new worktrees go, a folder per repository "
+        "(default $AGENT_CONSOLE_WORKTREES or <data dir>/worktrees)",
     )
     serve.add_argument(
         "--open", action="store_true", help="open the console in a browser (already logged in)"
