@@ -15,6 +15,7 @@ from agent_console.activity import (
     MAX_PATTERN_LENGTH,
     MAX_PATTERNS,
     MAX_SETTLE,
+    MIN_SPAN,
     SETTLE,
     ActivityDetector,
     compile_patterns,
@@ -39,9 +40,10 @@ def detector() -> ActivityDetector:
 
 
 def active_at(t: float) -> ActivityDetector:
-    """A detector that became active at time t."""
+    """A detector that became active at time t (output sustained since t - 2 MIN_SPAN)."""
     d = detector()
-    assert d.on_output("starting…\r\n", t) is ACTIVE
+    assert d.on_output("starting…\r\n", t - 2 * MIN_SPAN) is None
+    assert d.on_output("working…\r\n", t) is ACTIVE
     return d
 
 
@@ -79,14 +81,30 @@ def test_starts_unknown_with_no_deadline() -> None:
     assert d.poll(100.0) is None
 
 
-def test_unknown_to_active_on_first_output() -> None:
-    """The first agent output makes it active, with an idle deadline one quiet period later."""
+def test_unknown_to_active_on_sustained_output() -> None:
+    """Sustained agent output makes it active, with an idle deadline one quiet period later."""
     d = detector()
-    assert d.on_output("Welcome\r\n", 10.0) is ACTIVE
+    assert d.on_output("Welcome\r\n", 10.0 - 2 * MIN_SPAN) is None
+    assert d.on_output("Thinking…\r\n", 10.0) is ACTIVE
     assert d.state is ACTIVE
     assert d.next_deadline == 10.0 + SETTLE  # the screen check comes first
     assert d.poll(10.0 + SETTLE) is None
     assert d.next_deadline == 10.0 + Q
+
+
+def test_unknown_to_idle_after_a_startup_banner() -> None:
+    """A banner then quiet: unknown becomes idle after Q, never active (so no 'finished')."""
+    d = detector()
+    assert d.on_output("Welcome to the agent\r\n> ", 10.0) is None
+    assert d.state is UNKNOWN
+    assert settle(d, 10.0 + Q - 0.01) is None
+    assert d.poll(10.0 + Q) is IDLE
+    assert d.next_deadline is None
+
+
+def test_unknown_to_active_on_a_large_burst() -> None:
+    """A large first burst is work at once."""
+    assert detector().on_output("x" * 5000, 1.0) is ACTIVE
 
 
 def test_active_to_idle_at_the_deadline() -> None:

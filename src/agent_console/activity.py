@@ -7,7 +7,8 @@ with Q the quiet period:
 - Echo. Output within ECHO_WINDOW of an input, while it fits the echo budget (the input's length
   plus ECHO_OVERHEAD per input, for TUIs that redraw their input box on each key), is the user's
   typing echoed back. It is drawn on the screen but never counts as the agent working.
-- unknown → active on the first agent (non-echo) output.
+- unknown → active on sustained agent output (below); a lone startup banner followed by quiet is
+  unknown → idle after Q, so a freshly started agent never looks like it just finished work.
 - active → idle once the agent has been quiet for Q (`quiet`, see hysteresis).
 - idle → active needs sustained output: agent output spanning at least MIN_SPAN within one run
   (a run is output whose gaps are all <= 2Q), or a burst of BURST_CHARS. One redraw, or a short
@@ -73,6 +74,7 @@ class ActivityDetector:
         self._last_output: float | None = None  # last agent (non-echo) output
         self._run_start = self._busy_at = 0.0  # busy_at: the agent was last seen working
         self._run_chars = 0
+        self._seen_output = False
         self._idle_since: float | None = None
         self._check_at: float | None = None
         self._dirty_since: float | None = None
@@ -124,7 +126,11 @@ class ActivityDetector:
 
     @property
     def _idle_at(self) -> float | None:
-        return self._busy_at + self._quiet if self.state is ActivityState.ACTIVE else None
+        if self.state is ActivityState.ACTIVE:
+            return self._busy_at + self._quiet
+        if self.state is ActivityState.UNKNOWN and self._seen_output:
+            return self._busy_at + self._base_quiet  # it printed, then settled without working
+        return None
 
     def _changed(self, before: ActivityState) -> ActivityState | None:
         return self.state if self.state is not before else None
@@ -152,7 +158,8 @@ class ActivityDetector:
             self._run_start, self._run_chars = now, 0
         self._run_chars += size
         self._last_output = self._busy_at = now
-        if self.state is ActivityState.UNKNOWN:
+        self._seen_output = True
+        if self.state is ActivityState.UNKNOWN and self._sustained(now):
             self._activate(now, self._base_quiet)
         elif self.state is ActivityState.IDLE and self._sustained(now):
             flap = self._idle_since is not None and self._run_start < self._idle_since
