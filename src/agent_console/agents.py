@@ -20,27 +20,43 @@ WHOLE_PROMPT = re.compile(r"^(?:-{1,2}[\w.-]+=)?\{\{\s*prompt\s*\}\}$")
 MAX_TEMPLATE = 2000
 MAX_NAME = 100
 
+# Asking patterns, checked against the real CLIs' screens (tests/fixtures/agent_screens). Each one
+# names a question or the chrome of a dialog, never the idle prompt or a spinner; none spans lines,
+# so a dialog matches however the CLI spaces or wraps the lines around it.
 _CLAUDE_ASKING = [
-    r"Do you want to (?:proceed|make this edit|create|run|allow)",
-    r"❯\s*1\.\s*Yes",
-    r"\b1\.\s*Yes\b.*\n?.*\b2\.\s*(?:Yes|No)",
-    r"Would you like to proceed\?",
+    r"^ *Do you want to (?:proceed|make this edit to|create|overwrite|insert this cell into"
+    r"|delete this cell from|allow|use this API key)\b",
+    r"^ *(?:❯ )?1\. Yes\b",  # first option of every permission and trust dialog
+    r"Esc to cancel · Tab to amend",
+    r"^ *Enter to confirm · Esc to cancel",
+    r"Enter to select · ↑/↓ to navigate",  # AskUserQuestion
+    r"ready to execute\. Would you like to proceed\?",  # leaving plan mode
 ]
 _CODEX_ASKING = [
-    r"Would you like to run the following command\?",
-    r"Allow command\?",
-    r"Would you like to make the following edits\?",
-    r"\bYes, proceed\b",
-    r"Press Enter to (?:confirm|continue)",
+    r"Would you like to (?:run the following command|make the following edits|grant these"
+    r" permissions|send input to)",
+    r"Do you want to approve network access to",
+    r"^ *Press enter to confirm\b",
+    r"^ *(?:› )?1\. (?:Yes, proceed|Trust and continue)\b",
+    r"^ *Trust this folder\?",
+    r"^ *Question \d+/\d+ \(\d+ unanswered\)",  # request_user_input
+    r"enter to submit answer",
 ]
 _GEMINI_ASKING = [
-    r"Allow execution(?: of)?",
+    r"Allow execution of\b",
     r"Apply this change\?",
     r"Do you want to proceed\?",
+    r"Do you trust the files in this folder\?",
+    r"\b1\. Allow once\b",
+    r"Enter to (?:select|submit) · (?:↑/↓ to navigate · )?Esc to cancel",  # ask_user, plan exit
     r"Waiting for user confirmation",
 ]
-_AIDER_ASKING = [r"\(Y\)es/\(N\)o", r"\[Yes\]:\s*$"]
-_OPENCODE_ASKING = [r"Permission required", r"\bAllow (?:once|always)\b"]
+_AIDER_ASKING = [r"\(Y\)es/\(N\)o[^\n]*\[(?:Yes|No)\]: *$"]  # unanswered: nothing typed after
+_OPENCODE_ASKING = [
+    r"△ (?:Permission required|Always allow|Reject permission)\b",
+    r"\bAllow once +Allow always +Reject\b",
+    r"↑↓ select +enter (?:submit|toggle|confirm) +esc dismiss",  # the question tool
+]
 
 BUILT_IN_AGENTS: tuple[Agent, ...] = tuple(
     Agent(
@@ -61,10 +77,10 @@ BUILT_IN_AGENTS: tuple[Agent, ...] = tuple(
          "codex {{prompt}}", "codex resume --last", "codex exec {{prompt}}", _CODEX_ASKING),
         ("gemini", "Gemini CLI", "Google's coding agent (gemini)",
          "gemini --prompt-interactive {{prompt}}", "gemini --resume latest",
-         "gemini --prompt {{prompt}}", _GEMINI_ASKING),
+         "gemini --skip-trust --prompt {{prompt}}", _GEMINI_ASKING),
         ("aider", "Aider", "AI pair programming in your terminal (aider)",
-         "aider", "aider --restore-chat-history", "aider --yes --message {{prompt}}",
-         _AIDER_ASKING),
+         "aider", "aider --restore-chat-history",
+         "aider --yes-always --no-gitignore --no-analytics --message {{prompt}}", _AIDER_ASKING),
         ("opencode", "OpenCode", "The open source coding agent (opencode)",
          "opencode --prompt {{prompt}}", "opencode --continue", "opencode run {{prompt}}",
          _OPENCODE_ASKING),
