@@ -163,3 +163,39 @@ def test_bad_rest_requests(api: httpx.Client, tmp_path: Path) -> None:
         api.get(f"/api/sessions/{sid}").json()["session"]
     ]
     assert len(api.get(f"/api/sessions/{sid}").json()["session"]["workers"]) == 1
+
+
+async def test_lone_surrogate_offset_junk_and_input_flood(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """A lone surrogate is INVALID_MESSAGE (not a crash); odd ?offset= gets the full history;
+    input the program never reads is dropped past 1 MiB with INPUT_DROPPED, memory bounded."""
+    session = create_session(api, tmp_path)
+    sid, wid = session["id"], session["workers"][0]["id"]
+    async with server.ws(server.worker_path(sid, wid) + "?offset=%C2%B2") as ws:
+        assert (await recv(ws))["startOffset"] == 0
+        await ws.send('{"type": "input", "data": "\\ud800"}')
+        error = (await read_until(ws, lambda m: m["type"] == "error"))[-1]
+        assert error["code"] == "INVALID_MESSAGE" and "surrogate" in error["message"]
+        await ws.send(json.dumps({"type": "input", "data": "stty -echo; sleep 600\r"}))
+        chunk = json.dumps({"type": "input", "data": "z" * 200_000})
+        for _ in range(12):
+            await ws.send(chunk)
+        dropped = (await read_until(ws, lambda m: m["type"] == "error"))[-1]
+        assert dropped["code"] == "INPUT_DROPPED"
+    assert api.get("/api/health").status_code == 200
+
+
+def test_bad_agent_field_types_and_long_paths(api: httpx.Client, tmp_path: Path) -> None:
+    """Wrongly typed agent fields and unusable paths are 400s, never 500s."""
+    for body in [
+        {"name": "x", "commandTemplate": 123},
+        {"name": "x", "commandTemplate": "a", "activityPatterns": "abc"},
+        {"name": "x", "commandTemplate": "a", "activityPatterns": {"askingPatterns": "abc"}},
+        {"name": ["x"], "commandTemplate": "a"},
+    ]:
+        response = api.post("/api/agents", json=body)
+        assert response.status_code == 400, (body, response.text)
+    long_path = str(tmp_path / ("x" * 300))
+    response = api.post("/api/sessions", json={"type": "quick", "locationPath": long_path})
+    assert response.status_code == 400 and "locationPath" in response.json()["error"]

@@ -88,12 +88,28 @@ def _sid(pid: int) -> int | None:
         return None
 
 
-async def test_end_leftovers_checks_start_time(tmp_path: Path) -> None:
-    """Leftovers are killed only when the recorded start time still matches (no reused pids)."""
+async def test_end_leftovers_spares_a_reused_pid(tmp_path: Path) -> None:
+    """A recorded leader whose pid now has another start time is someone else: left alone."""
     proc = PtyProcess.spawn(["bash", "-c", "trap '' HUP; sleep 300"], str(tmp_path), ENV)
     proc.start_reading(lambda data: None)
     started = start_time(proc.pid)
     assert started is not None
-    assert end_leftovers([(proc.pid, started + 10_000)]) == 0
-    assert end_leftovers([(proc.pid, started)]) >= 1
+    for other in (started - 5000, started + 5000):
+        end_leftovers([(proc.pid, other)])
+        assert not proc.exited.done() and psutil.pid_exists(proc.pid)
+    end_leftovers([(proc.pid, started)])
     await asyncio.wait_for(proc.exited, 20)
+
+
+async def test_end_leftovers_after_the_leader_is_gone(tmp_path: Path) -> None:
+    """Members of a recorded session outlive its leader (nohup): they are ended."""
+    script = "set -m; (trap '' HUP; exec sleep 300) & echo child=$!; exit 0"
+    proc = PtyProcess.spawn(["bash", "-c", script], str(tmp_path), ENV)
+    seen = bytearray()
+    proc.start_reading(seen.extend)
+    await asyncio.wait_for(proc.exited, 20)
+    child = int(bytes(seen).split(b"child=")[1].split()[0])
+    victim = psutil.Process(child)
+    end_leftovers([(proc.pid, proc.started)])
+    _, alive = psutil.wait_procs([victim], timeout=10)
+    assert not alive

@@ -10,6 +10,7 @@ from typing import Any
 
 import psutil
 
+from agent_console.store import MIGRATIONS
 from tests.harness import Server, fake_agent_fields, read_output_until, recv
 from tests.test_api import create_session
 
@@ -146,6 +147,6 @@ def test_state_survives_in_sqlite(data_dir: Path, tmp_path: Path) -> None:
                 "SELECT name FROM migrations"
             )
         ]
-        assert names == ["0001_initial", "0002_worker_processes"]
+        assert names == [name for name, _ in MIGRATIONS]
     finally:
         server.stop()

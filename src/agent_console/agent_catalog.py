@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, StringConstraints, ValidationError
 
 from agent_console.agents import BUILT_IN_AGENTS, validate_fields
 from agent_console.errors import Conflict, InvalidRequest, NotFound
-from agent_console.model import Agent, new_id
+from agent_console.model import ActivityPatterns, Agent, Wire, new_id
 from agent_console.store import Store
 
 EDITABLE = ("name", "description", "commandTemplate", "continueTemplate", "headlessTemplate",
@@ -38,10 +40,11 @@ class AgentCatalog:
             raise InvalidRequest(f"agentId: unknown agent {agent_id!r}") from None
 
     def create(self, fields: Mapping[str, Any]) -> Agent:
+        picked = _pick(fields)
         if not fields.get("name") or not fields.get("commandTemplate"):
             raise InvalidRequest("name and commandTemplate are required")
         validate_fields(fields)
-        agent = Agent.model_validate({**_pick(fields), "id": self._new_id(str(fields["name"]))})
+        agent = Agent.model_validate({**picked, "id": self._new_id(str(fields["name"]))})
         self._custom[agent.id] = agent
         self._store.save_agent(agent)
         return agent
@@ -50,10 +53,11 @@ class AgentCatalog:
         current = self.get(agent_id)
         if current.is_built_in:
             raise Conflict(f"{current.name} is built in and cannot be changed; add a custom agent")
+        picked = _pick(fields)
         if "commandTemplate" in fields and not fields["commandTemplate"]:
             raise InvalidRequest("commandTemplate must not be empty")
         validate_fields(fields)
-        agent = Agent.model_validate({**current.dump(), **_pick(fields)})
+        agent = Agent.model_validate({**current.dump(), **picked})
         self._custom[agent.id] = agent
         self._store.save_agent(agent)
         return agent
@@ -73,8 +77,25 @@ class AgentCatalog:
         return slug if slug not in taken else f"{slug}-{new_id()[:8]}"
 
 
+class AgentFields(Wire):
+    """The shape of a custom agent's editable fields, checked before anything else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str | None = None
+    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    command_template: str | None = None
+    continue_template: str | None = None
+    headless_template: str | None = None
+    activity_patterns: ActivityPatterns | None = None
+
+
 def _pick(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
+    try:
+        AgentFields.model_validate(fields)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise InvalidRequest("; ".join(problems)) from None
     return {k: v for k, v in fields.items() if k in EDITABLE}

@@ -27,7 +27,10 @@ from agent_console.errors import SpawnFailed
 
 READ_CHUNK = 64 * 1024
 READ_BUDGET = 256 * 1024  # per wake-up: coalesce a burst, then let the loop breathe
-EOF_GRACE = 0.5  # after the child exits, how long to wait for its last output to drain
+EOF_GRACE = 0.5
+MAX_PENDING_INPUT = (
+    1024 * 1024
+)  # input queued for a child that is not reading it  # after the child exits, how long to wait for its last output to drain
 SECRET_ENV_PREFIXES = ("AGENT_CONSOLE_",)
 STOP_LADDER = ((signal.SIGHUP, 1.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0))
 
@@ -174,17 +177,21 @@ class PtyProcess:
 
     # --- input ------------------------------------------------------------------------------
 
-    def write(self, data: bytes) -> None:
-        """Queues `data` for the child; never blocks (a full PTY buffer waits for the loop)."""
+    def write(self, data: bytes) -> bool:
+        """Queues `data` for the child; never blocks (a full PTY buffer waits for the loop).
+        False when the child has not read MAX_PENDING_INPUT bytes already queued: dropped."""
         if self.fd < 0 or not data:
-            return
+            return True
         if self._pending:
+            if len(self._pending) + len(data) > MAX_PENDING_INPUT:
+                return False
             self._pending += data
-            return
+            return True
         written = self._write_some(data)
         if written < len(data):
-            self._pending += data[written:]
+            self._pending += data[written : written + MAX_PENDING_INPUT]
             self._loop.add_writer(self.fd, self._flush)
+        return True
 
     def _write_some(self, data: bytes | bytearray) -> int:
         try:
@@ -224,9 +231,14 @@ class PtyProcess:
                 self.signal_group(signal.SIGCONT)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.exited), deadline)
-        self.signal_group(signal.SIGKILL)  # stragglers left in the group after the leader died
-        end_session(self.pid)  # and jobs the shell moved to groups of their own (nohup ... &)
-        return await self.exited
+        status = await self.exited
+        self.sweep()
+        return status
+
+    def sweep(self) -> None:
+        """Ends what the child left behind in its session (nohup'd jobs, SIGHUP-ignoring
+        stragglers), also after the child itself exited on its own."""
+        end_session(self.pid, self.started)
 
 
 def _decode_status(status: int) -> ExitStatus:
@@ -247,31 +259,32 @@ def _processes() -> Iterator[tuple[int, int, int, int]]:
             yield int(proc.name), int(fields[2]), int(fields[3]), int(fields[19])
 
 
-def end_session(sid: int) -> None:
-    """SIGKILLs every process still in the terminal session `sid` (the worker's own)."""
+def boot_id() -> str:
+    """This boot's id: process start times (and pids) from another boot mean nothing."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def end_session(sid: int, leader_started: int | None) -> None:
+    """SIGKILLs every process still in the terminal session `sid` (a worker's own).
+
+    While the leader lives it must be the one we started (same start time); once it is gone, a
+    session id cannot be reused while any member remains, so the members found are ours."""
+    current = start_time(sid)
+    if current is not None and leader_started is not None and current != leader_started:
+        return  # the pid now belongs to another process
     for pid, _, session, _ in _processes():
         if session == sid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
 
 
-def end_leftovers(records: Sequence[tuple[int, int | None]]) -> int:
-    """Kills process groups left by a server that died without cleaning up (kill -9).
+def end_leftovers(records: Sequence[tuple[int, int | None]]) -> None:
+    """Ends the terminal sessions left by a server that died without cleaning up (kill -9).
 
-    `records` are (pid, start_time) of the old server's children. A group is killed only while
-    its leader's start time still matches (the pid was not reused); members of the leader's
-    session that outlived it (they ignored SIGHUP) are found through /proc. Returns the count.
-    """
-    wanted = {pid: started for pid, started in records}
-    killed = 0
-    for pid, pgid, sid, started in _processes():
-        leader = sid if sid in wanted else pgid if pgid in wanted else None
-        if leader is None:
-            continue
-        recorded = wanted[leader]
-        if recorded is not None and started < recorded:
-            continue  # older than the child we started: not ours
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-            killed += 1
-    return killed
+    `records` are (pid, start time) of the old server's children in this boot; each child led a
+    session of its own. See end_session for why a reused pid is never hit."""
+    for pid, started in records:
+        end_session(pid, started)

@@ -35,7 +35,7 @@ APP_SERVER_MESSAGE_TYPES = (
 APP_CLIENT_MESSAGE_TYPES = ("request-sync",)
 WORKER_CLIENT_MESSAGE_TYPES = ("input", "resize", "image")
 WORKER_SERVER_MESSAGE_TYPES = ("output", "exit", "history", "activity", "error", "diff-changed")
-ERROR_CODES = ("INVALID_MESSAGE", "WORKER_NOT_FOUND")
+ERROR_CODES = ("INVALID_MESSAGE", "WORKER_NOT_FOUND", "INPUT_DROPPED")
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
@@ -46,6 +46,7 @@ class Close:
     TOO_BIG = 1009  # a message over the size cap
     TRY_AGAIN = 1013  # the client fell too far behind; reconnect with ?offset=
     GOING_AWAY = 1001  # the server is shutting down
+    INTERNAL = 1011  # the server failed unexpectedly; reconnect with ?offset=
     NOT_FOUND = 4404  # unknown session or worker
 
 
@@ -120,9 +121,22 @@ def parse_worker(raw: str | bytes) -> Input | Resize | Image:
         allowed = ", ".join(WORKER_CLIENT_MESSAGE_TYPES)
         raise ProtocolError(f"unknown message type {value['type']!r}; expected one of {allowed}")
     try:
-        return _worker_adapter.validate_python(value)
+        message = _worker_adapter.validate_python(value)
     except ValidationError as exc:
         raise ProtocolError(f"invalid {value['type']!r} message: {_explain(exc)}") from None
+    if isinstance(message, Input) and not _is_utf8(message.data):
+        raise ProtocolError(
+            "invalid 'input' message: data holds an unpaired surrogate (\\ud800-\\udfff)"
+        )
+    return message
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode_image(message: Image, cap: int) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from agent_console.model import (
     WorkerStatus,
     WorkerType,
 )
-from agent_console.process import end_leftovers
+from agent_console.process import boot_id, end_leftovers
 from agent_console.scrollback import Scrollback
 from agent_console.store import Store
 from agent_console.workers import LiveWorker
@@ -85,10 +86,14 @@ def resolve_directory(path: str, field: str = "locationPath") -> str:
     """An absolute, resolved, existing directory — or a 400 saying which of those it is not."""
     if not path or not os.path.isabs(path) or "\0" in path:
         raise InvalidRequest(f"{field} must be an absolute path")
-    resolved = Path(path).resolve()
-    if not resolved.exists():
+    try:
+        resolved = Path(path).resolve()
+        exists, is_dir = resolved.exists(), resolved.is_dir()
+    except OSError as exc:  # a name too long, a loop of links, no permission…
+        raise InvalidRequest(f"{field}: {path[:200]} cannot be used: {exc.strerror}") from None
+    if not exists:
         raise InvalidRequest(f"{field}: {path} does not exist")
-    if not resolved.is_dir():
+    if not is_dir:
         raise InvalidRequest(f"{field}: {path} is not a directory")
     return str(resolved)
 
@@ -103,7 +108,18 @@ class Sessions:
         self._events = events
         self._sessions: dict[str, Session] = {}
         self._live: dict[str, LiveWorker] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._boot = boot_id()
         self._closing = False
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:
+        """Serialises lifecycle changes of one session (restart, remove, delete, add) and
+        re-reads it after the wait, so nothing acts on a session deleted meanwhile."""
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            yield self.get(session_id)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -169,6 +185,7 @@ class Sessions:
         self._live[worker.id] = live
         self._save(session)
         self._events.publish(SessionCreated(session))
+        self._announce_activity(live)
         return session
 
     def update(self, session_id: str, title: str | None) -> Session:
@@ -185,21 +202,25 @@ class Sessions:
                 self._changed(session)
 
     async def delete(self, session_id: str) -> None:
-        session = self.get(session_id)
-        del self._sessions[session_id]
-        lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
-        await asyncio.gather(*(live.stop() for live in lives))
-        for live in lives:
-            live.close()
-            self._store.forget_process(live.id)
-            self._remove_log(live.id)
-        self._store.delete_session(session_id)
-        self._events.publish(SessionDeleted(session_id))
+        async with self._exclusive(session_id) as session:
+            del self._sessions[session_id]
+            lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
+            await asyncio.gather(*(live.stop() for live in lives))
+            for live in lives:
+                live.close()
+                self._store.forget_process(live.id)
+                self._remove_log(live.id)
+            self._store.delete_session(session_id)
+            self._events.publish(SessionDeleted(session_id))
+        self._locks.pop(session_id, None)
 
     # --- workers ----------------------------------------------------------------------------
 
     async def add_worker(self, session_id: str, request: NewWorker) -> Worker:
-        session = self.get(session_id)
+        async with self._exclusive(session_id) as session:
+            return await self._add_worker(session, request)
+
+    async def _add_worker(self, session: Session, request: NewWorker) -> Worker:
         agent = (
             self._agents.resolve(request.agent_id)
             if request.type == "agent" and request.agent_id
@@ -219,33 +240,34 @@ class Sessions:
         session.workers.append(worker)
         self._live[worker.id] = live
         self._changed(session)
+        self._announce_activity(live)
         return worker
 
     async def remove_worker(self, session_id: str, worker_id: str) -> None:
-        session = self.get(session_id)
-        live = self.live(session_id, worker_id)
-        del self._live[worker_id]
-        session.workers = [w for w in session.workers if w.id != worker_id]
-        await live.stop()
-        live.close()
-        self._store.forget_process(worker_id)
-        self._remove_log(worker_id)
-        self._changed(session)
+        async with self._exclusive(session_id) as session:
+            live = self.live(session_id, worker_id)
+            del self._live[worker_id]
+            session.workers = [w for w in session.workers if w.id != worker_id]
+            await live.stop()
+            live.close()
+            self._store.forget_process(worker_id)
+            self._remove_log(worker_id)
+            self._changed(session)
 
     async def restart_worker(
         self, session_id: str, worker_id: str, continue_conversation: bool
     ) -> Worker:
-        session = self.get(session_id)
-        live = self.live(session_id, worker_id)
-        if live.model.type == "git-diff":
-            raise InvalidRequest("a git-diff worker has no process to restart")
-        await live.stop()
-        agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
-        if agent is not None:
-            live.reset_activity(self._detector(agent))
-        await self._launch(session, live, agent, None, continue_conversation)
-        self._changed(session)
-        return live.model
+        async with self._exclusive(session_id) as session:
+            live = self.live(session_id, worker_id)
+            if live.model.type == "git-diff":
+                raise InvalidRequest("a git-diff worker has no process to restart")
+            agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
+            await live.stop()
+            if agent is not None:
+                live.reset_activity(self._detector(agent))
+            await self._launch(session, live, agent, None, continue_conversation)
+            self._changed(session)
+            return live.model
 
     # --- restore and shutdown ---------------------------------------------------------------
 
@@ -261,7 +283,7 @@ class Sessions:
 
     async def restore(self) -> None:
         """Brings back every persisted session with the same ids; relaunches its workers."""
-        end_leftovers(self._store.recorded_processes())
+        end_leftovers(self._store.recorded_processes(self._boot))
         self._store.forget_all_processes()
         for session in self._store.load_sessions():
             self._sessions[session.id] = session
@@ -294,6 +316,8 @@ class Sessions:
     async def shutdown(self) -> None:
         """Ends every process group; exits caused by the shutdown are not recorded as exits."""
         self._closing = True
+        for task in self._tasks:
+            task.cancel()
         lives = list(self._live.values())
         await asyncio.gather(*(live.stop() for live in lives))
         for live in lives:
@@ -349,25 +373,53 @@ class Sessions:
             argv = build_argv(template, prompt if uses_prompt else None, session.location_path)
             if uses_prompt and prompt and "prompt" not in PLACEHOLDER.findall(template):
                 live.type_when_idle = prompt + "\r"
+            live.continue_fallback = agent if not uses_prompt else None
         else:
             argv = terminal_argv()
         await live.start(argv, session.location_path)
         assert live.process is not None
-        self._store.record_process(live.id, live.process.pid, live.process.started)
+        self._store.record_process(live.id, live.process.pid, live.process.started, self._boot)
 
     def _worker_changed(self, live: LiveWorker) -> None:
         if self._closing:
             return
-        self._store.forget_process(live.id)
         session = self._sessions.get(live.session_id)
-        if session is not None and live.id in self._live:
+        if session is None or live.id not in self._live:
+            return
+        agent, live.continue_fallback = live.continue_fallback, None
+        if agent is not None and live.failed_at_start:
+            # e.g. `claude --continue` with no conversation to continue exits at once.
+            task = asyncio.get_running_loop().create_task(
+                self._start_fresh(session.id, live, agent)
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        self._changed(session)
+
+    async def _start_fresh(self, session_id: str, live: LiveWorker, agent: Agent) -> None:
+        """Launches an agent anew after its continue command failed at once."""
+        async with self._exclusive(session_id) as session:
+            if live.id not in self._live or live.running:
+                return
+            live.note("could not continue the previous conversation; starting a new one")
+            try:
+                await self._launch(session, live, agent, None, continue_conversation=False)
+            except SpawnFailed as exc:
+                live.note(exc.message)
             self._changed(session)
+
+    def _announce_activity(self, live: LiveWorker) -> None:
+        """A new agent worker's first state, so app clients hold what a fresh sync would give."""
+        if live.activity is not None:
+            self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
 
     def _worker_activity(self, live: LiveWorker) -> None:
         if live.activity is not None and not self._closing:
             self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
 
     def _changed(self, session: Session) -> None:
+        if session.id not in self._sessions:
+            return  # deleted meanwhile: a late update must not resurrect it for clients
         self._refresh_status(session)
         self._save(session)
         self._events.publish(SessionUpdated(session))

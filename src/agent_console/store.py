@@ -42,6 +42,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0003_process_boot",
+        "ALTER TABLE processes ADD COLUMN boot TEXT NOT NULL DEFAULT ''",
+    ),
 )
 
 
@@ -124,21 +128,20 @@ class Store:
 
     # --- worker processes (to end leftovers of a killed server) -----------------------------
 
-    def record_process(self, worker_id: str, pid: int, started: int | None) -> None:
+    def record_process(self, worker_id: str, pid: int, started: int | None, boot: str) -> None:
         self._db.execute(
-            "INSERT INTO processes VALUES (?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
-            "pid=excluded.pid, started=excluded.started",
-            (worker_id, pid, started),
+            "INSERT INTO processes VALUES (?, ?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
+            "pid=excluded.pid, started=excluded.started, boot=excluded.boot",
+            (worker_id, pid, started, boot),
         )
 
     def forget_process(self, worker_id: str) -> None:
         self._db.execute("DELETE FROM processes WHERE worker_id = ?", (worker_id,))
 
-    def recorded_processes(self) -> list[tuple[int, int | None]]:
-        return [
-            (pid, started)
-            for pid, started in self._db.execute("SELECT pid, started FROM processes")
-        ]
+    def recorded_processes(self, boot: str) -> list[tuple[int, int | None]]:
+        """(pid, start time) of the children recorded during boot `boot`."""
+        rows = self._db.execute("SELECT pid, started FROM processes WHERE boot = ?", (boot,))
+        return [(pid, started) for pid, started in rows]
 
     def forget_all_processes(self) -> None:
         self._db.execute("DELETE FROM processes")

@@ -15,13 +15,14 @@ from pathlib import Path
 from agent_console import protocol
 from agent_console.activity import ActivityDetector
 from agent_console.diff import DiffWatcher
-from agent_console.errors import Error
+from agent_console.errors import Error, SpawnFailed
 from agent_console.hub import Frame, Outbox
-from agent_console.model import ActivityState, Worker, WorkerStatus
+from agent_console.model import ActivityState, Agent, Worker, WorkerStatus
 from agent_console.process import ExitStatus, PtyProcess, child_env
 from agent_console.scrollback import Scrollback, Utf8Boundary
 
 OnChange = Callable[["LiveWorker"], None]
+FAILED_START_WINDOW = 5.0
 
 
 class LiveWorker:
@@ -49,6 +50,11 @@ class LiveWorker:
         self._waiter: asyncio.Task[None] | None = None
         self.watch_path: Path | None = None  # git-diff workers: the worktree to watch
         self.type_when_idle: str | None = None  # typed once the agent first settles
+        self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
+        self._started_at = 0.0
+        self._stopping = False
+        self._closed = False
+        self._cwd = ""
         self._watch: asyncio.Task[None] | None = None
 
     @property
@@ -69,8 +75,11 @@ class LiveWorker:
         self, argv: Sequence[str], cwd: str, env_extra: dict[str, str] | None = None
     ) -> None:
         """Spawns the process (SpawnFailed propagates) and starts pumping its output."""
+        if self._closed:
+            raise SpawnFailed("the worker was removed")
         cols, rows = self.size
         self.process = PtyProcess.spawn(argv, cwd, child_env(os.environ, env_extra), cols, rows)
+        self._started_at, self._stopping, self._cwd = self._loop.time(), False, cwd
         self._boundary = Utf8Boundary()
         self.model.status = WorkerStatus.RUNNING
         self.model.exit_code = None
@@ -93,16 +102,28 @@ class LiveWorker:
         self._broadcast(Frame(protocol.exit_message(status.exit_code, status.signal)))
         self._on_change(self)
 
+    @property
+    def failed_at_start(self) -> bool:
+        """The process exited with an error on its own within a few seconds of starting."""
+        quick = self._loop.time() - self._started_at < FAILED_START_WINDOW
+        return quick and not self._stopping and bool(self.model.exit_code)
+
     async def stop(self) -> None:
-        """Ends the process group (if running) and waits for the exit to be reported."""
-        process = self.process
-        if process is not None and not process.exited.done():
+        """Ends the process's whole session (if still there) and waits for the exit report."""
+        process, waiter = self.process, self._waiter
+        if process is None:
+            return
+        self._stopping = True
+        if process.exited.done():
+            process.sweep()  # it exited on its own; what it left behind goes now
+        else:
             await process.stop()
-        if self._waiter is not None:
-            await self._waiter
+        if waiter is not None:
+            await waiter
 
     def close(self, code: int = protocol.Close.NORMAL) -> None:
         """Detaches every client (their sockets close with `code`) and releases the log."""
+        self._closed = True
         self._cancel_timer()
         if self._watch is not None:
             self._watch.cancel()
@@ -200,12 +221,15 @@ class LiveWorker:
 
     # --- input ------------------------------------------------------------------------------
 
-    def write(self, data: str) -> None:
+    def write(self, data: str) -> bool:
+        """Types `data`; False when it was dropped because the process is not reading input."""
         if self.process is None or not self.running:
-            return
-        self.process.write(data.encode("utf-8", "surrogateescape"))
+            return True
+        if not self.process.write(data.encode("utf-8")):
+            return False
         if self.detector is not None:
             self._track(self.detector.on_input(data, self._loop.time()))
+        return True
 
     def resize(self, cols: int, rows: int) -> None:
         self.size = (cols, rows)

@@ -21,7 +21,7 @@ export const WORKER_SERVER_MESSAGE_TYPES = [
   "error",
   "diff-changed",
 ] as const;
-export const ERROR_CODES = ["INVALID_MESSAGE", "WORKER_NOT_FOUND"] as const;
+export const ERROR_CODES = ["INVALID_MESSAGE", "WORKER_NOT_FOUND", "INPUT_DROPPED"] as const;
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
 
 /** WebSocket close codes the server uses. */
@@ -29,6 +29,7 @@ export const Close = {
   NORMAL: 1000, // the worker or session was deleted
   GOING_AWAY: 1001, // the server is shutting down
   TOO_BIG: 1009, // a message over the size cap
+  INTERNAL: 1011, // the server failed unexpectedly; reconnect with ?offset=
   TRY_AGAIN: 1013, // the client fell too far behind; reconnect with ?offset=
   NOT_FOUND: 4404, // unknown session or worker
 } as const;

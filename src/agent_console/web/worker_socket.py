@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,21 +19,30 @@ from agent_console.workers import LiveWorker
 if TYPE_CHECKING:
     from agent_console.web.app import Console
 
-
-def _input(console: Console, live: LiveWorker, message: protocol.Input) -> None:
-    live.write(message.data)
+log = logging.getLogger(__name__)
 
 
-def _resize(console: Console, live: LiveWorker, message: protocol.Resize) -> None:
+def _input(console: Console, live: LiveWorker, message: protocol.Input) -> str | None:
+    if live.write(message.data):
+        return None
+    return protocol.error("INPUT_DROPPED", "input dropped: the program is not reading its input")
+
+
+def _resize(console: Console, live: LiveWorker, message: protocol.Resize) -> str | None:
     live.resize(message.cols, message.rows)
+    return None
 
 
-def _image(console: Console, live: LiveWorker, message: protocol.Image) -> None:
+def _image(console: Console, live: LiveWorker, message: protocol.Image) -> str | None:
     data = protocol.decode_image(message, console.settings.limits.image_bytes)
+    if not live.running:
+        raise protocol.ProtocolError("the worker's process has exited; restart it to paste images")
     live.paste_image(console.settings.images_dir, data, protocol.IMAGE_TYPES[message.mime_type])
+    return None
 
 
-HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any], None]] = {
+# Each handler applies one message; a returned text is sent back to that client only.
+HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any], str | None]] = {
     protocol.Input: _input,
     protocol.Resize: _resize,
     protocol.Image: _image,
@@ -42,7 +52,7 @@ HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any], None]] = {
 def parse_offset(value: str | None) -> int | None:
     """The `?offset=` a reconnecting client sends; anything but a non-negative integer is None
     (the client then gets the full retained history, which is always safe)."""
-    if value is None or not value.isdigit() or len(value) > 19:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 19:
         return None
     return int(value)
 
@@ -66,15 +76,18 @@ async def endpoint(websocket: WebSocket, session_id: str, worker_id: str) -> Non
                 break
             try:
                 message = protocol.parse_worker(raw)
-                HANDLERS[type(message)](console, live, message)
+                reply = HANDLERS[type(message)](console, live, message)
             except protocol.ProtocolError as exc:
-                outbox.put_text(protocol.error("INVALID_MESSAGE", str(exc)))
-            except OSError as exc:
-                outbox.put_text(
-                    protocol.error("INVALID_MESSAGE", f"could not apply message: {exc.strerror}")
-                )
+                reply = protocol.error("INVALID_MESSAGE", str(exc))
+            if reply is not None:
+                outbox.put_text(reply)
     except WebSocketDisconnect:
         pass
+    except Exception:
+        # A bug, not the client's mistake: log it and close with 1011 — never 1000, which would
+        # tell the client its worker was deleted.
+        log.exception("worker socket %s/%s failed", session_id, worker_id)
+        outbox.close(protocol.Close.INTERNAL)
     finally:
         live.detach(outbox)
         if not outbox.closed:
