@@ -32,7 +32,14 @@ Message = dict[str, Any]
 class Server:
     """`agent-console serve` as a real process; start(), stop() (SIGTERM), kill() (SIGKILL)."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        port: int = 0,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        self.args = args
         self.data_dir = data_dir
         self.port = port
         # A home of its own, so the shells the server starts never read this machine's profile.
@@ -47,7 +54,7 @@ class Server:
 
     def start(self) -> Server:
         argv = [sys.executable, "-m", "agent_console", "serve", "--port", str(self.port),
-                "--data-dir", str(self.data_dir)]  # fmt: skip
+                "--data-dir", str(self.data_dir), *self.args]  # fmt: skip
         with self.log_path.open("a") as log:
             self.proc = subprocess.Popen(
                 argv,

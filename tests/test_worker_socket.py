@@ -230,3 +230,24 @@ async def test_incomplete_character_at_exit_is_flushed(
     async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
         history = await recv(ws)
         assert history["offset"] == outputs[-1]["offset"]
+
+
+async def test_scrollback_cap_is_configurable(tmp_path: Path) -> None:
+    """--scrollback-bytes bounds the retained history; older bytes go first, offsets go on."""
+    from tests.harness import running
+
+    with (
+        running(tmp_path / "data", args=("--scrollback-bytes", "65536")) as server,
+        server.http() as api,
+    ):
+        session = create_session(api, tmp_path)
+        path = server.worker_path(session["id"], worker_of(session))
+        async with server.ws(path) as ws:
+            await recv(ws)
+            await ws.send(json.dumps({"type": "input", "data": "seq 1 40000; echo END-$((7*6))\r"}))
+            end = (await read_output_until(ws, "END-42"))[-1]["offset"]
+        async with server.ws(path) as ws:
+            history = await recv(ws)
+    assert end > 200_000 and history["offset"] >= end
+    assert 0 < history["offset"] - history["startOffset"] <= 65536
+    assert history["startOffset"] > 0 and "END-42" in history["data"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from agent_console.client.verbs import add_verbs
-from agent_console.config import DEFAULT_PORT, Settings, default_data_dir
+from agent_console.config import DEFAULT_PORT, Limits, Settings, default_data_dir
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -74,6 +74,9 @@ def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         port=args.port,
         data_dir=data_dir,
         token=token,
+        limits=Limits(
+            scrollback_bytes=args.scrollback_bytes, worker_message_bytes=args.max_message_bytes
+        ),
         worktree_root=Path(args.worktree_root).expanduser().resolve()
         if args.worktree_root
         else None,
@@ -115,6 +118,16 @@ def _open_browser(data_dir: Path, url: str) -> Path | None:
     return page
 
 
+def _size_arg(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="agent-console", description=__doc__)
     verbs = root.add_subparsers(dest="verb", required=True)
@@ -128,6 +141,18 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--data-dir", help="state directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)"
+    )
+    serve.add_argument(
+        "--scrollback-bytes",
+        type=_size_arg(64 * 1024),
+        default=Limits.scrollback_bytes,
+        help="output kept per worker, oldest dropped first (default 10 MiB)",
+    )
+    serve.add_argument(
+        "--max-message-bytes",
+        type=_size_arg(64 * 1024),
+        default=Limits.worker_message_bytes,
+        help="largest message a client may send on a worker socket (default 1 MiB)",
     )
     serve.add_argument(
         "--worktree-root",

@@ -23,10 +23,14 @@ class Limits:
     scrollback_bytes: int = 10 * MIB
     worker_message_bytes: int = 1 * MIB
     app_message_bytes: int = 64 * 1024
-    image_bytes: int = 700 * 1024  # decoded; its base64 must fit in one worker message
     client_queue_bytes: int = 4 * MIB
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
+
+    @property
+    def image_bytes(self) -> int:
+        """Decoded image cap: its base64 (4/3 larger) plus JSON must fit in one worker message."""
+        return self.worker_message_bytes * 700 // 1024
 
 
 @dataclass(frozen=True)
