@@ -150,3 +150,13 @@ def test_state_survives_in_sqlite(data_dir: Path, tmp_path: Path) -> None:
         assert names == [name for name, _ in MIGRATIONS]
     finally:
         server.stop()
+
+
+def test_sigint_ends_everything_and_exits_0(data_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) is a clean shutdown too: exit 0, every worker process gone."""
+    server = Server(data_dir).start()
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    pid = session["workers"][0]["pid"]
+    assert server.stop(signal.SIGINT) == 0
+    assert wait_dead(pid)

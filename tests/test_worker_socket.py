@@ -251,3 +251,24 @@ async def test_scrollback_cap_is_configurable(tmp_path: Path) -> None:
     assert end > 200_000 and history["offset"] >= end
     assert 0 < history["offset"] - history["startOffset"] <= 65536
     assert history["startOffset"] > 0 and "END-42" in history["data"]
+
+
+async def test_restart_with_continue_uses_the_continue_template(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """restart {continueConversation: true} relaunches with the continue template; false with
+    the command template (no prompt); the socket sees exit then the new output."""
+    session = create_session(api, tmp_path, agentId=fake_agent["id"], initialPrompt="first")
+    sid, wid = session["id"], worker_of(session)
+    async with server.ws(server.worker_path(sid, wid)) as ws:
+        await read_output_until(ws, "argv=['first']")
+        api.post(f"/api/sessions/{sid}/workers/{wid}/restart", json={"continueConversation": True})
+        messages = await read_output_until(ws, "argv=['--continue']")
+        assert [m["type"] for m in messages].count("exit") == 1
+        api.post(f"/api/sessions/{sid}/workers/{wid}/restart", json={})
+        seen = await read_output_until(ws, "argv=[]")
+        if "fake> " not in output_text(seen).rsplit("argv=[]", 1)[1]:
+            seen += await read_output_until(ws, "fake> ")
+        last = max(m["offset"] for m in seen if "offset" in m)
+    async with server.ws(server.worker_path(sid, wid)) as ws:
+        assert (await recv(ws))["offset"] == last  # nothing was sent after what we saw
