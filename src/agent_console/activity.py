@@ -40,6 +40,7 @@ from typing import Any
 
 from agent_console.errors import InvalidRequest
 from agent_console.model import ActivityState
+from agent_console.pattern_risk import backtracking_risk
 from agent_console.screen_text import Evidence, ScreenText
 
 ECHO_WINDOW = 0.15
@@ -197,16 +198,12 @@ class ActivityDetector:
 # -- asking patterns -------------------------------------------------------------------------
 
 _parser: Any = importlib.import_module("re._parser")
-_sre: Any = importlib.import_module("re._constants")
-_BACKTRACKING_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT}  # possessive ones never backtrack
-_ALL_REPEATS = {*_BACKTRACKING_REPEATS, _sre.POSSESSIVE_REPEAT}
-_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
-Ranges = list[tuple[int, int]] | None  # first characters a sub-pattern can match; None: any
 
 
 def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
     """Compile asking patterns (MULTILINE: ^ and $ match at each screen line), refusing any
-    that is invalid, too long, matches empty text or risks catastrophic backtracking."""
+    that is invalid, too long, matches empty text or risks catastrophic backtracking
+    (pattern_risk.py)."""
     if isinstance(patterns, str) or not isinstance(patterns, Sequence):
         raise InvalidRequest("askingPatterns must be a list of regular expressions")
     if len(patterns) > MAX_PATTERNS:
@@ -224,127 +221,12 @@ def _compile(pattern: object, name: str) -> re.Pattern[str]:
         compiled = re.compile(pattern, re.MULTILINE)
     except (re.error, RecursionError, OverflowError) as error:
         raise InvalidRequest(f"{name} is not a valid regular expression: {error}") from None
-    risk = _backtracking_risk(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    try:
+        risk = backtracking_risk(parsed)
+    except RecursionError:
+        risk = "it is nested too deeply"
     if risk:
         raise InvalidRequest(f"{name} risks catastrophic backtracking: {risk}")
     if compiled.search("") is not None:
         raise InvalidRequest(f"{name} matches empty text, so it would match every screen")
     return compiled
-
-
-def _backtracking_risk(items: list[Any], fold: bool) -> str | None:
-    """Why the parsed pattern may backtrack exponentially, or None. Conservative and static:
-    a backtracking repeat (max > 1) may not contain a variable-count repeat, nor alternatives
-    that can start with the same character or match empty text."""
-    for op, av in items:
-        if op in _BACKTRACKING_REPEATS and av[1] > 1:
-            if _contains(av[2], _is_variable_repeat, fold):
-                return "a repeated group contains another repetition, like (a+)+"
-            if _contains(av[2], _is_ambiguous_branch, fold):
-                return "a repeated group has alternatives that overlap, like (a|ab)*"
-        for child, child_fold in _children(op, av, fold):
-            if risk := _backtracking_risk(child, child_fold):
-                return risk
-    return None
-
-
-def _children(op: Any, av: Any, fold: bool) -> list[tuple[list[Any], bool]]:
-    """The sub-patterns of one node, each with whether it matches ignoring case."""
-    if op is _sre.SUBPATTERN:
-        _group, add, remove, body = av
-        return [(list(body), (fold or bool(add & re.I)) and not remove & re.I)]
-    if op in _ALL_REPEATS:
-        return [(list(av[2]), fold)]
-    if op is _sre.BRANCH:
-        return [(list(alt), fold) for alt in av[1]]
-    if op is _sre.ATOMIC_GROUP:
-        return [(list(av), fold)]
-    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
-        return [(list(av[1]), fold)]
-    if op is _sre.GROUPREF_EXISTS:
-        return [(list(part), fold) for part in av[1:] if part is not None]
-    return []
-
-
-def _contains(items: Any, test: Any, fold: bool) -> bool:
-    """Whether a node satisfying `test` appears, not looking inside atomic or possessive parts
-    (they never give back what they matched)."""
-    for op, av in items:
-        if test(op, av, fold):
-            return True
-        if op is _sre.ATOMIC_GROUP or op is _sre.POSSESSIVE_REPEAT:
-            continue
-        if any(_contains(child, test, child_fold) for child, child_fold in _children(op, av, fold)):
-            return True
-    return False
-
-
-def _is_variable_repeat(op: Any, av: Any, fold: bool) -> bool:
-    return op in _BACKTRACKING_REPEATS and av[0] != av[1]
-
-
-def _is_ambiguous_branch(op: Any, av: Any, fold: bool) -> bool:
-    if op is _sre.BRANCH:
-        alternatives = [list(alt) for alt in av[1]]
-    elif op is _sre.GROUPREF_EXISTS:
-        alternatives = [list(part) if part is not None else [] for part in av[1:]]
-    else:
-        return False
-    firsts = [_first(alt, fold) for alt in alternatives]
-    if any(nullable for _, nullable in firsts):
-        return True
-    sets = [ranges for ranges, _ in firsts]
-    return any(_overlap(a, b) for i, a in enumerate(sets) for b in sets[i + 1 :])
-
-
-def _first(items: list[Any], fold: bool) -> tuple[Ranges, bool]:
-    """(characters the sequence can start with, whether it can match empty text)."""
-    ranges: Ranges = []
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue
-        if op is _sre.LITERAL:
-            return _union(ranges, _literal(av, fold)), False
-        if op is _sre.IN:
-            return _union(ranges, _charset(av, fold)), False
-        parts = _children(op, av, fold)
-        if op not in _ALL_REPEATS and op not in (_sre.SUBPATTERN, _sre.BRANCH, _sre.ATOMIC_GROUP):
-            return None, True  # any, not-literal, categories, group references: assume anything
-        nullable = op is _sre.BRANCH and not parts
-        for child, child_fold in parts:
-            child_ranges, child_nullable = _first(child, child_fold)
-            ranges, nullable = _union(ranges, child_ranges), nullable or child_nullable
-        if op in _ALL_REPEATS and av[0] == 0:
-            nullable = True
-        if not nullable:
-            return ranges, False
-    return ranges, True
-
-
-def _literal(code: int, fold: bool) -> Ranges:
-    if not fold:
-        return [(code, code)]
-    variants = {code, *(ord(c) for c in (chr(code).lower(), chr(code).upper()) if len(c) == 1)}
-    return [(c, c) for c in variants]
-
-
-def _charset(entries: Any, fold: bool) -> Ranges:
-    ranges: list[tuple[int, int]] = []
-    for op, av in entries:
-        if op is _sre.LITERAL:
-            ranges += _literal(av, fold) or []
-        elif op is _sre.RANGE and not fold:
-            ranges.append(av)
-        else:  # negations, categories, case-folded ranges: assume anything
-            return None
-    return ranges
-
-
-def _union(a: Ranges, b: Ranges) -> Ranges:
-    return None if a is None or b is None else a + b
-
-
-def _overlap(a: Ranges, b: Ranges) -> bool:
-    if a is None or b is None:
-        return True
-    return any(lo1 <= hi2 and lo2 <= hi1 for lo1, hi1 in a for lo2, hi2 in b)
