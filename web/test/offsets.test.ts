@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropUtf8Bytes, planHistory, planOutput, utf8Length } from "../src/terminal/offsets";
+import { planHistory, planOutput } from "../src/terminal/offsets";
 
 describe("planHistory", () => {
   it("writes the first history without a reset", () => {
@@ -38,16 +38,22 @@ describe("planOutput", () => {
     expect(planOutput(20, { data: "abc", offset: 13 })).toEqual({ reset: false, write: "", rendered: 20 });
   });
 
-  it("writes only the new tail of overlapping output, counting UTF-8 bytes", () => {
-    // "é" is 2 bytes, "€" 3: "aé€b" spans bytes 10..17; the screen has up to 13 (a + é).
-    expect(planOutput(13, { data: "aé€b", offset: 17 })).toEqual({ reset: false, write: "€b", rendered: 17 });
+  it("writes a whole frame whose data has invalid UTF-8, shown as U+FFFD", () => {
+    // 11 bytes of text then 10 invalid bytes: 21 bytes on the wire, though each U+FFFD is 3 in UTF-8.
+    const data = "hello world" + "\ufffd".repeat(10);
+    expect(planOutput(100, { data, offset: 121 })).toEqual({ reset: false, write: data, rendered: 121 });
+    expect(planOutput(121, { data, offset: 121 })).toEqual({ reset: false, write: "", rendered: 121 });
   });
 
-  it("never repeats or loses a byte over a stream cut anywhere", () => {
-    const stream = "ab€😀c\r\nxyz";
-    const chunks = ["ab", "€", "😀c", "\r\n", "xyz"];
+  it("writes output that arrives before any history", () => {
+    expect(planOutput(null, { data: "abc", offset: 3 })).toEqual({ reset: false, write: "abc", rendered: 3 });
+  });
+
+  it("never repeats or loses a frame when whole frames are replayed after a cut anywhere", () => {
+    // [data, bytes on the wire]: two invalid bytes arrive as two U+FFFD.
+    const frames: [string, number][] = [["ab", 2], ["\ufffd\ufffd", 2], ["😀c", 5], ["\r\n", 2], ["xyz", 3]];
     let end = 0;
-    const messages = chunks.map((data) => ({ data, offset: (end += utf8Length(data)) }));
+    const messages = frames.map(([data, bytes]) => ({ data, offset: (end += bytes) }));
     for (let cut = 0; cut <= messages.length; cut++) {
       let rendered: number | null = null;
       let screen = "";
@@ -56,23 +62,8 @@ describe("planOutput", () => {
         screen += plan.write;
         rendered = plan.rendered;
       }
-      expect(screen).toBe(stream);
+      expect(screen).toBe("ab\ufffd\ufffd😀c\r\nxyz");
+      expect(rendered).toBe(14);
     }
-  });
-});
-
-describe("utf8Length and dropUtf8Bytes", () => {
-  it("counts bytes like TextEncoder, surrogate pairs included", () => {
-    for (const s of ["", "abc", "é", "€", "😀", "a😀€é\n", "\ud800x"]) {
-      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
-    }
-  });
-
-  it("drops whole characters from the front", () => {
-    expect(dropUtf8Bytes("a😀b", 1)).toBe("😀b");
-    expect(dropUtf8Bytes("a😀b", 5)).toBe("b");
-    expect(dropUtf8Bytes("a😀b", 3)).toBe("b");
-    expect(dropUtf8Bytes("abc", 0)).toBe("abc");
-    expect(dropUtf8Bytes("abc", 9)).toBe("");
   });
 });

@@ -3,7 +3,13 @@
  * `output`, so a reconnect with `?offset=` continues the screen with nothing lost or repeated.
  *
  * `rendered` is the absolute byte offset of the end of what the screen shows (null before the
- * first `history`). Offsets count UTF-8 bytes of the PTY stream; `data` is whole characters.
+ * first `history`). Offsets count bytes of the raw PTY stream, which `data` cannot be measured
+ * against: the server decodes it, so each invalid byte arrives as U+FFFD (3 bytes in UTF-8, 1 on
+ * the wire). Frames are therefore taken whole, relying on what the server guarantees on one
+ * socket: `history` covers [startOffset, offset) and every later `output` starts exactly at the
+ * previous message's `offset`. A frame that ends beyond `rendered` is all new; one that does not
+ * is a whole frame already shown (the client reconnects with ?offset=<rendered>, so a frame can
+ * never straddle it).
  */
 
 export interface Plan {
@@ -22,44 +28,6 @@ export function planHistory(
 }
 
 export function planOutput(rendered: number | null, message: { data: string; offset: number }): Plan {
-  if (rendered === null) return { reset: false, write: message.data, rendered: message.offset };
-  if (message.offset <= rendered) return { reset: false, write: "", rendered };
-  const start = message.offset - utf8Length(message.data);
-  const write = start >= rendered ? message.data : dropUtf8Bytes(message.data, rendered - start);
-  return { reset: false, write, rendered: message.offset };
-}
-
-/** Bytes `text` takes in UTF-8 (a lone surrogate counts as U+FFFD: 3 bytes). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/** `text` without its first `count` UTF-8 bytes (a character cut in two is dropped whole). */
-export function dropUtf8Bytes(text: string, count: number): string {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length && bytes < count) {
-    const pair = isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1));
-    bytes += utf8Length(text.slice(i, i + (pair ? 2 : 1)));
-    i += pair ? 2 : 1;
-  }
-  return text.slice(i);
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+  if (rendered !== null && message.offset <= rendered) return { reset: false, write: "", rendered };
+  return { reset: false, write: message.data, rendered: message.offset };
 }
