@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -171,7 +170,9 @@ def shoot_dialogs(page: Page, server: Server, out: Path, label: str) -> None:
 
 def settle(page: Page) -> None:
     page.wait_for_load_state("networkidle")
-    time.sleep(0.6)  # let xterm.js paint and the activity dots settle; this is not a test
+    # Two animation frames after fonts are ready: xterm.js has painted and the dots have settled.
+    page.evaluate("""() => document.fonts.ready.then(() => new Promise(done =>
+        requestAnimationFrame(() => requestAnimationFrame(() => done(null)))))""")
 
 
 def main() -> None:
