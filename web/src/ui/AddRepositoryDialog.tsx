@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
-import { Field, Modal } from "./common";
+import { Field, FormEnd, Modal } from "./common";
 import { useServices } from "./hooks";
 
 export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
@@ -46,14 +46,7 @@ export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
             }}
           />
         </Field>
-        <footer class="modal-footer">
-          <button type="button" class="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy}>
-            {busy ? "Adding…" : "Add repository"}
-          </button>
-        </footer>
+        <FormEnd busy={busy} onCancel={onClose} submit={busy ? "Adding…" : "Add repository"} />
       </form>
     </Modal>
   );

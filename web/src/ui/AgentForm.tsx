@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { api, ApiError, errorField, type AgentFields } from "../api";
 import type { Agent } from "../protocol";
-import { Field, Modal } from "./common";
+import { Field, FormEnd, Modal } from "./common";
 import { reloadAgents } from "./hooks";
 
 const FIELDS = ["name", "description", "commandTemplate", "continueTemplate", "headlessTemplate", "askingPatterns", "activityPatterns"] as const;
@@ -62,19 +62,7 @@ export function AgentForm({ agent, onClose }: { agent: Agent | null; onClose: ()
         <Field label="Asking patterns" error={errors.askingPatterns} hint="Optional: one regular expression per line that marks a question on screen.">
           <textarea class="input mono" name="askingPatterns" rows={3} value={values.askingPatterns} onInput={set("askingPatterns")} spellcheck={false} />
         </Field>
-        {errors.form !== undefined && (
-          <p class="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <footer class="modal-footer">
-          <button type="button" class="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy}>
-            {agent === null ? "Add agent" : "Save"}
-          </button>
-        </footer>
+        <FormEnd error={errors.form} busy={busy} onCancel={onClose} submit={agent === null ? "Add agent" : "Save"} />
       </form>
     </Modal>
   );

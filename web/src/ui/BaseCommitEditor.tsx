@@ -6,6 +6,7 @@ import { shortCommit } from "../diff/view";
 import type { Session } from "../protocol";
 import type { DiffWorker } from "./DiffPane";
 import { PencilIcon } from "./icons";
+import { InlineError } from "./common";
 
 interface Props {
   session: Session;
@@ -84,11 +85,7 @@ export function BaseCommitEditor({ session, worker, diff, onChanged }: Props) {
       <button type="button" class="button small subtle" onClick={() => setEditing(false)}>
         Cancel
       </button>
-      {error !== null && (
-        <span class="field-error" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError error={error} />
     </form>
   );
 }

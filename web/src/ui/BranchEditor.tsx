@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Session } from "../protocol";
 import { BranchIcon, PencilIcon } from "./icons";
+import { InlineError } from "./common";
 
 export function BranchEditor({ session }: { session: Session }) {
   const branch = session.worktreeId ?? "";
@@ -69,11 +70,7 @@ export function BranchEditor({ session }: { session: Session }) {
       <button type="button" class="button small subtle" onClick={() => setEditing(false)}>
         Cancel
       </button>
-      {error !== null && (
-        <span class="field-error" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError error={error} />
     </form>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, errorField, type NewSession } from "../api";
 import type { Agent, Worktree } from "../protocol";
-import { Field, Modal } from "./common";
+import { Field, FormEnd, Modal } from "./common";
 import { navigate } from "./navigation";
 
 const FIELDS = ["locationPath", "agentId", "initialPrompt", "title"] as const;
@@ -88,19 +88,7 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
         <Field label="Title" error={errors.title} hint="Optional: defaults to the directory's name.">
           <input class="input" name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
         </Field>
-        {errors.form !== undefined && (
-          <p class="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <footer class="modal-footer">
-          <button type="button" class="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy}>
-            {busy ? "Starting…" : "Start session"}
-          </button>
-        </footer>
+        <FormEnd error={errors.form} busy={busy} onCancel={onClose} submit={busy ? "Starting…" : "Start session"} />
       </form>
     </Modal>
   );

@@ -7,7 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, errorField, type Branches, type CreatedWorktree, type NewWorktree, type WorktreeMode } from "../api";
 import type { Agent, Repository, Worktree } from "../protocol";
-import { Field, Modal } from "./common";
+import { Field, FormEnd, Modal } from "./common";
 import { useServices } from "./hooks";
 import { CreatedSummary } from "./CreatedWorktree";
 
@@ -126,19 +126,7 @@ export function NewWorktreeDialog({ repository, worktrees, agents, onClose }: Pr
             <input class="input" name="title" value={values.title} onInput={set("title")} />
           </Field>
         )}
-        {errors.form !== undefined && (
-          <p class="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <footer class="modal-footer">
-          <button type="button" class="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy}>
-            {busy ? (mode === "prompt" ? "Naming the branch…" : "Creating…") : "Create worktree"}
-          </button>
-        </footer>
+        <FormEnd error={errors.form} busy={busy} onCancel={onClose} submit={busy ? (mode === "prompt" ? "Naming the branch…" : "Creating…") : "Create worktree"} />
       </form>
     </Modal>
   );

@@ -120,3 +120,33 @@ export function Field(props: { label: string; error?: string | null; hint?: stri
     </div>
   );
 }
+
+/** A short error beside an inline control (announced to screen readers). */
+export function InlineError(props: { error: string | null }) {
+  return props.error === null ? null : (
+    <span class="field-error" role="alert">
+      {props.error}
+    </span>
+  );
+}
+
+/** The end of every dialog form: the form-level error, Cancel, and the submit button. */
+export function FormEnd(props: { error?: string; busy: boolean; onCancel: () => void; submit: string }) {
+  return (
+    <>
+      {props.error !== undefined && (
+        <p class="form-error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <footer class="modal-footer">
+        <button type="button" class="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="button primary" disabled={props.busy}>
+          {props.submit}
+        </button>
+      </footer>
+    </>
+  );
+}
