@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -10,7 +11,7 @@ from pydantic import StringConstraints
 from agent_console import repositories
 from agent_console.agents import build_argv
 from agent_console.branch_naming import naming_prompt
-from agent_console.errors import InvalidRequest
+from agent_console.errors import InvalidRequest, NotFound
 from agent_console.sessions import NewSession
 from agent_console.web.api import Body_, Name, Text, console
 from agent_console.worktree_sessions import same_path
@@ -113,5 +114,6 @@ async def delete_worktree(
     repo = c.repositories.get(repo_id)
     worktree = await repositories.delete_worktree(repo, path, force)
     for session in [s for s in c.sessions.all() if same_path(s.location_path, worktree.path)]:
-        await c.sessions.delete(session.id)
+        with contextlib.suppress(NotFound):  # deleted meanwhile by someone else: already done
+            await c.sessions.delete(session.id)
     return {"success": True, "worktree": worktree.dump()}
