@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from agent_console import protocol
@@ -19,83 +18,26 @@ from agent_console.agent_catalog import AgentCatalog
 from agent_console.agents import PLACEHOLDER, build_argv, launch_template
 from agent_console.config import Settings
 from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
+from agent_console.events import (
+    AppEvent,
+    SessionCreated,
+    SessionDeleted,
+    SessionUpdated,
+    WorkerActivity,
+)
 from agent_console.hub import Hub
 from agent_console.model import (
-    ActivityState,
     Agent,
     Session,
-    SessionType,
     Worker,
     WorkerActivityInfo,
     WorkerStatus,
-    WorkerType,
 )
 from agent_console.process import boot_id, end_leftovers
 from agent_console.scrollback import Scrollback
+from agent_console.session_requests import NewSession, NewWorker, resolve_directory
 from agent_console.store import Store
 from agent_console.workers import LiveWorker
-
-
-@dataclass(frozen=True)
-class SessionCreated:
-    session: Session
-
-
-@dataclass(frozen=True)
-class SessionUpdated:
-    session: Session
-
-
-@dataclass(frozen=True)
-class SessionDeleted:
-    session_id: str
-
-
-@dataclass(frozen=True)
-class WorkerActivity:
-    session_id: str
-    worker_id: str
-    state: ActivityState
-
-
-AppEvent = SessionCreated | SessionUpdated | SessionDeleted | WorkerActivity
-
-
-@dataclass(frozen=True)
-class NewSession:
-    type: SessionType
-    location_path: str
-    agent_id: str | None = None
-    initial_prompt: str | None = None
-    title: str | None = None
-    continue_conversation: bool = False
-    repository_id: str | None = None
-    worktree_id: str | None = None
-
-
-@dataclass(frozen=True)
-class NewWorker:
-    type: WorkerType
-    agent_id: str | None = None
-    name: str | None = None
-    continue_conversation: bool = False
-    base_commit: str | None = None
-
-
-def resolve_directory(path: str, field: str = "locationPath") -> str:
-    """An absolute, resolved, existing directory — or a 400 saying which of those it is not."""
-    if not path or not os.path.isabs(path) or "\0" in path:
-        raise InvalidRequest(f"{field} must be an absolute path")
-    try:
-        resolved = Path(path).resolve()
-        exists, is_dir = resolved.exists(), resolved.is_dir()
-    except OSError as exc:  # a name too long, a loop of links, no permission…
-        raise InvalidRequest(f"{field}: {path[:200]} cannot be used: {exc.strerror}") from None
-    if not exists:
-        raise InvalidRequest(f"{field}: {path} does not exist")
-    if not is_dir:
-        raise InvalidRequest(f"{field}: {path} is not a directory")
-    return str(resolved)
 
 
 class Sessions:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from agent_console.diff import compute_diff, resolve_base
 from agent_console.errors import Error, InvalidRequest
-from agent_console.sessions import NewSession, NewWorker
+from agent_console.session_requests import NewSession, NewWorker
 from agent_console.worktree_sessions import (
     check_git_worktree,
     check_worktree_session,

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 
 from agent_console.agent_catalog import AgentCatalog
 from agent_console.config import Settings
+from agent_console.events import AppEvent
 from agent_console.hub import Hub
 from agent_console.repository_catalog import RepositoryCatalog
-from agent_console.sessions import AppEvent, Sessions
+from agent_console.sessions import Sessions
 from agent_console.store import Store
 from agent_console.web import api, app_socket, repositories_api, spa, worker_socket
 from agent_console.web.security import SecurityGuard

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from agent_console import protocol
-from agent_console.hub import Outbox
-from agent_console.sessions import (
+from agent_console.events import (
     AppEvent,
     SessionCreated,
     SessionDeleted,
-    Sessions,
     SessionUpdated,
     WorkerActivity,
 )
+from agent_console.hub import Outbox
+from agent_console.sessions import Sessions
 from agent_console.web.sending import pump, receive_text
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from agent_console import repositories
 from agent_console.agents import build_argv
 from agent_console.branch_naming import naming_prompt
 from agent_console.errors import InvalidRequest, NotFound
-from agent_console.sessions import NewSession
+from agent_console.session_requests import NewSession
 from agent_console.web.api import Body_, Name, Text, console
 from agent_console.worktree_sessions import same_path
 
