@@ -249,11 +249,10 @@ async def test_watcher_reports_file_changes(repo: Path) -> None:
         assert str(repo.resolve() / "new.txt") in await next_batch(watcher)
         (repo / "sub").mkdir()
         (repo / "sub" / "deep.txt").write_text("y")
-        deep = str(repo.resolve() / "sub" / "deep.txt")
-        batches = [await next_batch(watcher)]
-        while deep not in batches[-1]:  # the new folder may come in a batch of its own first
-            assert len(batches) < 5, batches
-            batches.append(await next_batch(watcher))
+        # A file written at once into a new folder may be reported as the folder only (its watch
+        # starts a moment later); either wakes the diff, computed after the debounce.
+        batch = await next_batch(watcher)
+        assert batch & {str(repo.resolve() / "sub"), str(repo.resolve() / "sub" / "deep.txt")}
     assert [b async for b in watcher] == []
 
 
