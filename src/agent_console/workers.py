@@ -46,7 +46,8 @@ class LiveWorker:
         self._on_change = on_change
         self._on_activity = on_activity
         self._loop = asyncio.get_running_loop()
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Handle | None = None
+        self._timer_at: float | None = None  # uvloop's call_at may return a plain Handle
         self._waiter: asyncio.Task[None] | None = None
         self.watch_path: Path | None = None  # git-diff workers: the worktree to watch
         self.type_when_idle: str | None = None  # typed once the agent first settles
@@ -267,17 +268,18 @@ class LiveWorker:
     def _arm_timer(self) -> None:
         assert self.detector is not None
         deadline = self.detector.next_deadline
-        if self._timer is not None and (deadline is None or self._timer.when() != deadline):
+        if self._timer is not None and deadline != self._timer_at:
             self._cancel_timer()
         if deadline is not None and self._timer is None:
             self._timer = self._loop.call_at(deadline, self._on_deadline)
+            self._timer_at = deadline
 
     def _on_deadline(self) -> None:
-        self._timer = None
+        self._timer = self._timer_at = None
         assert self.detector is not None
         self._track(self.detector.poll(self._loop.time()))
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-            self._timer = None
+            self._timer = self._timer_at = None
