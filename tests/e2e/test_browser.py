@@ -44,15 +44,6 @@ def test_login_through_token_url_sets_cookie_and_drops_token(
     expect(page.get_by_test_id("connection-banner")).to_have_count(0)
 
 
-def test_without_login_the_page_says_how_to_sign_in(
-    new_context: ContextFactory, server: Server
-) -> None:
-    """A browser that never opened the token URL is told to open it, not shown a broken page."""
-    page = new_context().new_page()
-    page.goto(server.base_url + "/")
-    expect(page.get_by_text("Not signed in")).to_be_visible()
-
-
 def test_session_created_in_ui_appears_in_other_browser_without_reload(
     new_context: ContextFactory, server: Server, tmp_path: Path
 ) -> None:

@@ -184,8 +184,9 @@ export const api = {
   addWorker: (id: string, body: NewWorker) =>
     request<{ worker: Worker }>("POST", `${sid(id)}/workers`, body),
   deleteWorker: (id: string, workerId: string) => request<{ success: boolean }>("DELETE", wid(id, workerId)),
-  restartWorker: (id: string, workerId: string) =>
-    request<{ worker: Worker }>("POST", `${wid(id, workerId)}/restart`, {}),
+  /** Restarts a worker in place; `continueConversation` resumes an agent's last conversation. */
+  restartWorker: (id: string, workerId: string, continueConversation: boolean) =>
+    request<{ worker: Worker }>("POST", `${wid(id, workerId)}/restart`, { continueConversation }),
   /** A git-diff worker's base commit; null goes back to the default (merge-base). */
   setBaseCommit: (id: string, workerId: string, baseCommit: string | null) =>
     request<{ worker: Worker }>("PATCH", wid(id, workerId), { baseCommit }),

@@ -143,6 +143,12 @@ export class ReconnectingSocket {
   }
 }
 
+/** Whether the connection is down: lost and waiting, retrying, or closed for good (not the
+ * first connection attempt, which is simply not up yet). */
+export function isDown(status: SocketStatus): boolean {
+  return status.kind === "waiting" || status.kind === "closed" || (status.kind === "connecting" && status.attempt > 0);
+}
+
 /** `ws://` or `wss://` plus the page's host: the cookie set at login rides along. */
 export function socketUrl(path: string, location: { protocol: string; host: string }): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

@@ -15,7 +15,8 @@ import {
   type WorkerClientMessage,
   type WorkerServerMessage,
 } from "../protocol";
-import { ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
+import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
+import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
 import { planHistory, planOutput, type Plan } from "./offsets";
 import { terminalTheme } from "./theme";
@@ -26,6 +27,10 @@ export interface TerminalStatus {
   /** The last problem to show the user (a refused paste, a server `error`), or null. */
   notice: string | null;
   ctrlArmed: boolean;
+  /** Characters typed while disconnected, waiting to be sent on reconnect. */
+  queued: number;
+  /** Characters typed while disconnected that will not be sent (past the queue's bound). */
+  refused: number;
 }
 
 const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
@@ -37,6 +42,7 @@ export class WorkerTerminal {
   private readonly socket: ReconnectingSocket;
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly pending = new InputQueue();
   private rendered: number | null = null;
   private opened = false;
   private current: TerminalStatus;
@@ -63,11 +69,11 @@ export class WorkerTerminal {
     this.socket = new ReconnectingSocket({
       url: () => socketUrl(workerSocketPath(sessionId, workerId, this.rendered), window.location),
       onMessage: (raw) => this.onMessage(raw),
-      onOpen: () => this.sendSize(),
-      onStatus: (connection) => this.update({ connection }),
+      onOpen: () => this.reconnected(),
+      onStatus: (connection) => this.connectionChanged(connection),
       isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
     });
-    this.current = { connection: this.socket.status, exit: null, notice: null, ctrlArmed: false };
+    this.current = { connection: this.socket.status, exit: null, notice: null, ctrlArmed: false, queued: 0, refused: 0 };
     this.wire(dark);
   }
 
@@ -187,8 +193,33 @@ export class WorkerTerminal {
     this.sendInput(data);
   }
 
+  /** Input reaches the program, or waits (bounded) for the socket to come back — never lost silently. */
   private sendInput(data: string): void {
-    this.send({ type: "input", data });
+    if (this.send({ type: "input", data })) return;
+    if (this.socket.status.kind === "closed") {
+      this.update({ notice: "This terminal is closed: what you type is not sent." });
+      return;
+    }
+    this.pending.push(data);
+    this.update({ queued: this.pending.queued, refused: this.pending.refused });
+  }
+
+  private reconnected(): void {
+    this.sendSize();
+    const refused = this.pending.refused;
+    const queued = this.pending.drain();
+    if (queued !== "") this.send({ type: "input", data: queued });
+    const notice = refused > 0 ? `${refused} characters typed while disconnected were not sent.` : this.current.notice;
+    this.update({ queued: 0, refused: 0, notice });
+  }
+
+  /** While the socket is down the terminal looks offline: dimmed, no cursor. */
+  private connectionChanged(connection: SocketStatus): void {
+    const down = isDown(connection);
+    this.element.classList.toggle("offline", down);
+    this.term.options.cursorBlink = !down;
+    if (connection.kind === "closed") this.pending.clear();
+    this.update({ connection, queued: this.pending.queued, refused: this.pending.refused });
   }
 
   private sendSize(): void {

@@ -1,16 +1,21 @@
-/** The page frame: header with navigation, the connection banner, and the routed page. */
+/** The page frame: header with navigation, the connection banner, and the routed page — or,
+ * for a browser that is not signed in, only the sign-in page. */
 
 import { useState } from "preact/hooks";
 import { routePath, type Route } from "../router";
 import { AgentsPage } from "./AgentsPage";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { Dashboard } from "./Dashboard";
+import { useAppStatus } from "./hooks";
 import { BellIcon } from "./icons";
 import { onLinkClick, useRoute } from "./navigation";
 import { SessionPage } from "./SessionPage";
+import { SignIn } from "./SignIn";
 
 export function App() {
   const route = useRoute();
+  const { authRequired } = useAppStatus();
+  if (authRequired) return <SignIn />;
   return (
     <div class={`app page-${route.page}`}>
       <Header route={route} />

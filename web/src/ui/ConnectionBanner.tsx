@@ -1,19 +1,11 @@
-/** Says what the app connection is doing when it is not simply connected. */
+/** Says what the app connection is doing when it is not simply connected (signed in: see SignIn). */
 
 import { useAppStatus, useNow, useServices } from "./hooks";
 
 export function ConnectionBanner() {
   const { app } = useServices();
-  const { status, authRequired } = useAppStatus();
+  const { status } = useAppStatus();
   const now = useNow(500, status.kind === "waiting");
-  if (authRequired) {
-    return (
-      <div class="banner banner-error" role="alert">
-        Not signed in. Open the address that <code>agent-console serve</code> printed (the one with{" "}
-        <code>?token=</code>) in this browser.
-      </div>
-    );
-  }
   if (status.kind === "waiting") {
     const seconds = Math.max(0, Math.ceil((status.retryAt - now) / 1000));
     return (

@@ -10,8 +10,9 @@ import { WorkerTerminal } from "../terminal/worker-terminal";
 import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
 import { BranchEditor } from "./BranchEditor";
 import { DiffPane } from "./DiffPane";
-import { BackIcon } from "./icons";
+import { BackIcon, CloseIcon } from "./icons";
 import { navigate, onLinkClick } from "./navigation";
+import { canStartFresh } from "./Restart";
 import { SessionToolbar } from "./SessionToolbar";
 import { WorkerTabs } from "./WorkerTabs";
 import { TerminalPane } from "./TerminalPane";
@@ -47,7 +48,8 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
   const { agents } = useAgents();
   const active = session.workers.find((w) => w.id === workerId) ?? session.workers[0];
   const terminals = useTerminals(session, active);
-  const diff = useOpenDiff(session);
+  const [error, setError] = useState<string | null>(null);
+  const openDiff = useOpenDiff(session, setError);
 
   useEffect(() => {
     attention.setViewing(session.id, active?.id ?? null);
@@ -74,13 +76,22 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
           session={session}
           activeId={active?.id ?? null}
           activity={(w) => activityOf(state, session.id, w)}
-          onOpenDiff={session.type === "worktree" && !session.workers.some((w) => w.type === "git-diff") ? diff.open : null}
+          onOpenDiff={session.type === "worktree" && !session.workers.some((w) => w.type === "git-diff") ? openDiff : null}
         />
-        <SessionToolbar session={session} worker={active ?? null} agents={agents ?? []} />
+        <SessionToolbar
+          session={session}
+          worker={active ?? null}
+          agents={agents ?? []}
+          activity={active?.type === "agent" ? activityOf(state, session.id, active.id) : null}
+          onError={setError}
+        />
       </div>
-      {diff.error !== null && (
-        <div class="term-bar notice" role="alert">
-          {diff.error}
+      {error !== null && (
+        <div class="term-bar notice" role="alert" data-testid="session-error">
+          <span class="notice-text">{error}</span>
+          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => setError(null)}>
+            <CloseIcon />
+          </button>
         </div>
       )}
       <div class="terminals">
@@ -89,7 +100,14 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
         {session.workers.map((worker) => {
           const terminal = terminals.get(worker.id);
           return terminal === undefined ? null : (
-            <TerminalPane key={worker.id} sessionId={session.id} worker={worker} terminal={terminal} visible={worker.id === active?.id} />
+            <TerminalPane
+              key={worker.id}
+              sessionId={session.id}
+              worker={worker}
+              terminal={terminal}
+              visible={worker.id === active?.id}
+              fresh={canStartFresh(worker, agents ?? [])}
+            />
           );
         })}
       </div>
@@ -126,18 +144,16 @@ function useTerminals(session: Session, active: Worker | undefined): Map<string,
 }
 
 /** Opens the session's diff review: its git-diff worker, added first if it has none. */
-function useOpenDiff(session: Session): { open: () => void; error: string | null } {
-  const [error, setError] = useState<string | null>(null);
-  const open = () => {
+function useOpenDiff(session: Session, onError: (message: string | null) => void): () => void {
+  return () => {
     const existing = session.workers.find((w) => w.type === "git-diff");
     if (existing !== undefined) return navigate({ page: "session", sessionId: session.id, workerId: existing.id });
-    setError(null);
+    onError(null);
     api.addWorker(session.id, { type: "git-diff" }).then(
       ({ worker }) => navigate({ page: "session", sessionId: session.id, workerId: worker.id }),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => onError(e instanceof Error ? e.message : String(e)),
     );
   };
-  return { open, error };
 }
 
 /** Alt+1…9 picks a tab, Alt+[ and Alt+] step through them — even while the terminal has focus. */

@@ -1,64 +1,52 @@
 /** Worker actions on the session page: add a terminal or an agent, restart or remove a worker. */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, type NewWorker } from "../api";
-import type { Agent, Session, Worker } from "../protocol";
+import type { ActivityState, Agent, Session, Worker } from "../protocol";
 import { ConfirmDialog } from "./common";
-import { CloseIcon, PlusIcon, RestartIcon } from "./icons";
+import { useMenu } from "./hooks";
+import { CloseIcon, PlusIcon } from "./icons";
 import { navigate } from "./navigation";
+import { canStartFresh, RestartButton, useRestart } from "./Restart";
 
 interface Props {
   session: Session;
   worker: Worker | null;
   agents: Agent[];
+  activity: ActivityState | null;
+  /** Shows a failed action's message (null clears it); the page puts it where it fits. */
+  onError: (message: string | null) => void;
 }
 
-export function SessionToolbar({ session, worker, agents }: Props) {
-  const [menu, setMenu] = useState(false);
+export function SessionToolbar({ session, worker, agents, activity, onError }: Props) {
+  const menu = useMenu();
   const [removing, setRemoving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const anchor = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!menu) return;
-    const close = (event: Event) => {
-      if (!(event.target instanceof Node && anchor.current?.contains(event.target))) setMenu(false);
-    };
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setMenu(false);
-    document.addEventListener("pointerdown", close);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", close);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [menu]);
 
-  const run = async (action: () => Promise<unknown>) => {
-    setError(null);
+  const add = async (body: NewWorker) => {
+    menu.setOpen(false);
+    onError(null);
     try {
-      await action();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-  const add = (body: NewWorker) =>
-    run(async () => {
-      setMenu(false);
       const { worker: added } = await api.addWorker(session.id, body);
       navigate({ page: "session", sessionId: session.id, workerId: added.id });
-    });
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   return (
     <div class="toolbar">
-      {error !== null && (
-        <span class="field-error toolbar-error" role="alert" title={error}>
-          {error}
-        </span>
-      )}
-      <div class="menu-anchor" ref={anchor}>
-        <button type="button" class="button small" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="add-worker">
+      <div class="menu-anchor" ref={menu.anchor}>
+        <button
+          type="button"
+          class="button small"
+          aria-haspopup="menu"
+          aria-expanded={menu.open}
+          onClick={() => menu.setOpen(!menu.open)}
+          data-testid="add-worker"
+        >
           <PlusIcon /> <span class="wide-only">Add</span>
         </button>
-        {menu && (
+        {menu.open && (
           <div class="menu" role="menu">
             <button type="button" role="menuitem" onClick={() => void add({ type: "terminal" })}>
               Terminal
@@ -77,9 +65,7 @@ export function SessionToolbar({ session, worker, agents }: Props) {
         )}
       </div>
       {worker !== null && worker.type !== "git-diff" && (
-        <button type="button" class="button small" title="Restart this worker" onClick={() => void run(() => api.restartWorker(session.id, worker.id))}>
-          <RestartIcon /> <span class="wide-only">Restart</span>
-        </button>
+        <WorkerRestart key={worker.id} session={session} worker={worker} agents={agents} activity={activity} onError={onError} />
       )}
       {worker !== null && (
         <button type="button" class="button small" title="Remove this worker" onClick={() => setRemoving(true)}>
@@ -103,5 +89,15 @@ export function SessionToolbar({ session, worker, agents }: Props) {
         />
       )}
     </div>
+  );
+}
+
+function WorkerRestart(props: Omit<Props, "worker"> & { worker: Worker }) {
+  const { restart, dialog } = useRestart(props.session.id, props.worker, props.activity, props.onError);
+  return (
+    <>
+      <RestartButton fresh={canStartFresh(props.worker, props.agents)} onRestart={restart} />
+      {dialog}
+    </>
   );
 }

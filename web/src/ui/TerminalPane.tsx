@@ -4,19 +4,23 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Worker } from "../protocol";
 import { Close } from "../protocol";
+import { OFFLINE_INPUT_LIMIT } from "../terminal/input-queue";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { exitText } from "./common";
 import { useExternal, useNow } from "./hooks";
 import { KeyRow } from "./KeyRow";
+import type { RestartMode } from "./Restart";
 
 interface Props {
   sessionId: string;
   worker: Worker;
   terminal: WorkerTerminal;
   visible: boolean;
+  /** Whether the exit bar offers "Restart fresh" beside Restart (see canStartFresh). */
+  fresh: boolean;
 }
 
-export function TerminalPane({ sessionId, worker, terminal, visible }: Props) {
+export function TerminalPane({ sessionId, worker, terminal, visible, fresh }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const status = useExternal(
     useCallback((l: () => void) => terminal.subscribe(l), [terminal]),
@@ -42,8 +46,9 @@ export function TerminalPane({ sessionId, worker, terminal, visible }: Props) {
       {exited && (
         <ExitBar
           text={`${worker.name} ${exitText(exit.exitCode, exit.signal)}.`}
-          onRestart={async () => {
-            await api.restartWorker(sessionId, worker.id);
+          fresh={fresh}
+          onRestart={async (mode) => {
+            await api.restartWorker(sessionId, worker.id, mode === "continue");
             terminal.clearExit();
             terminal.focus();
           }}
@@ -74,39 +79,67 @@ function ConnectionBar({ terminal }: { terminal: WorkerTerminal }) {
         <button type="button" class="link-button" onClick={() => terminal.retryNow()}>
           Retry now
         </button>
+        <OfflineInput queued={terminal.status.queued} refused={terminal.status.refused} />
       </div>
     );
   }
   if (connection.kind === "connecting" && connection.attempt > 0) {
-    return <div class="term-bar warn" data-testid="terminal-banner">Reconnecting…</div>;
+    return (
+      <div class="term-bar warn" data-testid="terminal-banner">
+        Reconnecting…
+        <OfflineInput queued={terminal.status.queued} refused={terminal.status.refused} />
+      </div>
+    );
   }
   return null;
 }
 
-function ExitBar({ text, onRestart }: { text: string; onRestart: () => Promise<void> }) {
+/** What happens to typing while disconnected: queued (and how much), or refused. */
+function OfflineInput({ queued, refused }: { queued: number; refused: number }) {
+  const text =
+    refused > 0
+      ? `Typing is not being sent: ${refused} characters refused (only ${OFFLINE_INPUT_LIMIT} are kept while disconnected).`
+      : queued > 0
+        ? `${queued} typed characters will be sent when it reconnects.`
+        : "What you type is sent when it reconnects.";
+  return (
+    <span class={refused > 0 ? "offline-input refused" : "offline-input"} data-testid="offline-input">
+      {text}
+    </span>
+  );
+}
+
+function ExitBar(props: { text: string; fresh: boolean; onRestart: (mode: RestartMode) => Promise<void> }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const restart = async (mode: RestartMode) => {
+    setBusy(true);
+    try {
+      await props.onRestart(mode);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div class="term-bar exited" data-testid="exit-bar">
-      <span>{text}</span>
+      <span>{props.text}</span>
       <button
         type="button"
         class="button small primary"
         disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            await onRestart();
-            setError(null);
-          } catch (e) {
-            setError(e instanceof Error ? e.message : String(e));
-          } finally {
-            setBusy(false);
-          }
-        }}
+        title={props.fresh ? "Restart, continuing the conversation" : undefined}
+        onClick={() => void restart("continue")}
       >
         Restart
       </button>
+      {props.fresh && (
+        <button type="button" class="button small" disabled={busy} onClick={() => void restart("fresh")}>
+          Restart fresh
+        </button>
+      )}
       {error !== null && <span class="field-error">{error}</span>}
     </div>
   );

@@ -1,7 +1,8 @@
 /** Hooks that let components read the app's long-lived objects without owning them. */
 
 import { createContext } from "preact";
-import { useCallback, useContext, useEffect, useState } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
 import type { AppConnection } from "../app-connection";
 import type { AttentionController } from "../attention-controller";
@@ -133,4 +134,24 @@ export function useStoredChoice<T extends string>(key: string, choices: readonly
     [key],
   );
   return [value, store];
+}
+
+/** A drop-down menu's open state: closed again by a press outside `anchor` or by Escape. */
+export function useMenu(): { open: boolean; setOpen: (open: boolean) => void; anchor: RefObject<HTMLDivElement> } {
+  const [open, setOpen] = useState(false);
+  const anchor = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: Event) => {
+      if (!(event.target instanceof Node && anchor.current?.contains(event.target))) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
+    document.addEventListener("pointerdown", close);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [open]);
+  return { open, setOpen, anchor };
 }
