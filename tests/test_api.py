@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.harness import Server, read_output_until
+from tests.gitrepo import make_repo
+from tests.harness import Server, read_output_until, running
 
 
 def create_session(api: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:
@@ -156,26 +157,94 @@ def test_agents_crud_and_guards(api: httpx.Client, tmp_path: Path) -> None:
 def test_agent_validation_messages(api: httpx.Client) -> None:
     """Invalid templates and catastrophic regexes are refused with a message naming the problem."""
     cases = [
-        ({"name": "x", "commandTemplate": ""}, "commandTemplate"),
-        ({"name": "x", "commandTemplate": "a 'unclosed"}, "commandTemplate"),
-        ({"name": "x", "commandTemplate": "a {{nope}}"}, "nope"),
-        ({"name": "x", "commandTemplate": "sh -c 'echo {{prompt}}'"}, "prompt"),
+        ({"name": "x", "commandTemplate": ""}, "commandTemplate", "required"),
+        ({"name": "x", "commandTemplate": "a 'unclosed"}, "commandTemplate", "split"),
+        ({"name": "x", "commandTemplate": "a {{nope}}"}, "commandTemplate", "nope"),
+        ({"name": "x", "commandTemplate": "sh -c 'echo {{prompt}}'"}, "commandTemplate", "prompt"),
         (
             {
                 "name": "x",
                 "commandTemplate": "a",
                 "activityPatterns": {"askingPatterns": ["(a+)+$"]},
             },
-            "",
+            "activityPatterns",
+            "backtracking",
         ),
-        ({"name": "x", "commandTemplate": "a", "activityPatterns": {"askingPatterns": ["("]}}, ""),
-        ({"commandTemplate": "a"}, "name"),
-        ({"name": "x", "commandTemplate": "a", "bogus": 1}, "bogus"),
+        (
+            {"name": "x", "commandTemplate": "a", "activityPatterns": {"askingPatterns": ["("]}},
+            "activityPatterns",
+            "not a valid regular expression",
+        ),
+        ({"commandTemplate": "a"}, "name", "required"),
+        ({"name": "x", "commandTemplate": "a", "bogus": 1}, "bogus", "bogus"),
     ]
-    for body, word in cases:
+    for body, field, words in cases:
         response = api.post("/api/agents", json=body)
         assert response.status_code == 400, (body, response.text)
-        assert word in response.json()["error"], (body, response.json())
+        [error] = response.json()["errors"]
+        assert error["field"] == field and words in error["message"], (body, response.json())
+        assert words in response.json()["error"]
+
+
+def test_agent_errors_list_every_field_problem(api: httpx.Client) -> None:
+    """A refused agent keeps {error, code} and adds errors: [{field, message}], one per problem;
+    a name already taken (in any case) is one of them."""
+    api.post("/api/agents", json={"name": "Fake agent", "commandTemplate": "cat"})
+    body = {
+        "name": "FAKE agent",
+        "commandTemplate": "",
+        "activityPatterns": {"askingPatterns": ["ok", "("]},
+    }
+    response = api.post("/api/agents", json=body)
+    assert response.status_code == 400
+    payload = response.json()
+    assert payload["code"] == "INVALID_REQUEST"
+    assert [e["field"] for e in payload["errors"]] == [
+        "name",
+        "commandTemplate",
+        "activityPatterns",
+    ]
+    assert payload["errors"][0]["message"] == 'Name: an agent called "Fake agent" already exists'
+    assert payload["errors"][2]["message"].startswith("Asking pattern 2 ")
+    assert payload["error"] == "; ".join(e["message"] for e in payload["errors"])
+
+
+def test_agents_say_whether_their_program_is_installed(tmp_path: Path) -> None:
+    """GET /api/agents looks each program up on the server's PATH: a missing built-in carries
+    installed: false and its install command; one on PATH is installed."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "codex").write_text("#!/bin/sh\n")
+    (bin_dir / "codex").chmod(0o755)
+    with running(tmp_path / "data", env={"PATH": str(bin_dir)}) as server, server.http() as api:
+        agents = {a["id"]: a for a in api.get("/api/agents").json()["agents"]}
+        assert agents["codex"]["installed"] is True
+        assert agents["claude-code"]["installed"] is False
+        assert agents["claude-code"]["installCommand"] == "npm i -g @anthropic-ai/claude-code"
+        assert (
+            api.get("/api/agents/aider").json()["agent"]["installCommand"]
+            == "pipx install aider-chat"
+        )
+
+
+def test_diff_review_is_available_only_in_a_git_working_tree(
+    api: httpx.Client, tmp_path: Path
+) -> None:
+    """GET .../diff-review says whether a git-diff worker can be added, and why not: the same
+    rule as adding one."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    session = create_session(api, plain)
+    answer = api.get(f"/api/sessions/{session['id']}/diff-review").json()
+    assert answer == {"available": False, "reason": f"{plain} is not a git repository"}
+    refused = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
+    assert refused.status_code == 400 and answer["reason"] in refused.json()["error"]
+    repo = make_repo(tmp_path / "repo")
+    (repo / "sub").mkdir()
+    for path in (repo, repo / "sub"):
+        session = create_session(api, path)
+        assert api.get(f"/api/sessions/{session['id']}/diff-review").json() == {"available": True}
+    assert api.get("/api/sessions/nope/diff-review").status_code == 404
 
 
 def test_unknown_api_path_is_json_404(api: httpx.Client) -> None:

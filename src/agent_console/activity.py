@@ -208,10 +208,14 @@ def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
         raise InvalidRequest("askingPatterns must be a list of regular expressions")
     if len(patterns) > MAX_PATTERNS:
         raise InvalidRequest(f"askingPatterns allows at most {MAX_PATTERNS} patterns")
-    return [_compile(pattern, f"askingPatterns[{index}]") for index, pattern in enumerate(patterns)]
+    return [
+        compile_pattern(pattern, f"askingPatterns[{index}]")
+        for index, pattern in enumerate(patterns)
+    ]
 
 
-def _compile(pattern: object, name: str) -> re.Pattern[str]:
+def compile_pattern(pattern: object, name: str) -> re.Pattern[str]:
+    """One asking pattern, compiled or refused with a message that starts with `name`."""
     if not isinstance(pattern, str) or not pattern:
         raise InvalidRequest(f"{name} must be a non-empty string")
     if len(pattern) > MAX_PATTERN_LENGTH:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from agent_console.errors import InvalidRequest
@@ -88,8 +88,9 @@ BUILT_IN_AGENTS: tuple[Agent, ...] = tuple(
 )  # fmt: skip
 
 
-def split_template(template: str, field: str = "commandTemplate") -> list[str]:
-    """The template's argv with placeholders still in place; refuses what cannot be run."""
+def split_template(template: str, field: str = "Command") -> list[str]:
+    """The template's argv with placeholders still in place; refuses what cannot be run (the
+    message starts with `field`, the template's name as the user knows it)."""
     if not template.strip():
         raise InvalidRequest(f"{field} must not be empty")
     if len(template) > MAX_TEMPLATE:
@@ -105,7 +106,7 @@ def split_template(template: str, field: str = "commandTemplate") -> list[str]:
             f"{field} uses unknown placeholder {names}; known: {{{{prompt}}}}, {{{{cwd}}}}"
         )
     if PLACEHOLDER.search(argv[0]):
-        raise InvalidRequest(f"{field} must start with a command, not a placeholder")
+        raise InvalidRequest(f"{field} must start with a command to run, not a placeholder")
     for arg in argv:
         if "prompt" in {m.group(1) for m in PLACEHOLDER.finditer(arg)} and not WHOLE_PROMPT.match(
             arg
@@ -152,17 +153,57 @@ def launch_template(agent: Agent, continue_conversation: bool) -> tuple[str, boo
     return agent.command_template, True
 
 
-def validate_fields(fields: Mapping[str, Any]) -> None:
-    """Refuses bad names, templates and asking patterns with a message naming the field."""
-    from agent_console.activity import compile_patterns
+# The editable fields of an agent as the agent form names them.
+LABELS = {"name": "Name", "description": "Description", "commandTemplate": "Command",
+          "continueTemplate": "Continue command", "headlessTemplate": "Headless command",
+          "activityPatterns": "Asking patterns"}  # fmt: skip
 
+# How to install each built-in agent's CLI (from the registries named in SPEC §7).
+INSTALL_COMMANDS = {
+    "claude-code": "npm i -g @anthropic-ai/claude-code",
+    "codex": "npm i -g @openai/codex",
+    "gemini": "npm i -g @google/gemini-cli",
+    "aider": "pipx install aider-chat",
+    "opencode": "npm i -g opencode-ai",
+}
+
+
+def field_problems(fields: Mapping[str, Any], creating: bool) -> list[tuple[str, str]]:
+    """Every problem with an agent's fields at once, as (field, message in the user's words):
+    required fields, name length, templates, and each asking pattern counted from 1."""
+    problems: list[tuple[str, str]] = []
+    for field in ("name", "commandTemplate"):
+        value = fields.get(field)
+        if (creating or field in fields) and (not isinstance(value, str) or not value.strip()):
+            problems.append((field, f"{LABELS[field]} is required"))
     name = fields.get("name")
-    if name is not None and (not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_NAME):
-        raise InvalidRequest(f"name must be 1 to {MAX_NAME} characters")
+    if isinstance(name, str) and len(name.strip()) > MAX_NAME:
+        problems.append(("name", f"Name must be at most {MAX_NAME} characters"))
     for field in ("commandTemplate", "continueTemplate", "headlessTemplate"):
         value = fields.get(field)
-        if value is not None:
-            split_template(value, field)
-    patterns = (fields.get("activityPatterns") or {}).get("askingPatterns")
-    if patterns is not None:
-        compile_patterns(patterns)
+        if isinstance(value, str) and not any(f == field for f, _ in problems):
+            problems += _problem(field, split_template, value, LABELS[field])
+    patterns = (fields.get("activityPatterns") or {}).get("askingPatterns") or []
+    return problems + _pattern_problems(patterns)
+
+
+def _pattern_problems(patterns: list[Any]) -> list[tuple[str, str]]:
+    from agent_console.activity import MAX_PATTERNS, compile_pattern
+
+    if len(patterns) > MAX_PATTERNS:
+        return [("activityPatterns", f"Asking patterns: at most {MAX_PATTERNS} are allowed")]
+    problems: list[tuple[str, str]] = []
+    for number, pattern in enumerate(patterns, start=1):
+        problems += _problem(
+            "activityPatterns", compile_pattern, pattern, f"Asking pattern {number}"
+        )
+    return problems
+
+
+def _problem(field: str, check: Callable[[Any, str], object], *args: Any) -> list[tuple[str, str]]:
+    """[(field, message)] if `check(*args)` refuses, else []."""
+    try:
+        check(*args)
+    except InvalidRequest as exc:
+        return [(field, exc.message)]
+    return []

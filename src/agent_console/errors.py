@@ -2,6 +2,7 @@
 
     Error                      code              HTTP
     ├── InvalidRequest         INVALID_REQUEST   400
+    │   └── InvalidFields      INVALID_REQUEST   400   (+ errors: [{field, message}])
     ├── NotFound               NOT_FOUND         404
     │   └── WorkerNotFound     WORKER_NOT_FOUND  404
     ├── Conflict               CONFLICT          409
@@ -14,6 +15,9 @@ protocol.py for socket `error` messages).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class Error(Exception):
     code = "INTERNAL"
@@ -23,10 +27,28 @@ class Error(Exception):
         super().__init__(message)
         self.message = message
 
+    def details(self) -> dict[str, Any]:
+        """Fields a transport adds next to the message and code (none by default)."""
+        return {}
+
 
 class InvalidRequest(Error):
     code = "INVALID_REQUEST"
     status = 400
+
+
+class InvalidFields(InvalidRequest):
+    """Several fields of one request are wrong: every problem at once, each naming its field
+    (the wire name) with a message in the user's words."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = list(problems)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "errors": [{"field": field, "message": message} for field, message in self.problems]
+        }
 
 
 class NotFound(Error):

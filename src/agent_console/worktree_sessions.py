@@ -35,11 +35,17 @@ async def rename_session_branch(sessions: Sessions, session: Session, new: str) 
     sessions.rename_branch(session.worktree_id, renamed, session.location_path)
 
 
+async def diff_review_problem(path: str) -> str | None:
+    """Why a git-diff worker cannot work in `path` (it needs a git working tree), or None."""
+    problem = await check_location(path)
+    return None if problem is None else problem.message
+
+
 async def check_git_worktree(path: str) -> None:
     """A git-diff worker needs its session's directory to be a git working tree."""
-    problem = await check_location(path)
+    problem = await diff_review_problem(path)
     if problem is not None:
-        raise InvalidRequest(f"a git-diff worker needs a git worktree: {problem.message}")
+        raise InvalidRequest(f"a git-diff worker needs a git worktree: {problem}")
 
 
 async def invalid_sessions(sessions: Sessions) -> list[dict[str, Any]]:

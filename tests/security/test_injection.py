@@ -145,7 +145,7 @@ def test_hostile_asking_patterns_are_refused(shared: Server) -> None:
                     "activityPatterns": {"askingPatterns": [pattern]}}  # fmt: skip
             response = api.post("/api/agents", json=body)
             assert response.status_code == 400, (pattern[:30], response.text[:200])
-            assert "askingPatterns" in response.json()["error"]
+            assert response.json()["errors"][0]["field"] == "activityPatterns"
         assert api.get("/api/health", timeout=2).status_code == 200
 
 

@@ -7,12 +7,19 @@
 
 import type { Agent, Repository, Session, Worker, Worktree } from "./protocol";
 
+/** One problem of a refused request, named by its field (the server's additive `errors`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    readonly problems: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -55,7 +62,33 @@ export function toApiError(status: number, payload: unknown): ApiError {
   const message = typeof p.error === "string" ? p.error : `Request failed (HTTP ${status}).`;
   const code = typeof p.code === "string" ? p.code : "HTTP_" + status;
   const field = typeof p.field === "string" ? p.field : null;
-  return new ApiError(status, code, message, field);
+  const problems = (Array.isArray(p.errors) ? (p.errors as unknown[]) : []).filter(
+    (e): e is FieldProblem =>
+      typeof e === "object" && e !== null && typeof (e as FieldProblem).field === "string" && typeof (e as FieldProblem).message === "string",
+  );
+  return new ApiError(status, code, message, field, problems);
+}
+
+/**
+ * A refused form's errors by field, all at once: each of the server's problems under its field
+ * (`aliases` maps a wire name to the form's field; several messages go on separate lines), the
+ * rest under "form". Without a problem list, the one message goes where errorField places it.
+ */
+export function fieldErrors<F extends string>(
+  error: ApiError,
+  fields: readonly F[],
+  aliases: Readonly<Record<string, F>> = {},
+): Partial<Record<F | "form", string>> {
+  if (error.problems.length === 0) {
+    const field = error.status === 400 ? errorField(error, fields) : null;
+    return { [field ?? "form"]: error.message } as Partial<Record<F | "form", string>>;
+  }
+  const found: Partial<Record<F | "form", string>> = {};
+  for (const { field, message } of error.problems) {
+    const key: F | "form" = aliases[field] ?? fields.find((f) => f === field) ?? "form";
+    found[key] = found[key] === undefined ? message : `${found[key]}\n${message}`;
+  }
+  return found;
 }
 
 /**
@@ -181,6 +214,8 @@ export const api = {
     request<{ session: Session }>("PATCH", sid(id), body),
   validateSessions: () => request<{ invalidSessions: InvalidSession[] }>("GET", "/api/sessions/validate"),
   deleteSession: (id: string) => request<{ success: boolean }>("DELETE", sid(id)),
+  /** Whether a git-diff worker can be added (the directory is a git working tree), else why not. */
+  diffReview: (id: string) => request<{ available: boolean; reason?: string }>("GET", `${sid(id)}/diff-review`),
   addWorker: (id: string, body: NewWorker) =>
     request<{ worker: Worker }>("POST", `${sid(id)}/workers`, body),
   deleteWorker: (id: string, workerId: string) => request<{ success: boolean }>("DELETE", wid(id, workerId)),

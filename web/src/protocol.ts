@@ -87,6 +87,10 @@ export interface Agent {
     supportsHeadlessMode: boolean;
     supportsActivityDetection: boolean;
   };
+  /** Whether the agent's program is found on the server's PATH (absent from older servers). */
+  installed?: boolean;
+  /** Built-in agents: the command that installs the program. */
+  installCommand?: string;
 }
 
 export interface Repository {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, errorField, toApiError } from "../src/api";
+import { ApiError, errorField, fieldErrors, toApiError } from "../src/api";
 
 const fields = ["locationPath", "agentId", "title", "initialPrompt"];
 
@@ -33,5 +33,42 @@ describe("errorField", () => {
 
   it("does not match a field inside another word", () => {
     expect(errorField(new ApiError(400, "X", "subtitle missing"), fields)).toBeNull();
+  });
+});
+
+describe("fieldErrors", () => {
+  const form = ["name", "commandTemplate", "askingPatterns"] as const;
+  const refused = (errors: unknown) =>
+    toApiError(400, { error: "joined", code: "INVALID_REQUEST", errors });
+
+  it("puts every problem under its field at once, several for one field on separate lines", () => {
+    const error = refused([
+      { field: "name", message: "Name is required" },
+      { field: "commandTemplate", message: "Command is required" },
+      { field: "activityPatterns", message: "Asking pattern 2 is not a valid regular expression" },
+      { field: "activityPatterns", message: "Asking pattern 3 matches empty text" },
+    ]);
+    expect(fieldErrors(error, form, { activityPatterns: "askingPatterns" })).toEqual({
+      name: "Name is required",
+      commandTemplate: "Command is required",
+      askingPatterns: "Asking pattern 2 is not a valid regular expression\nAsking pattern 3 matches empty text",
+    });
+  });
+
+  it("puts a problem with a field the form lacks under the form", () => {
+    expect(fieldErrors(refused([{ field: "bogus", message: "bogus is not a field" }]), form)).toEqual({
+      form: "bogus is not a field",
+    });
+  });
+
+  it("without a problem list, places the one message as errorField does", () => {
+    expect(fieldErrors(toApiError(400, { error: "name: too long" }), form)).toEqual({ name: "name: too long" });
+    expect(fieldErrors(toApiError(409, { error: "Claude Code is built in" }), form)).toEqual({
+      form: "Claude Code is built in",
+    });
+  });
+
+  it("ignores malformed entries of the list", () => {
+    expect(refused([{ field: 1, message: "x" }, "y", null]).problems).toEqual([]);
   });
 });

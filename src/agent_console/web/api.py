@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -14,10 +15,12 @@ from starlette.exceptions import HTTPException
 
 from agent_console.diff import compute_diff, resolve_base
 from agent_console.errors import Error, InvalidRequest
+from agent_console.model import Agent
 from agent_console.session_requests import NewSession, NewWorker
 from agent_console.worktree_sessions import (
     check_git_worktree,
     check_worktree_session,
+    diff_review_problem,
     invalid_sessions,
     rename_session_branch,
 )
@@ -146,6 +149,14 @@ async def create_worker(request: Request, session_id: str, body: CreateWorker) -
     return {"worker": worker.dump()}
 
 
+@router.get("/sessions/{session_id}/diff-review")
+async def diff_review(request: Request, session_id: str) -> dict[str, Any]:
+    """Whether a git-diff worker can be added (the directory is a git working tree), and if not,
+    why: asked when the client offers "Diff review", so it is never stale."""
+    problem = await diff_review_problem(console(request).sessions.get(session_id).location_path)
+    return {"available": True} if problem is None else {"available": False, "reason": problem}
+
+
 @router.delete("/sessions/{session_id}/workers/{worker_id}")
 async def delete_worker(request: Request, session_id: str, worker_id: str) -> dict[str, bool]:
     await console(request).sessions.remove_worker(session_id, worker_id)
@@ -197,24 +208,28 @@ async def worker_diff(request: Request, session_id: str, worker_id: str) -> dict
 
 @router.get("/agents")
 async def list_agents(request: Request) -> dict[str, Any]:
-    return {"agents": [a.dump() for a in console(request).agents.all()]}
+    agents = console(request).agents
+    return {"agents": [agents.describe(a) for a in agents.all()]}
 
 
 @router.post("/agents", status_code=201)
 async def create_agent(request: Request, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    return {"agent": _agent_call(lambda: console(request).agents.create(body))}
+    agents = console(request).agents
+    return {"agent": agents.describe(_agent_call(lambda: agents.create(body)))}
 
 
 @router.get("/agents/{agent_id}")
 async def get_agent(request: Request, agent_id: str) -> dict[str, Any]:
-    return {"agent": console(request).agents.get(agent_id).dump()}
+    agents = console(request).agents
+    return {"agent": agents.describe(agents.get(agent_id))}
 
 
 @router.patch("/agents/{agent_id}")
 async def update_agent(
     request: Request, agent_id: str, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
-    return {"agent": _agent_call(lambda: console(request).agents.update(agent_id, body))}
+    agents = console(request).agents
+    return {"agent": agents.describe(_agent_call(lambda: agents.update(agent_id, body)))}
 
 
 @router.delete("/agents/{agent_id}")
@@ -224,9 +239,9 @@ async def delete_agent(request: Request, agent_id: str) -> dict[str, bool]:
     return {"success": True}
 
 
-def _agent_call(call: Any) -> dict[str, Any]:
+def _agent_call(call: Callable[[], Agent]) -> Agent:
     try:
-        return call().dump()  # type: ignore[no-any-return]
+        return call()
     except ValidationError as exc:
         raise InvalidRequest(_explain(exc.errors())) from None
 
@@ -242,8 +257,8 @@ def _explain(errors: Any) -> str:
     return "; ".join(parts)
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": message, "code": code}, status_code=status)
+def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+    return JSONResponse({"error": message, "code": code, **details}, status_code=status)
 
 
 HTTP_CODES = {400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -255,7 +270,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Error)
     async def domain_error(request: Request, exc: Error) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, **exc.details())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,13 +1,13 @@
-/** Create or edit a custom agent; the server's 400 messages appear next to the field they name. */
+/** Create or edit a custom agent; every problem the server finds appears under its field at once. */
 
 import { useState } from "preact/hooks";
-import { api, ApiError, errorField, type AgentFields } from "../api";
+import { api, ApiError, fieldErrors, type AgentFields } from "../api";
 import type { Agent } from "../protocol";
 import { Field, FormEnd, Modal } from "./common";
 import { reloadAgents } from "./hooks";
 
-const FIELDS = ["name", "description", "commandTemplate", "continueTemplate", "headlessTemplate", "askingPatterns", "activityPatterns"] as const;
-type FieldName = Exclude<(typeof FIELDS)[number], "activityPatterns">;
+const FIELDS = ["name", "description", "commandTemplate", "continueTemplate", "headlessTemplate", "askingPatterns"] as const;
+type FieldName = (typeof FIELDS)[number];
 type Values = Record<FieldName, string>;
 
 function initial(agent: Agent | null): Values {
@@ -84,7 +84,5 @@ function toBody(values: Values, editing: boolean): AgentFields {
 
 function placeError(error: unknown): Partial<Record<FieldName | "form", string>> {
   if (!(error instanceof ApiError)) return { form: String(error) };
-  const field = error.status === 400 ? errorField(error, FIELDS) : null;
-  const name: FieldName | "form" = field === null ? "form" : field === "activityPatterns" ? "askingPatterns" : field;
-  return { [name]: error.message };
+  return fieldErrors<FieldName>(error, FIELDS, { activityPatterns: "askingPatterns" });
 }

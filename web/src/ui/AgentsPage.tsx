@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Agent } from "../protocol";
+import { isInstalled } from "./AgentChoice";
 import { AgentForm } from "./AgentForm";
 import { ConfirmDialog } from "./common";
 import { PencilIcon, TrashIcon } from "./icons";
@@ -81,6 +82,7 @@ function AgentCard({ agent, onEdit, onDelete }: { agent: Agent; onEdit?: () => v
         <div class="title-row">
           <span class="card-title">{agent.name}</span>
           {agent.isBuiltIn && <span class="badge neutral">built in</span>}
+          {!isInstalled(agent) && <span class="badge warn">not installed</span>}
         </div>
         {onEdit !== undefined && (
           <div class="card-actions">
@@ -95,6 +97,17 @@ function AgentCard({ agent, onEdit, onDelete }: { agent: Agent; onEdit?: () => v
       </header>
       {agent.description !== undefined && agent.description !== "" && <p class="muted">{agent.description}</p>}
       <code class="template">{agent.commandTemplate}</code>
+      {!isInstalled(agent) && (
+        <p class="install">
+          {agent.installCommand !== undefined ? (
+            <>
+              Install it with <code class="install-command">{agent.installCommand}</code>
+            </>
+          ) : (
+            "Its program is not found on the server's PATH."
+          )}
+        </p>
+      )}
       <div class="caps">
         <span class={caps.supportsContinue ? "cap on" : "cap"}>continue</span>
         <span class={caps.supportsHeadlessMode ? "cap on" : "cap"}>headless</span>

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, errorField, type NewSession } from "../api";
 import type { Agent, Worktree } from "../protocol";
+import { AgentOptions, NotInstalledHint } from "./AgentChoice";
 import { Field, FormEnd, Modal } from "./common";
 import { navigate } from "./navigation";
 
@@ -73,13 +74,10 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
         <Field label="Run" error={errors.agentId}>
           <select class="input" name="agentId" value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
             <option value={SHELL}>Shell (terminal)</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
+            <AgentOptions agents={agents} />
           </select>
         </Field>
+        <NotInstalledHint agents={agents} />
         {agentId !== SHELL && (
           <Field label="Initial prompt" error={errors.initialPrompt} hint="Optional: what the agent should start on.">
             <textarea class="input" name="initialPrompt" rows={3} value={initialPrompt} onInput={(e) => setInitialPrompt(e.currentTarget.value)} />

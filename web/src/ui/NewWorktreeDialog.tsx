@@ -7,6 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, errorField, type Branches, type CreatedWorktree, type NewWorktree, type WorktreeMode } from "../api";
 import type { Agent, Repository, Worktree } from "../protocol";
+import { AgentOptions, NotInstalledHint } from "./AgentChoice";
 import { Field, FormEnd, Modal } from "./common";
 import { useServices } from "./hooks";
 import { CreatedSummary } from "./CreatedWorktree";
@@ -109,13 +110,10 @@ export function NewWorktreeDialog({ repository, worktrees, agents, onClose }: Pr
           <select class="input" name="agentId" value={start} onChange={(e) => setStart(e.currentTarget.value)}>
             <option value={NO_SESSION}>No session</option>
             <option value={SHELL}>Shell (terminal)</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
+            <AgentOptions agents={agents} />
           </select>
         </Field>
+        <NotInstalledHint agents={agents} />
         {mode !== "prompt" && start !== NO_SESSION && start !== SHELL && (
           <Field label="Initial prompt" error={errors.initialPrompt} hint="Optional: what the agent should start on.">
             <textarea class="input" name="initialPrompt" rows={2} value={values.initialPrompt} onInput={set("initialPrompt")} />

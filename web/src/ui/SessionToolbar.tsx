@@ -1,8 +1,9 @@
 /** Worker actions on the session page: add a terminal or an agent, restart or remove a worker. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, type NewWorker } from "../api";
 import type { ActivityState, Agent, Session, Worker } from "../protocol";
+import { AgentMenuItems } from "./AgentChoice";
 import { ConfirmDialog } from "./common";
 import { useMenu } from "./hooks";
 import { CloseIcon, PlusIcon } from "./icons";
@@ -21,6 +22,7 @@ interface Props {
 export function SessionToolbar({ session, worker, agents, activity, onError }: Props) {
   const menu = useMenu();
   const [removing, setRemoving] = useState(false);
+  const diffReview = useDiffReview(session.id, menu.open) && !session.workers.some((w) => w.type === "git-diff");
 
   const add = async (body: NewWorker) => {
     menu.setOpen(false);
@@ -51,16 +53,12 @@ export function SessionToolbar({ session, worker, agents, activity, onError }: P
             <button type="button" role="menuitem" onClick={() => void add({ type: "terminal" })}>
               Terminal
             </button>
-            {!session.workers.some((w) => w.type === "git-diff") && (
+            {diffReview && (
               <button type="button" role="menuitem" title="Review the changes of this session's git worktree" onClick={() => void add({ type: "git-diff" })}>
                 Diff review
               </button>
             )}
-            {agents.map((agent) => (
-              <button type="button" role="menuitem" key={agent.id} onClick={() => void add({ type: "agent", agentId: agent.id })}>
-                {agent.name}
-              </button>
-            ))}
+            <AgentMenuItems agents={agents} onPick={(agent) => void add({ type: "agent", agentId: agent.id })} />
           </div>
         )}
       </div>
@@ -100,4 +98,21 @@ function WorkerRestart(props: Omit<Props, "worker"> & { worker: Worker }) {
       {dialog}
     </>
   );
+}
+
+/** Whether "Diff review" can work here, asked again each time the menu opens (a directory can
+ * become a repository); false until the server has said yes. */
+function useDiffReview(sessionId: string, menuOpen: boolean): boolean {
+  const [available, setAvailable] = useState(false);
+  useEffect(() => {
+    let current = true;
+    api.diffReview(sessionId).then(
+      (answer) => current && setAvailable(answer.available),
+      () => current && setAvailable(false),
+    );
+    return () => {
+      current = false;
+    };
+  }, [sessionId, menuOpen]);
+  return available;
 }
