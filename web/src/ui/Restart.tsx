@@ -62,7 +62,7 @@ export function RestartButton(props: { fresh: boolean; onRestart: (mode: Restart
   const title = props.fresh ? "Restart, continuing the conversation" : "Restart this worker";
   return (
     <div class="split-button menu-anchor" ref={menu.anchor}>
-      <button type="button" class="button small" title={title} onClick={() => props.onRestart("continue")}>
+      <button type="button" class="button small" title={title} aria-label="Restart" onClick={() => props.onRestart("continue")}>
         <RestartIcon /> <span class="wide-only">Restart</span>
       </button>
       {props.fresh && (
