@@ -11,6 +11,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from agent_console.config import Limits
 from tests.harness import Server, output_text, read_output_until, read_until, recv
 from tests.test_api import create_session
 
@@ -58,12 +59,13 @@ async def test_bad_worker_messages(
 async def test_oversized_image_is_refused(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """An image over the cap (700 KiB decoded) in a frame under 1 MiB is INVALID_MESSAGE; nothing saved."""
+    """An image one byte over the cap in a frame under the message cap is INVALID_MESSAGE;
+    nothing saved."""
     session = create_session(api, tmp_path)
     path = server.worker_path(session["id"], session["workers"][0]["id"])
     async with server.ws(path) as ws:
         await recv(ws)
-        big = base64.b64encode(b"\0" * (720 * 1024)).decode()
+        big = base64.b64encode(b"\0" * (Limits().image_bytes + 1)).decode()
         await ws.send(json.dumps({"type": "image", "data": big, "mimeType": "image/gif"}))
         error = (await read_until(ws, lambda m: m["type"] == "error"))[-1]
         assert error["code"] == "INVALID_MESSAGE" and "larger than" in error["message"]
@@ -85,7 +87,9 @@ async def test_resize_out_of_range_changes_nothing(
         await read_output_until(ws, "30 100")
 
 
-@pytest.mark.parametrize(("path_kind", "cap"), [("worker", 1024 * 1024), ("app", 64 * 1024)])
+@pytest.mark.parametrize(
+    ("path_kind", "cap"), [("worker", Limits().worker_message_bytes), ("app", 64 * 1024)]
+)
 async def test_message_over_cap_closes_1009(
     server: Server, api: httpx.Client, tmp_path: Path, path_kind: str, cap: int
 ) -> None:

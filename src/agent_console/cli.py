@@ -152,7 +152,7 @@ def parser() -> argparse.ArgumentParser:
         "--max-message-bytes",
         type=_size_arg(64 * 1024),
         default=Limits.worker_message_bytes,
-        help="largest message a client may send on a worker socket (default 1 MiB)",
+        help="largest message a client may send on a worker socket (default 2 MiB)",
     )
     serve.add_argument(
         "--worktree-root",

@@ -21,7 +21,9 @@ class Limits:
     """Bounds on what clients may send and what the server keeps."""
 
     scrollback_bytes: int = 10 * MIB
-    worker_message_bytes: int = 1 * MIB
+    # 2 MiB, so that a 4K screenshot re-encoded by the browser (WebP at q0.9 ~0.2-0.6 MB, JPEG
+    # at q0.9 up to ~1 MB for a photo-heavy screen) fits at full resolution as an image message.
+    worker_message_bytes: int = 2 * MIB
     app_message_bytes: int = 64 * 1024
     client_queue_bytes: int = 4 * MIB
     ping_interval: float = 20.0
@@ -29,8 +31,9 @@ class Limits:
 
     @property
     def image_bytes(self) -> int:
-        """Decoded image cap: its base64 (4/3 larger) plus JSON must fit in one worker message."""
-        return self.worker_message_bytes * 700 // 1024
+        """Decoded image cap: its base64 (4/3 larger) plus 1 KiB for the JSON around it fit in one
+        worker message (1.5 MiB by default; web/src/protocol.ts IMAGE_MAX_BYTES mirrors this)."""
+        return (self.worker_message_bytes - 1024) * 3 // 4
 
 
 @dataclass(frozen=True)

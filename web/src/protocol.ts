@@ -179,4 +179,7 @@ export function workerSocketPath(sessionId: string, workerId: string, offset: nu
 export const APP_SOCKET_PATH = "/ws/app";
 
 /** The server's default cap on one worker-socket frame (larger frames close the socket, 1009). */
-export const WORKER_MESSAGE_MAX_BYTES = 1024 * 1024;
+export const WORKER_MESSAGE_MAX_BYTES = 2 * 1024 * 1024;
+/** The largest image (decoded) the server takes: its base64 and the JSON around it fit in one
+ * frame. The same derivation as the server's Limits.image_bytes. */
+export const IMAGE_MAX_BYTES = ((WORKER_MESSAGE_MAX_BYTES - 1024) * 3) / 4;

@@ -8,14 +8,15 @@ import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import {
   Close,
+  IMAGE_MAX_BYTES,
   isImageType,
   parseWorkerMessage,
-  WORKER_MESSAGE_MAX_BYTES,
   workerSocketPath,
   type WorkerClientMessage,
   type WorkerServerMessage,
 } from "../protocol";
 import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
+import { base64Of, fitImage, ImageRefused, imageFiles, megabytes } from "./image-upload";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
 import { planHistory, planOutput, type Plan } from "./offsets";
@@ -26,6 +27,8 @@ export interface TerminalStatus {
   exit: { exitCode: number; signal: string | null } | null;
   /** The last problem to show the user (a refused paste, a server `error`), or null. */
   notice: string | null;
+  /** What the terminal is busy with for the user (re-encoding an image), or null. */
+  progress: string | null;
   ctrlArmed: boolean;
   /** Characters typed while disconnected, waiting to be sent on reconnect. */
   queued: number;
@@ -73,7 +76,7 @@ export class WorkerTerminal {
       onStatus: (connection) => this.connectionChanged(connection),
       isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
     });
-    this.current = { connection: this.socket.status, exit: null, notice: null, ctrlArmed: false, queued: 0, refused: 0 };
+    this.current = { connection: this.socket.status, exit: null, notice: null, progress: null, ctrlArmed: false, queued: 0, refused: 0 };
     this.wire(dark);
   }
 
@@ -155,6 +158,11 @@ export class WorkerTerminal {
     const onPaste = (event: ClipboardEvent) => this.paste(event);
     this.element.addEventListener("paste", onPaste, true);
     this.disposers.push(() => this.element.removeEventListener("paste", onPaste, true));
+    const onDrag = (event: DragEvent) => this.drag(event);
+    for (const type of ["dragover", "dragleave", "drop"] as const) {
+      this.element.addEventListener(type, onDrag);
+      this.disposers.push(() => this.element.removeEventListener(type, onDrag));
+    }
   }
 
   private onMessage(raw: string): void {
@@ -239,46 +247,44 @@ export class WorkerTerminal {
     }
   }
 
+  /** A pasted image is sent as `image` (text is left to xterm.js, which pastes it). */
   private paste(event: ClipboardEvent): void {
-    const item = [...(event.clipboardData?.items ?? [])].find(
-      (i) => i.kind === "file" && i.type.startsWith("image/"),
-    );
-    const file = item?.getAsFile();
-    if (item === undefined || file === null || file === undefined) return; // text: xterm pastes it
+    const files = imageFiles(event.clipboardData);
+    if (files.length === 0) return;
     event.preventDefault();
     event.stopPropagation();
-    if (!isImageType(file.type)) {
-      this.update({ notice: `Cannot paste ${file.type}: only PNG, JPEG, GIF and WebP images.` });
-      return;
-    }
-    void this.sendImage(file);
+    void this.sendImages(files);
   }
 
-  private async sendImage(file: File): Promise<void> {
-    const data = await base64Of(file);
-    if (data.length + 200 > WORKER_MESSAGE_MAX_BYTES) {
-      const mb = (file.size / 1024 / 1024).toFixed(1);
-      this.update({ notice: `The image is ${mb} MB; images up to about 750 KB can be pasted.` });
-      return;
+  /** An image file dropped on the terminal does what pasting it does. */
+  private drag(event: DragEvent): void {
+    if (!(event.dataTransfer?.types.includes("Files") ?? false)) return;
+    event.preventDefault();
+    this.element.classList.toggle("drop-target", event.type === "dragover");
+    if (event.type !== "drop") return;
+    const files = imageFiles(event.dataTransfer);
+    if (files.length > 0) void this.sendImages(files);
+    else this.update({ notice: "Only images can be dropped on a terminal." });
+  }
+
+  private async sendImages(files: File[]): Promise<void> {
+    for (const file of files) {
+      if (file.size > IMAGE_MAX_BYTES || !isImageType(file.type)) {
+        this.update({ progress: `Making the ${megabytes(file.size)} image smaller to send it…` });
+      }
+      try {
+        const image = await fitImage(file);
+        const sent = this.send({ type: "image", data: await base64Of(image), mimeType: image.type });
+        this.update({ notice: sent ? null : "Not connected: the image was not sent.", progress: null });
+      } catch (error) {
+        const why = error instanceof ImageRefused ? error.message : String(error);
+        this.update({ notice: `The image was not sent. ${why}`, progress: null });
+      }
     }
-    const sent = isImageType(file.type) && this.send({ type: "image", data, mimeType: file.type });
-    this.update({ notice: sent ? null : "Not connected: the image was not sent." });
   }
 
   private update(patch: Partial<TerminalStatus>): void {
     this.current = { ...this.current, ...patch };
     for (const listener of this.listeners) listener();
   }
-}
-
-function base64Of(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(",") + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error("could not read the image"));
-    reader.readAsDataURL(file);
-  });
 }

@@ -54,6 +54,7 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh }: Pr
           }}
         />
       )}
+      {status.progress !== null && <div class="term-bar progress">{status.progress}</div>}
       {status.notice !== null && <div class="term-bar notice">{status.notice}</div>}
       <div class="terminal-frame" ref={host} />
       <KeyRow terminal={terminal} ctrlArmed={status.ctrlArmed} />
