@@ -7,18 +7,49 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_console.client.verbs import add_verbs
 from agent_console.config import DEFAULT_PORT, Limits, Settings, default_data_dir
+
+if TYPE_CHECKING:
+    from agent_console.datadir import ServeLock
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def _serve(args: argparse.Namespace) -> int:
     from agent_console import access
-    from agent_console.web.server import bind, serve
+    from agent_console.datadir import DataDirInUse, ServeLock
 
     data_dir = Path(args.data_dir).expanduser().resolve() if args.data_dir else default_data_dir()
+    try:
+        warning = access.prepare_data_dir(data_dir)
+        # Before anything in the directory is read or written: a second server must not touch
+        # the first one's processes or database.
+        lock = ServeLock.acquire(data_dir)
+    except (access.AccessError, DataDirInUse) as exc:
+        print(f"agent-console: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(
+            f"agent-console: cannot lock the data directory {data_dir}: {exc.strerror}; "
+            f"remove {data_dir / 'serve.lock'} if it is not a regular file",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        if warning:
+            print(f"agent-console: warning: {warning}", file=sys.stderr)
+        return _serve_locked(args, data_dir, lock)
+    finally:
+        lock.release()
+
+
+def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> int:
+    from agent_console import access
+    from agent_console.web.server import bind, serve
+
     try:
         settings = _serve_settings(args, data_dir)
     except (access.AccessError, ValueError) as exc:
@@ -33,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 1
     settings = Settings(**{**settings.__dict__, "port": sock.getsockname()[1]})
+    lock.claim(settings.port)
     assert settings.token is not None
     url = access.login_url(settings.host, settings.port, settings.token)
     launch_page: Path | None = None
@@ -52,14 +84,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
-    """Settings for `serve`: the data directory checked, the token loaded or created (and then
-    removed from this process's environment, so no child inherits it), the allow-lists checked."""
+    """Settings for `serve`: the token loaded or created (and then removed from this process's
+    environment, so no child inherits it), the allow-lists checked."""
     from agent_console import access
     from agent_console.web.policy import normalize_origin, parse_host
 
-    warning = access.prepare_data_dir(data_dir)
-    if warning:
-        print(f"agent-console: warning: {warning}", file=sys.stderr)
     token = access.load_or_create_token(data_dir, os.environ.pop(access.ENV_TOKEN, None))
     for host in args.allow_host:
         if parse_host(host, None) is None:

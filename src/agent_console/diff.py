@@ -210,6 +210,11 @@ class DiffWatcher:
             await ready
         except OSError as exc:
             raise NotFound(f"cannot watch {self.worktree}: {exc.strerror or exc}") from None
+        except BaseException:
+            # Cancelled while the thread sets up its watches (the last client left): without
+            # __aexit__ nobody else would stop it, and it would hold its inotify instance forever.
+            await self.aclose()
+            raise
         return self
 
     async def __aexit__(

@@ -17,6 +17,7 @@ from agent_console.activity import ActivityDetector, compile_patterns
 from agent_console.agent_catalog import AgentCatalog
 from agent_console.agents import PLACEHOLDER, build_argv, launch_template
 from agent_console.config import Settings
+from agent_console.datadir import remove_worker_files
 from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
 from agent_console.events import (
     AppEvent,
@@ -380,8 +381,8 @@ class Sessions:
         return self.settings.logs_dir / f"{worker_id}.log"
 
     def _remove_log(self, worker_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self._log_path(worker_id).unlink()
+        """A worker that is gone takes its output log and pasted images with it."""
+        remove_worker_files(self.settings.logs_dir, self.settings.images_dir, worker_id)
 
 
 def terminal_argv() -> list[str]:

@@ -6,6 +6,7 @@ migration. Migrations are named, ordered steps recorded in `migrations`; each ru
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,8 +50,25 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _make_private(path: Path) -> None:
+    """The database file, created if need be, and its -wal and -shm files are the owner's only
+    (they hold terminal titles, prompts and paths). SQLite gives -wal and -shm the database file's
+    mode, so creating it 0600 covers them; an older 0644 set is tightened here."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        create = os.O_CREAT if name == path else 0
+        try:
+            fd = os.open(name, os.O_RDONLY | create | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileNotFoundError:
+            continue
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+
+
 class Store:
     def __init__(self, path: Path) -> None:
+        _make_private(path)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

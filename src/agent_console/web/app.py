@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from agent_console.agent_catalog import AgentCatalog
 from agent_console.config import Settings
+from agent_console.datadir import sweep
 from agent_console.events import AppEvent
 from agent_console.hub import Hub
 from agent_console.repository_catalog import RepositoryCatalog
@@ -48,6 +49,8 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
             settings, store, agents, RepositoryCatalog(store), sessions, events, clients
         )
         await sessions.restore()
+        workers = {worker.id for session in sessions.all() for worker in session.workers}
+        sweep(settings.logs_dir, settings.images_dir, workers)
         if on_ready is not None:
             on_ready()
         try:
