@@ -86,7 +86,11 @@ async def run_captured(
         start_new_session=True,  # so a hook or helper it starts dies with it
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # arrives as git finishes, and the caller (e.g. a diff watcher whose last client left)
+        # would go on as if nobody had cancelled it.
+        async with asyncio.timeout(timeout):
+            out, err = await proc.communicate()
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
