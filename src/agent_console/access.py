@@ -93,17 +93,22 @@ def read_token(path: Path) -> str:
     """The token stored at `path`, read without following a symlink; refuses a file that other
     users could have read or replaced."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO put in its place must not hang the start.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise AccessError(f"refusing to read the token through a symlink: {path}") from None
         if exc.errno == errno.ENOENT:
             raise FileNotFoundError(exc.errno, exc.strerror, str(path)) from None
         raise AccessError(f"cannot read the token file {path}: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+        os.close(fd)
+        raise AccessError(
+            f"token file {path} is not a regular file of yours; move it away and restart for a "
+            f"new token (or set {ENV_TOKEN})"
+        )
     with os.fdopen(fd, encoding="ascii", errors="replace") as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
-            raise AccessError(f"token file {path} is not a regular file of yours")
         if stat.S_IMODE(info.st_mode) & 0o077:
             raise AccessError(
                 f"token file {path} is readable by other users, so the token may have leaked; "

@@ -53,8 +53,8 @@ class AgentCatalog:
         picked = _pick(fields)
         self._check(fields, None)
         agent = Agent.model_validate({**picked, "id": self._new_id(str(fields["name"]))})
+        self._store.save_agent(agent)  # first: memory changes only once the change is stored
         self._custom[agent.id] = agent
-        self._store.save_agent(agent)
         return agent
 
     def update(self, agent_id: str, fields: Mapping[str, Any]) -> Agent:
@@ -64,8 +64,8 @@ class AgentCatalog:
         picked = _pick(fields)
         self._check(fields, current)
         agent = Agent.model_validate({**current.dump(), **picked})
-        self._custom[agent.id] = agent
         self._store.save_agent(agent)
+        self._custom[agent.id] = agent
         return agent
 
     def delete(self, agent_id: str, in_use: bool) -> None:
@@ -74,8 +74,8 @@ class AgentCatalog:
             raise Conflict(f"{agent.name} is built in and cannot be deleted")
         if in_use:
             raise Conflict(f"{agent.name} is used by a running session; remove those workers first")
-        del self._custom[agent_id]
         self._store.delete_agent(agent_id)
+        del self._custom[agent_id]
 
     def _check(self, fields: Mapping[str, Any], current: Agent | None) -> None:
         """Refuses the fields with every problem at once, a name already taken included

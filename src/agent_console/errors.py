@@ -7,7 +7,8 @@
     │   └── WorkerNotFound     WORKER_NOT_FOUND  404
     ├── Conflict               CONFLICT          409
     ├── SpawnFailed            SPAWN_FAILED      400
-    └── GitFailed              GIT_FAILED        400
+    ├── GitFailed              GIT_FAILED        400
+    └── StoreFailed            STORE_FAILED      503
 
 Transports map an Error to their own form in one place each (web/api.py for HTTP,
 protocol.py for socket `error` messages).
@@ -73,3 +74,10 @@ class SpawnFailed(Error):
 class GitFailed(Error):
     code = "GIT_FAILED"
     status = 400
+
+
+class StoreFailed(Error):
+    """The database refused a change (busy, read-only, full, damaged); nothing was changed."""
+
+    code = "STORE_FAILED"
+    status = 503

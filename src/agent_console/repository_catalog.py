@@ -31,12 +31,12 @@ class RepositoryCatalog:
 
     async def add(self, path: str) -> Repository:
         repo = await inspect_repository(path, self.all())
+        self._store.save_repository(repo)  # first: memory changes only once the change is stored
         self._repos[repo.id] = repo
-        self._store.save_repository(repo)
         return repo
 
     def remove(self, repo_id: str) -> None:
         """Forgets the repository; its sessions keep running and nothing on disk is touched."""
         self.get(repo_id)
-        del self._repos[repo_id]
         self._store.delete_repository(repo_id)
+        del self._repos[repo_id]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from agent_console.errors import StoreFailed
 from agent_console.model import Agent, Repository, Session, Worker
 
 _T = TypeVar("_T")
@@ -93,13 +94,23 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction; a database error (busy, full, read-only) becomes StoreFailed,
+        with nothing changed — callers change their memory only after this succeeded."""
         try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreFailed(f"the database refused the change: {exc}") from exc
+
+    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        with self._transaction():
+            self._db.execute(sql, params)
 
     def close(self) -> None:
         self._db.close()
@@ -128,8 +139,7 @@ class Store:
                 )
 
     def delete_session(self, session_id: str) -> None:
-        with self._transaction():
-            self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self._write("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def load_sessions(self) -> list[Session]:
         workers: dict[str, list[Worker]] = {}
@@ -147,14 +157,14 @@ class Store:
     # --- worker processes (to end leftovers of a killed server) -----------------------------
 
     def record_process(self, worker_id: str, pid: int, started: int | None, boot: str) -> None:
-        self._db.execute(
+        self._write(
             "INSERT INTO processes VALUES (?, ?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
             "pid=excluded.pid, started=excluded.started, boot=excluded.boot",
             (worker_id, pid, started, boot),
         )
 
     def forget_process(self, worker_id: str) -> None:
-        self._db.execute("DELETE FROM processes WHERE worker_id = ?", (worker_id,))
+        self._write("DELETE FROM processes WHERE worker_id = ?", (worker_id,))
 
     def recorded_processes(self, boot: str) -> list[tuple[int, int | None]]:
         """(pid, start time) of the children recorded during boot `boot`."""
@@ -162,7 +172,7 @@ class Store:
         return [(pid, started) for pid, started in rows]
 
     def forget_all_processes(self) -> None:
-        self._db.execute("DELETE FROM processes")
+        self._write("DELETE FROM processes", ())
 
     # --- agents and repositories ------------------------------------------------------------
 
@@ -170,20 +180,20 @@ class Store:
         self._upsert("agents", agent.id, agent.model_dump_json())
 
     def delete_agent(self, agent_id: str) -> None:
-        self._db.execute("DELETE FROM agents WHERE id = ?", (agent_id,))
+        self._write("DELETE FROM agents WHERE id = ?", (agent_id,))
 
     def load_agents(self) -> list[Agent]:
         return self._load("SELECT data FROM agents ORDER BY rowid", Agent.model_validate_json)
 
     def save_repository(self, repo: Repository) -> None:
-        self._db.execute(
+        self._write(
             "INSERT INTO repositories VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "path=excluded.path, data=excluded.data",
             (repo.id, repo.path, repo.model_dump_json()),
         )
 
     def delete_repository(self, repo_id: str) -> None:
-        self._db.execute("DELETE FROM repositories WHERE id = ?", (repo_id,))
+        self._write("DELETE FROM repositories WHERE id = ?", (repo_id,))
 
     def load_repositories(self) -> list[Repository]:
         return self._load(
@@ -191,7 +201,7 @@ class Store:
         )
 
     def _upsert(self, table: str, key: str, data: str) -> None:
-        self._db.execute(
+        self._write(
             f"INSERT INTO {table} VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data=excluded.data",  # noqa: S608
             (key, data),
         )

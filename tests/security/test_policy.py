@@ -287,3 +287,37 @@ def test_json_problem_bounds() -> None:
     assert json_problem(b'{"a": "' + b"[" * 1000 + b"1" * 500 + b'"}') is None
     assert json_problem(b'["\\"[[[[", 1]', 2) is None
     assert json_problem(b'"' + b'\\"' * 100_000) is None
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=8)
+JSON_ANY_TEXT = st.recursive(
+    st.none() | st.integers() | ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def not_text(value: object) -> bool:
+    """Whether a decoded JSON value holds a string or key that is not Unicode text."""
+    if isinstance(value, str):
+        return value != value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return any(not_text(k) or not_text(v) for k, v in value.items())
+    return isinstance(value, list) and any(not_text(v) for v in value)
+
+
+@given(JSON_ANY_TEXT)
+def test_json_problem_flags_exactly_the_unpaired_surrogates(value: object) -> None:
+    """A body (escaped as \\uXXXX) is refused exactly when a string or key, as the server
+    decodes it, holds a surrogate that is not half of a pair, i.e. is not Unicode text."""
+    body = json.dumps(value).encode()
+    problem = json_problem(body)
+    assert (problem is not None) == not_text(json.loads(body)), (body, problem)
+    assert problem is None or "unpaired surrogate" in problem
+
+
+def test_json_problem_names_the_field() -> None:
+    """The refusal names where the bad text is; escaped backslashes are not escapes."""
+    assert (json_problem(b'{"a": [1, {"b": "x\\udc00"}]}') or "").startswith("a.1.b:")
+    assert json_problem(b'{"a": "\\ud83d\\ude00 \\\\ud800"}') is None
+    assert json_problem(json.dumps("\ud83d\ude00").encode()) is None  # a pair is one character

@@ -20,6 +20,7 @@ Checks, in order; the first that fails answers:
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -316,17 +317,24 @@ _LONG_NUMBER = re.compile(rb"[0-9]{%d,}" % (MAX_DIGITS + 1))
 
 
 def json_problem(body: bytes, max_depth: int = MAX_DEPTH) -> str | None:
-    """What makes `body` too deep or its numbers too long, or None. One linear pass over the
-    structural characters; strings are skipped (their content may be anything)."""
+    """What makes `body` too deep, its numbers too long or a string of it not Unicode text (an
+    unpaired surrogate escape such as "\\ud800", which no store, file name or terminal can take),
+    or None. One linear pass over the structural characters and escapes."""
     depth = 0
     in_string = False
     outside = 0  # where the current stretch outside strings began
+    paired_until = 0  # end of the low half of the last surrogate pair
     for match in _JSON_TOKENS.finditer(body):
         token = match.group()
         if token == b'"':
             if not in_string and _LONG_NUMBER.search(body, outside, match.start()):
                 return f"body: a number has more than {MAX_DIGITS} digits"
             in_string, outside = not in_string, match.end()
+        elif token == b"\\u" and in_string and match.start() >= paired_until:
+            pair_end = _surrogate_pair_end(body, match.start())
+            if pair_end is None:
+                return f"{_surrogate_field(body)}: {UNPAIRED_SURROGATE}"
+            paired_until = pair_end
         elif in_string or token[:1] == b"\\":
             continue
         elif token in (b"[", b"{"):
@@ -338,3 +346,49 @@ def json_problem(body: bytes, max_depth: int = MAX_DEPTH) -> str | None:
     if not in_string and _LONG_NUMBER.search(body, outside):
         return f"body: a number has more than {MAX_DIGITS} digits"
     return None
+
+
+UNPAIRED_SURROGATE = "holds an unpaired surrogate (\\ud800-\\udfff), which is not Unicode text"
+_HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LOW = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _surrogate_pair_end(body: bytes, at: int) -> int | None:
+    """For the \\u escape at `at`: where it ends (with its low half when it opens a pair), or
+    None when it is half of a pair whose other half is missing."""
+    if _HIGH.match(body, at):
+        return at + 12 if _LOW.match(body, at + 6) else None
+    return None if _LOW.match(body, at) else at + 6
+
+
+def _surrogate_field(body: bytes) -> str:
+    """The dotted path of the first value (or key) holding an unpaired surrogate, for the error."""
+    try:
+        return _find_surrogate(json.loads(body), ()) or "body"
+    except (ValueError, RecursionError):
+        return "body"
+
+
+def _find_surrogate(value: object, path: tuple[str, ...]) -> str | None:
+    if isinstance(value, str):
+        return None if _is_text(value) else ".".join(path) or "body"
+    if isinstance(value, dict):
+        items = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(str(index), item) for index, item in enumerate(value)]
+    else:
+        return None
+    for key, item in items:
+        if not _is_text(key):
+            return ".".join([*path, "(a key)"])
+        if found := _find_surrogate(item, (*path, key)):
+            return found
+    return None
+
+
+def _is_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
