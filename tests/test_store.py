@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from agent_console.model import Agent, Repository, Session, Worker
-from agent_console.store import MIGRATIONS, Store
+from agent_console.store import MIGRATIONS, DamagedDatabase, Store
 
 
 def test_migrations_are_named_and_run_once(tmp_path: Path) -> None:
@@ -50,3 +53,40 @@ def test_agents_repositories_processes(tmp_path: Path) -> None:
         and again.load_repositories() == []
         and again.recorded_processes("boot-a") == []
     )
+
+
+def test_unreadable_rows_are_quarantined_once(tmp_path: Path) -> None:
+    """A worker, agent or repository row that no longer parses is moved to the quarantine table
+    (the rest loads); the next load finds nothing more to set aside."""
+    store = Store(tmp_path / "db")
+    a, b = Worker(name="a", type="terminal"), Worker(name="b", type="terminal")
+    session = Session(type="quick", location_path="/tmp", workers=[a, b])
+    store.save_session(session)
+    store.save_agent(Agent(id="x", name="X", command_template="x"))
+    store.save_repository(Repository(name="r", path="/r"))
+    raw = sqlite3.connect(tmp_path / "db")
+    with raw:
+        raw.execute("UPDATE workers SET data = '[]' WHERE id = ?", (b.id,))
+        raw.execute('UPDATE agents SET data = \'{"id": "y", "name": 1}\'')
+        raw.execute("UPDATE repositories SET data = 'nope'")
+    again = Store(tmp_path / "db")
+    [loaded] = again.load_sessions()
+    assert loaded.workers == [a]
+    assert again.load_agents() == [] and again.load_repositories() == []
+    records = again.quarantined()
+    assert [r.kind for r in records] == ["worker", "agent", "repository"]
+    assert [r.name for r in records[:2]] == [b.id, "x"]
+    assert records[0].worker_ids == [b.id] and "unreadable row" in records[0].reason
+    third = Store(tmp_path / "db")
+    assert third.load_sessions() == [loaded]
+    assert third.load_agents() == [] and third.load_repositories() == []
+    assert third.quarantined_now == [] and len(third.quarantined()) == 3
+
+
+def test_a_damaged_database_is_reported_as_such(tmp_path: Path) -> None:
+    """Bytes that are not SQLite, and a directory, are DamagedDatabase (never opened over)."""
+    (tmp_path / "junk").write_bytes(b"x" * 4096)
+    (tmp_path / "folder").mkdir()
+    for path in (tmp_path / "junk", tmp_path / "folder"):
+        with pytest.raises(DamagedDatabase):
+            Store(path)

@@ -48,6 +48,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> int:
     from agent_console import access
+    from agent_console.quarantine import StartupError, open_data
     from agent_console.web.server import bind, serve
 
     try:
@@ -65,6 +66,11 @@ def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> 
         return 1
     settings = Settings(**{**settings.__dict__, "port": sock.getsockname()[1]})
     lock.claim(settings.port)
+    try:
+        store = open_data(settings)
+    except StartupError as exc:
+        print(f"agent-console: {exc}", file=sys.stderr)
+        return 1
     assert settings.token is not None
     url = access.login_url(settings.host, settings.port, settings.token)
     launch_page: Path | None = None
@@ -76,7 +82,7 @@ def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> 
         launch_page = _open_browser(data_dir, url) if args.open else None
 
     try:
-        serve(settings, sock, ready)
+        serve(settings, sock, ready, store)
     finally:
         if launch_page is not None:
             launch_page.unlink(missing_ok=True)

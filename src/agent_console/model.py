@@ -126,3 +126,19 @@ class WorkerActivityInfo(Wire):
     session_id: str
     worker_id: str
     activity_state: ActivityState
+
+
+QuarantineKind = Literal["database", "session", "worker", "agent", "repository", "log"]
+
+
+class Quarantined(Wire):
+    """Damaged state set aside at start so that everything else could start (see quarantine.py):
+    a database row moved to the quarantine table, or a file moved to `<data dir>/quarantine/`."""
+
+    id: int
+    kind: QuarantineKind
+    name: str  # the row's id, or the file's name
+    reason: str
+    moved_to: str | None = None  # where a file went
+    worker_ids: list[str] = Field(default_factory=list)  # their output logs stay in logs/
+    at: str = Field(default_factory=now_iso)

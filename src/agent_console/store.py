@@ -6,15 +6,19 @@ migration. Migrations are named, ordered steps recorded in `migrations`; each ru
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from agent_console.errors import StoreFailed
-from agent_console.model import Agent, Repository, Session, Worker
+from agent_console.model import Agent, Quarantined, QuarantineKind, Repository, Session, Worker
 
 _T = TypeVar("_T")
 
@@ -48,7 +52,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0003_process_boot",
         "ALTER TABLE processes ADD COLUMN boot TEXT NOT NULL DEFAULT ''",
     ),
+    (
+        "0004_quarantine",
+        # data: the Quarantined record; row: what was set aside, kept for a person to recover.
+        "CREATE TABLE quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL, row TEXT)",
+    ),
 )
+# SQLite's verdicts on a file that is not (or no longer) a sound database.
+DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+
+class DamagedDatabase(Exception):
+    """The database file is damaged, truncated, not SQLite, or not a file at all."""
 
 
 def _make_private(path: Path) -> None:
@@ -58,10 +73,14 @@ def _make_private(path: Path) -> None:
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         create = os.O_CREAT if name == path else 0
         try:
-            fd = os.open(name, os.O_RDONLY | create | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            fd = os.open(name, os.O_RDONLY | create | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
         except FileNotFoundError:
             continue
+        except IsADirectoryError:
+            raise DamagedDatabase(f"{name.name} is a directory, not a database") from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise DamagedDatabase(f"{name.name} is not a regular file")
             os.fchmod(fd, 0o600)
         finally:
             os.close(fd)
@@ -69,12 +88,28 @@ def _make_private(path: Path) -> None:
 
 class Store:
     def __init__(self, path: Path) -> None:
+        """Opens (or creates) the database and brings it up to date. DamagedDatabase when the
+        file is not a sound database; sqlite3.Error or StoreFailed when it cannot be used now
+        (permissions, a full disk, another program's lock)."""
         _make_private(path)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.quarantined_now: list[Quarantined] = []  # set aside by this process
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise DamagedDatabase("; ".join(problems[:3]))
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            if exc.sqlite_errorname in DAMAGED:
+                raise DamagedDatabase(str(exc)) from exc
+            raise
+        except BaseException:
+            self._db.close()
+            raise
 
     def _migrate(self) -> None:
         self._db.execute(
@@ -142,16 +177,26 @@ class Store:
         self._write("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def load_sessions(self) -> list[Session]:
+        """Every session with its workers. A row that cannot be read any more (edited by hand,
+        damaged, written by a newer version) is moved to the quarantine table — a session with
+        its workers — so that it cannot stop this start or any later one."""
+        rows = self._db.execute(
+            "SELECT id, session_id, data FROM workers ORDER BY session_id, position"
+        ).fetchall()
         workers: dict[str, list[Worker]] = {}
-        for session_id, data in self._db.execute(
-            "SELECT session_id, data FROM workers ORDER BY session_id, position"
-        ):
-            workers.setdefault(session_id, []).append(Worker.model_validate_json(data))
+        for worker_id, session_id, data in rows:
+            worker = self._read_row("worker", worker_id, data, Worker.model_validate_json)
+            if worker is not None:
+                workers.setdefault(session_id, []).append(worker)
         sessions = []
-        for (data,) in self._db.execute("SELECT data FROM sessions ORDER BY created_at, id"):
-            session = Session.model_validate_json(data)
-            session.workers = workers.get(session.id, [])
-            sessions.append(session)
+        for session_id, data in self._db.execute(
+            "SELECT id, data FROM sessions ORDER BY created_at, id"
+        ).fetchall():
+            own = [(w, d) for w, s, d in rows if s == session_id]
+            session = self._read_row("session", session_id, data, Session.model_validate_json, own)
+            if session is not None:
+                session.workers = workers.get(session_id, [])
+                sessions.append(session)
         return sessions
 
     # --- worker processes (to end leftovers of a killed server) -----------------------------
@@ -183,7 +228,7 @@ class Store:
         self._write("DELETE FROM agents WHERE id = ?", (agent_id,))
 
     def load_agents(self) -> list[Agent]:
-        return self._load("SELECT data FROM agents ORDER BY rowid", Agent.model_validate_json)
+        return self._load("agent", Agent.model_validate_json)
 
     def save_repository(self, repo: Repository) -> None:
         self._write(
@@ -196,9 +241,7 @@ class Store:
         self._write("DELETE FROM repositories WHERE id = ?", (repo_id,))
 
     def load_repositories(self) -> list[Repository]:
-        return self._load(
-            "SELECT data FROM repositories ORDER BY rowid", Repository.model_validate_json
-        )
+        return self._load("repository", Repository.model_validate_json)
 
     def _upsert(self, table: str, key: str, data: str) -> None:
         self._write(
@@ -206,5 +249,68 @@ class Store:
             (key, data),
         )
 
-    def _load(self, sql: str, parse: Callable[[str], _T]) -> list[_T]:
-        return [parse(row[0]) for row in self._db.execute(sql)]
+    def _load(self, kind: QuarantineKind, parse: Callable[[str], _T]) -> list[_T]:
+        """Every readable row of a kind's table; the others are quarantined (see load_sessions)."""
+        rows = self._db.execute(f"SELECT id, data FROM {_TABLES[kind]} ORDER BY rowid").fetchall()  # noqa: S608
+        loaded = (self._read_row(kind, key, data, parse) for key, data in rows)
+        return [item for item in loaded if item is not None]
+
+    # --- quarantine: rows and files set aside so that everything else starts ----------------
+
+    def _read_row(
+        self,
+        kind: QuarantineKind,
+        key: str,
+        data: str,
+        parse: Callable[[str], _T],
+        workers: Sequence[tuple[str, str]] = (),
+    ) -> _T | None:
+        """The parsed row, or None after moving it (and `workers`, its worker rows) aside."""
+        try:
+            item = parse(data)
+            if getattr(item, "id", key) != key:
+                raise ValueError("the id inside does not match the row's id")
+            return item
+        except ValueError as exc:
+            row = json.dumps({"data": data, "workers": dict(workers)} if workers else data)
+            ids = [key] if kind == "worker" else [w for w, _ in workers]
+            record = Quarantined(id=0, kind=kind, name=key, reason=_unreadable(exc), worker_ids=ids)
+            with self._transaction():
+                self._insert_quarantined(record, row)
+                self._db.execute(f"DELETE FROM {_TABLES[kind]} WHERE id = ?", (key,))  # noqa: S608
+            return None
+
+    def quarantine(self, record: Quarantined) -> Quarantined:
+        """Records something set aside (its id is assigned here)."""
+        with self._transaction():
+            return self._insert_quarantined(record, None)
+
+    def _insert_quarantined(self, record: Quarantined, row: str | None) -> Quarantined:
+        data = record.model_dump_json(exclude={"id"})
+        cursor = self._db.execute("INSERT INTO quarantine (data, row) VALUES (?, ?)", (data, row))
+        saved = record.model_copy(update={"id": cursor.lastrowid})
+        self.quarantined_now.append(saved)
+        return saved
+
+    def quarantined(self) -> list[Quarantined]:
+        rows = self._db.execute("SELECT id, data FROM quarantine ORDER BY id").fetchall()
+        return [Quarantined.model_validate({**json.loads(d), "id": i}) for i, d in rows]
+
+    def forget_quarantined(self, record_id: int) -> bool:
+        """Drops the record (what it set aside stays where it is); False if there was none."""
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM quarantine WHERE id = ?", (record_id,))
+        return cursor.rowcount > 0
+
+
+_TABLES: dict[str, str] = {"session": "sessions", "worker": "workers", "agent": "agents",
+                           "repository": "repositories"}  # fmt: skip
+
+
+def _unreadable(exc: ValueError) -> str:
+    """Why a row could not be read, in one line."""
+    if isinstance(exc, ValidationError) and exc.errors():
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        return f"unreadable row ({where + ': ' if where else ''}{error['msg']})"
+    return f"unreadable row ({exc})"

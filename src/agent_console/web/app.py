@@ -13,10 +13,18 @@ from agent_console.config import Settings
 from agent_console.datadir import sweep
 from agent_console.events import AppEvent
 from agent_console.hub import Hub
+from agent_console.quarantine import open_data, report
 from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import Sessions
 from agent_console.store import Store
-from agent_console.web import api, app_socket, repositories_api, spa, worker_socket
+from agent_console.web import (
+    api,
+    app_socket,
+    quarantine_api,
+    repositories_api,
+    spa,
+    worker_socket,
+)
 from agent_console.web.security import SecurityGuard
 
 
@@ -33,13 +41,17 @@ class Console:
     app_clients: app_socket.AppClients
 
 
-def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> FastAPI:
-    """The app; `on_ready` runs once every session is restored and requests can be served."""
+def create_app(
+    settings: Settings, on_ready: Callable[[], None] | None = None, opened: Store | None = None
+) -> FastAPI:
+    """The app; `on_ready` runs once every session is restored and requests can be served.
+    `opened` is the data directory's database as quarantine.open_data gave it (opened here when
+    not given)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        store = Store(settings.db_path)
+        store = opened if opened is not None else open_data(settings)
         agents = AgentCatalog(store)
         events: Hub[AppEvent] = Hub()
         sessions = Sessions(settings, store, agents, events)
@@ -50,7 +62,9 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
         )
         await sessions.restore()
         workers = {worker.id for session in sessions.all() for worker in session.workers}
-        sweep(settings.logs_dir, settings.images_dir, workers)
+        set_aside = {worker for record in store.quarantined() for worker in record.worker_ids}
+        sweep(settings.logs_dir, settings.images_dir, workers | set_aside)
+        report(store, settings.db_path)
         if on_ready is not None:
             on_ready()
         try:
@@ -71,6 +85,7 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
     )
     api.install(app)
     app.include_router(repositories_api.router)
+    app.include_router(quarantine_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

@@ -14,6 +14,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from agent_console import access
 from agent_console.config import Settings
+from agent_console.store import Store
 from agent_console.web.app import create_app
 
 
@@ -36,10 +37,12 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def config(settings: Settings, on_ready: Callable[[], None] | None = None) -> uvicorn.Config:
+def config(
+    settings: Settings, on_ready: Callable[[], None] | None = None, store: Store | None = None
+) -> uvicorn.Config:
     limits = settings.limits
     return uvicorn.Config(
-        create_app(settings, on_ready),
+        create_app(settings, on_ready, store),
         loop="uvloop",
         http="httptools",
         ws="websockets-sansio",  # the websockets library, sans-I/O: size caps, pings, flow control
@@ -69,7 +72,10 @@ def log_config(settings: Settings) -> dict[str, Any]:
 
 
 def serve(
-    settings: Settings, sock: socket.socket, on_ready: Callable[[], None] | None = None
+    settings: Settings,
+    sock: socket.socket,
+    on_ready: Callable[[], None] | None = None,
+    store: Store | None = None,
 ) -> None:
-    server = _Server(config(settings, on_ready))
+    server = _Server(config(settings, on_ready, store))
     server.run(sockets=[sock])
