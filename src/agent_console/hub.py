@@ -70,6 +70,16 @@ class Outbox:
     def put_text(self, text: str) -> None:
         self.put(Frame(text))
 
+    def snapshot(self, frame: Frame) -> None:
+        """Replaces everything queued by `frame`, a full state that makes it moot, and does not
+        count it against the limit (a state is always delivered; only changes can overflow)."""
+        if self.closed or self.overflowed:
+            return
+        self._frames.clear()
+        self._frames.append(frame)
+        self._size = 0
+        self._ready.set()
+
     def close(self, code: int = protocol.Close.NORMAL) -> None:
         self.closed = True
         self.close_code = code

@@ -72,6 +72,21 @@ class Session(Wire):
     repository_id: str | None = None
     worktree_id: str | None = None
 
+    def listed(self) -> dict[str, Any]:
+        """The session as lists carry it (sessions-sync, session-* events, GET /api/sessions):
+        a long initial prompt is cut to its first PROMPT_PREVIEW characters and flagged
+        `initialPromptTruncated`, so that a list of many sessions stays small; GET
+        /api/sessions/{id} has the full text."""
+        data = self.dump()
+        prompt = self.initial_prompt
+        if prompt is not None and len(prompt) > PROMPT_PREVIEW:
+            data["initialPrompt"] = prompt[:PROMPT_PREVIEW]
+            data["initialPromptTruncated"] = True
+        return data
+
+
+PROMPT_PREVIEW = 200
+
 
 class ActivityPatterns(Wire):
     asking_patterns: list[str] | None = None

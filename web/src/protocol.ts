@@ -62,6 +62,9 @@ export interface Session {
   workers: Worker[];
   title?: string;
   initialPrompt?: string;
+  /** Set when initialPrompt is only the first 200 characters (lists and app events carry it
+   * so); GET /api/sessions/:id has the full text. */
+  initialPromptTruncated?: boolean;
   repositoryId?: string;
   worktreeId?: string;
 }

@@ -81,7 +81,7 @@ async def health() -> dict[str, str]:
 
 @router.get("/sessions")
 async def list_sessions(request: Request) -> dict[str, Any]:
-    return {"sessions": [s.dump() for s in console(request).sessions.all()]}
+    return {"sessions": [s.listed() for s in console(request).sessions.all()]}
 
 
 @router.post("/sessions", status_code=201)

@@ -16,7 +16,7 @@ from agent_console.events import (
     SessionUpdated,
     WorkerActivity,
 )
-from agent_console.hub import Outbox
+from agent_console.hub import Frame, Outbox
 from agent_console.sessions import Sessions
 from agent_console.web.sending import pump, receive_text
 
@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 def event_message(event: AppEvent) -> str:
     match event:
         case SessionCreated(session):
-            return protocol.session_event("session-created", session.dump())
+            return protocol.session_event("session-created", session.listed())
         case SessionUpdated(session):
-            return protocol.session_event("session-updated", session.dump())
+            return protocol.session_event("session-updated", session.listed())
         case SessionDeleted(session_id):
             return protocol.session_deleted(session_id)
         case WorkerActivity(session_id, worker_id, state):
@@ -46,13 +46,19 @@ class AppClients:
 
     def sync_message(self) -> str:
         return protocol.sessions_sync(
-            [s.dump() for s in self._sessions.all()],
+            [s.listed() for s in self._sessions.all()],
             [a.dump() for a in self._sessions.activity_states()],
         )
 
+    def send_sync(self, outbox: Outbox) -> None:
+        """Queues a sessions-sync whatever its size (the live cap is for changes, not for the
+        state itself); it supersedes everything still queued, so a client that keeps asking
+        holds at most one sync plus the changes since."""
+        outbox.snapshot(Frame(self.sync_message()))
+
     def join(self) -> Outbox:
         outbox = Outbox(self._limit)
-        outbox.put_text(self.sync_message())
+        self.send_sync(outbox)
         self._clients.add(outbox)
         return outbox
 
@@ -89,7 +95,7 @@ async def endpoint(websocket: WebSocket) -> None:
             except protocol.ProtocolError as exc:
                 outbox.put_text(protocol.error("INVALID_MESSAGE", str(exc)))
                 continue
-            outbox.put_text(clients.sync_message())
+            clients.send_sync(outbox)
     except WebSocketDisconnect:
         pass
     finally:
