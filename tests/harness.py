@@ -38,8 +38,10 @@ class Server:
         env: dict[str, str] | None = None,
         port: int = 0,
         args: tuple[str, ...] = (),
+        nofile: int | None = None,
     ) -> None:
         self.args = args
+        self.nofile = nofile  # an open-files limit for the server (as `ulimit -n`)
         self.data_dir = data_dir
         self.port = port
         # A home of its own, so the shells the server starts never read this machine's profile.
@@ -55,6 +57,8 @@ class Server:
     def start(self) -> Server:
         argv = [sys.executable, "-m", "agent_console", "serve", "--port", str(self.port),
                 "--data-dir", str(self.data_dir), *self.args]  # fmt: skip
+        if self.nofile is not None:
+            argv = ["/bin/sh", "-c", f'ulimit -n {self.nofile} && exec "$0" "$@"', *argv]
         with self.log_path.open("a") as log:
             self.proc = subprocess.Popen(
                 argv,

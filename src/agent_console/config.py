@@ -28,6 +28,8 @@ class Limits:
     client_queue_bytes: int = 4 * MIB
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
+    request_timeout: float = 10.0  # for a whole request to arrive (see web/connections.py)
+    max_connections: int | None = None  # None: half the open-files limit
 
     @property
     def image_bytes(self) -> int:

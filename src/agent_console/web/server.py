@@ -16,6 +16,7 @@ from agent_console import access
 from agent_console.config import Settings
 from agent_console.store import Store
 from agent_console.web.app import create_app
+from agent_console.web.connections import ConnectionGate, default_cap, guarded_http
 
 
 class _Server(uvicorn.Server):
@@ -44,7 +45,10 @@ def config(
     return uvicorn.Config(
         create_app(settings, on_ready, store),
         loop="uvloop",
-        http="httptools",
+        # httptools, with a deadline for requests to arrive and a cap on idle connections
+        http=guarded_http(
+            ConnectionGate(limits.max_connections or default_cap()), limits.request_timeout
+        ),
         ws="websockets-sansio",  # the websockets library, sans-I/O: size caps, pings, flow control
         ws_max_size=max(limits.worker_message_bytes, limits.app_message_bytes),
         ws_ping_interval=limits.ping_interval,
