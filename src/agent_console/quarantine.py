@@ -55,11 +55,17 @@ def open_store(settings: Settings) -> Store:
             f"cannot open the database {path}: {exc}. Check its permissions and the free disk "
             "space; if it cannot be fixed, move it away to start with an empty one"
         ) from None
-    folder = new_place(settings.data_dir, "database")
-    folder.mkdir(mode=0o700)
-    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), settings.logs_dir):
-        if os.path.lexists(part):
-            os.replace(part, folder / part.name)
+    try:
+        folder = new_place(settings.data_dir, "database")
+        folder.mkdir(mode=0o700)
+        for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), settings.logs_dir):
+            if os.path.lexists(part):
+                os.replace(part, folder / part.name)
+    except OSError as exc:
+        raise StartupError(
+            f"the database {path} is damaged ({damage}) and could not be moved aside "
+            f"({exc.strerror}); move it away by hand to start with an empty one"
+        ) from None
     store = Store(path)
     store.quarantine(
         Quarantined(id=0, kind="database", name=path.name, reason=damage, moved_to=str(folder))
@@ -94,8 +100,13 @@ def _log_problem(path: Path) -> str | None:
 
 
 def _set_aside(settings: Settings, store: Store, path: Path, problem: str) -> None:
-    place = new_place(settings.data_dir, path.name)
-    os.replace(path, place)
+    try:
+        place = new_place(settings.data_dir, path.name)
+        os.replace(path, place)
+    except OSError as exc:
+        raise StartupError(
+            f"{path} {problem} and could not be moved aside ({exc.strerror}); move it away"
+        ) from None
     store.quarantine(
         Quarantined(id=0, kind="log", name=path.name, reason=problem, moved_to=str(place))
     )
