@@ -1,0 +1,1 @@
+"""`python -m bench.accuracy`: the product's activity detection measured on the real CLIs."""
