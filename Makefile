@@ -6,7 +6,7 @@ ARGS ?=
 WEB_STAMP := src/agent_console/web/static/.build-stamp
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: setup run test lint typecheck pytest bench web web-test clean
+.PHONY: setup run test lint typecheck pytest bench accuracy web web-test clean
 
 setup: .venv/.synced $(WEB_STAMP)
 
@@ -47,6 +47,11 @@ test: lint typecheck web-test pytest
 
 bench: setup
 	$(PY) -m bench $(ARGS)
+
+# The real agent CLIs (installed from npm into a cache folder) inside the product, against
+# loopback mocks of their providers: how well the product knows which agent asks, works, is idle.
+accuracy: setup
+	$(PY) -m bench.accuracy $(ARGS)
 
 clean:
 	rm -rf .venv web/node_modules src/agent_console/web/static

@@ -46,7 +46,7 @@ class Cli:
     permission: str  # the shell permission prompt is drawn
     yes: str
     no: str
-    interrupt: str
+    interrupt: tuple[str, ...]  # keys, typed a moment apart
 
 
 def _write(path: Path, text: str) -> None:
@@ -135,7 +135,7 @@ CLIS: tuple[Cli, ...] = (
         permission="Do you want to proceed?",
         yes="1",
         no="3",
-        interrupt=ESC,
+        interrupt=(ESC,),
     ),
     Cli(
         name="codex",
@@ -148,7 +148,7 @@ CLIS: tuple[Cli, ...] = (
         permission="Would you like to run the following command?",
         yes="y",
         no=ESC,
-        interrupt=ESC,
+        interrupt=(ESC,),
     ),
     Cli(
         name="gemini",
@@ -163,7 +163,7 @@ CLIS: tuple[Cli, ...] = (
         permission="Allow execution of",
         yes="1",
         no=ESC,
-        interrupt=ESC,
+        interrupt=(ESC,),
     ),
     Cli(
         name="opencode",
@@ -176,7 +176,7 @@ CLIS: tuple[Cli, ...] = (
         permission="Permission required",
         yes="\r",
         no=ESC,
-        interrupt=ESC + ESC,
+        interrupt=(ESC, ESC),
     ),
 )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bench.accuracy.loopback import LoopbackServer, Reply, Request
-from bench.accuracy.script import Call, Delay, End, Event, Script, TextDelta, ToolCall
+from bench.accuracy.script import Call, Delay, End, Event, Gate, Script, TextDelta, ToolCall
 
 
 class Encoder(Protocol):
@@ -84,7 +84,12 @@ class Mock:
                 await self._whole(reply, encoder, events)
                 return
             for event in [None, *events]:
-                await self._send(reply, encoder, event)
+                try:
+                    await self._send(reply, encoder, event)
+                except ConnectionError:
+                    if record is not None:
+                        record.cut_at = time.monotonic()  # the CLI hung up: an interrupt
+                    raise
                 if record is not None and isinstance(event, ToolCall):
                     record.tool_call_at = reply.last_byte_at
                 if record is not None and isinstance(event, TextDelta | End) and not _tool(events):
@@ -95,6 +100,8 @@ class Mock:
     async def _send(reply: Reply, encoder: Encoder, event: Event | None) -> None:
         if event is None:
             await reply.send(encoder.begin())
+        elif isinstance(event, Gate):
+            await event.opened.wait()
         elif isinstance(event, Delay):
             await asyncio.sleep(event.seconds)
         elif isinstance(event, TextDelta):

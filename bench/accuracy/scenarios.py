@@ -26,10 +26,10 @@ from bench.accuracy.drive import Drive, HarnessError
 from bench.accuracy.script import LONG_OPENING, Plan, Record, long_text
 from bench.accuracy.truth import IDLE, Answer, Span
 
-DWELL = 3.0  # a person takes this long to answer a question
+DWELL = 2.5  # a person takes this long to answer a question
 HOLD = 60.0  # the question left open
 IDLE_WAIT = 8.0  # the longest the script waits for the product to say idle after a turn
-REST = 2.0  # idle time after each turn (spurious transitions are counted there too)
+REST = 1.5  # idle time after each turn (spurious transitions are counted there too)
 TURN_TIMEOUT = 90.0
 STARTUP_TIMEOUT = 90.0
 TYPED = "please also update the readme file later"
@@ -78,28 +78,46 @@ class Run:
         self.drive.truth.answers.append(Answer(label, path, ok, detail))
 
 
-async def until(check: Callable[[], bool], within: float, what: str) -> None:
+async def until(
+    check: Callable[[], bool], within: float, what: str, drive: Drive | None = None
+) -> None:
+    """Waits for `check`; a HarnessError after `within` s, or at once if the CLI exited."""
     deadline = time.monotonic() + within
     while not check():
+        if drive is not None and drive.exited is not None:
+            raise HarnessError(f"{drive.cli.name} exited ({drive.exited}) waiting for {what}")
         if time.monotonic() > deadline:
-            raise HarnessError(f"timed out after {within:.0f} s waiting for {what}")
+            tail = f"; saw …{drive.seen.text[-300:]}" if drive is not None else ""
+            raise HarnessError(f"timed out after {within:.0f} s waiting for {what}{tail}")
         await asyncio.sleep(0.02)
 
 
 async def startup(run: Run) -> None:
     """A new session with a first prompt, as the dashboard creates one. The script answers each
     startup dialog the CLI shows (trust this folder, use this key); the turn ends with the mock's
-    last byte of the first reply."""
+    last byte of the first reply.
+
+    The CLIs boot side by side (slow, and mostly waiting); the timing lock is taken once the
+    first dialog is drawn or the first request reaches the mock, which holds its reply until then.
+    """
     drive = run.drive
     pending = {dialog.name: dialog for dialog in drive.cli.dialogs}
-    turn = drive.next_turn()
-    drive.script.plan(turn, Plan("Hello from the mock. This is the first answer."))
+    turn, gate = drive.next_turn(), asyncio.Event()
+    drive.script.plan(turn, Plan("Hello from the mock. This is the first answer.", gate=gate))
     record = drive.script.records[turn]
+    started = run.act()
+    await drive.open(f"acc{turn} startup")
+    run.dashboard = await dashboard_answer_route(drive)
+    run.answerer = TerminalKeys() if run.dashboard else DashboardRest()
+    dialogs = {name: d.phrase for name, d in pending.items()}
+    await until(
+        lambda: bool(record.requests) or drive.seen.find_any(dialogs) is not None,
+        STARTUP_TIMEOUT,
+        f"{drive.cli.name} to start",
+        drive,
+    )
     async with run.timed():
-        started = run.act()
-        await drive.open(f"acc{turn} startup")
-        run.dashboard = await dashboard_answer_route(drive)
-        run.answerer = TerminalKeys() if run.dashboard else DashboardRest()
+        gate.set()
         since, deadline = 0, time.monotonic() + STARTUP_TIMEOUT
         while not record.final:
             found = drive.seen.find_any({n: d.phrase for n, d in pending.items()}, since)
@@ -112,7 +130,7 @@ async def startup(run: Run) -> None:
                 run.answered(label, path, True, "the first turn then ran")  # else HarnessError
                 if dialog.restarts:  # the CLI starts over and sends the prompt again
                     asked = len(record.requests)
-                    await until(partial(_asked_again, record, asked), TURN_TIMEOUT, label)
+                    await until(partial(_asked_again, record, asked), TURN_TIMEOUT, label, drive)
             elif drive.exited is not None:
                 raise HarnessError(f"{drive.cli.name} exited during startup: {drive.exited}")
             elif time.monotonic() > deadline:
@@ -143,14 +161,14 @@ async def submit(run: Run, label: str, plan: Plan) -> tuple[float, Record, int]:
     position = drive.seen.position
     record = drive.script.records[turn]
     sent = await drive.send("\r")
-    await until(lambda: bool(record.requests), TURN_TIMEOUT, f"{label}: the CLI's request")
+    await until(lambda: bool(record.requests), TURN_TIMEOUT, f"{label}: the CLI's request", drive)
     return sent, record, position
 
 
 async def answer_turn(run: Run, label: str, plan: Plan) -> None:
     async with run.timed():
         start, record, _ = await submit(run, label, plan)
-        await until(lambda: record.final, TURN_TIMEOUT, f"{label}: the mock's last byte")
+        await until(lambda: record.final, TURN_TIMEOUT, f"{label}: the mock's last byte", run.drive)
         assert record.last_byte_at is not None
         await run.settle(Span(start, record.last_byte_at, label))
 
@@ -160,19 +178,25 @@ async def plain(run: Run) -> None:
 
 
 async def long_stream(run: Run) -> None:
-    await answer_turn(run, "long stream", Plan(long_text(160), seconds=10.0, delay=2.0))
+    await answer_turn(run, "long stream", Plan(long_text(120), seconds=8.0, delay=2.0))
 
 
 async def interrupt(run: Run) -> None:
-    """A long stream interrupted by the CLI's own key once tokens have flowed for 2 s."""
+    """A long stream interrupted by the CLI's own keys once tokens have flowed for 2 s; the CLI
+    must hang up on the stream (else the script's interrupt failed)."""
     drive = run.drive
     async with run.timed():
-        start, _, position = await submit(
+        start, record, position = await submit(
             run, "interrupt mid-stream", Plan(long_text(400), seconds=30.0, delay=0.5)
         )
         await drive.until_seen(LONG_OPENING, position, TURN_TIMEOUT, "the long stream")
         await asyncio.sleep(2.0)
-        sent = await drive.send(drive.cli.interrupt)
+        sent = await drive.send(drive.cli.interrupt[0])
+        for key in drive.cli.interrupt[1:]:
+            await asyncio.sleep(0.25)
+            await drive.send(key)
+        what = "the CLI to hang up on the interrupted stream"
+        await until(lambda: record.cut_at is not None, 10.0, what, drive)
         await run.settle(Span(start, sent, "interrupt mid-stream"))
 
 
@@ -198,7 +222,7 @@ async def permission(run: Run, accept: bool, hold: float = DWELL) -> None:
         keys = cli.yes if accept else cli.no
         sent, path = await run.answer(Question("permission", keys, accept), drawn.at, label)
         if accept:
-            await until(lambda: record.final, TURN_TIMEOUT, f"{label}: the closing reply")
+            await until(lambda: record.final, TURN_TIMEOUT, f"{label}: the closing reply", drive)
             assert record.last_byte_at is not None
         end = record.last_byte_at if accept and record.last_byte_at else sent
         await run.settle(Span(start, end, label))

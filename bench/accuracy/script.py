@@ -9,6 +9,7 @@ byte of the turn's final reply.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import time
@@ -25,11 +26,19 @@ class Plan:
     seconds: float = 0.5
     delay: float = 0.3  # before the first token: the model "thinking"
     command: str | None = None
+    gate: asyncio.Event | None = None  # hold the reply until the script opens it
 
 
 @dataclass(frozen=True)
 class Delay:
     seconds: float
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The reply waits until the script opens this (the model is still "thinking")."""
+
+    opened: asyncio.Event
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class End:
     tool_use: bool  # the reply stops for a tool call (else: the turn is over)
 
 
-Event = Delay | TextDelta | ToolCall | End
+Event = Gate | Delay | TextDelta | ToolCall | End
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class Record:
     tool_result: str | None = None
     last_byte_at: float | None = None  # of the reply that closed the turn
     final: bool = False  # the turn's latest reply closed it and was sent whole
+    cut_at: float | None = None  # the CLI hung up on a reply (interrupted it)
 
 
 class Script:
@@ -95,11 +105,13 @@ class Script:
         plan, record = self.plans[call.turn], self.records[call.turn]
         record.requests.append(time.monotonic())
         record.final = False  # until this reply is sent whole
+        gate: list[Event] = [Gate(plan.gate)] if plan.gate is not None else []
         if call.tool_result is not None or plan.command is None:
             if call.tool_result is not None and record.tool_result is None:
                 record.tool_result_at, record.tool_result = time.monotonic(), call.tool_result
-            return [Delay(plan.delay), *stream(plan.text, plan.seconds), End(False)], record
+            return [*gate, Delay(plan.delay), *stream(plan.text, plan.seconds), End(False)], record
         return [
+            *gate,
             Delay(plan.delay),
             TextDelta("I will run a command."),
             ToolCall(call_id(call.turn), plan.command, "Create the marker file"),

@@ -108,10 +108,13 @@ def score(truth: Truth, states: list[Transition], end: float) -> Figures:
     stretches = asking_stretches(states, end)
     figures.stretches = len(stretches)
     for q in truth.questions:
-        hits = [s for s in stretches if s.start <= q.end and s.end >= q.start - TOLERANCE]
+        hits = [s for s in stretches if s.start <= q.end and s.end > q.start]
+        fresh = [s for s in hits if s.start >= q.start - TOLERANCE]
         if hits:
             figures.detected += 1
-            figures.detection.append(hits[0].start - q.start)
+            # A stretch that began long before (asking carried over from an earlier question)
+            # shows "asking" all along: no latency to speak of.
+            figures.detection.append(fresh[0].start - q.start if fresh else 0.0)
             figures.drops += sum(1 for s in hits if q.start < s.end < q.end)
         else:
             figures.misses.append(q.label)
