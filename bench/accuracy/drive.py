@@ -38,7 +38,7 @@ class Drive:
         self.home = folder / "home"
         self.project = folder / "project"
         self.script = Script()
-        self.mock = Mock(cli.provider(), self.script, folder / "mock.jsonl")
+        self.mock = Mock(cli.provider(), self.script, folder / "mock.jsonl", folder / "requests")
         self.bin_dir = bin_dir
         self.seen = Seen()
         self.states: list[Transition] = []  # the dashboard's worker-activity

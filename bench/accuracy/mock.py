@@ -38,14 +38,18 @@ class Provider(Protocol):
 
 
 class Mock:
-    """`provider` on a free loopback port, replying from `script`; logs to `log_path`."""
+    """`provider` on a free loopback port, replying from `script`; logs each request to
+    `log_path` and keeps its body in the folder `bodies` when given (the shapes a CLI sends)."""
 
-    def __init__(self, provider: Provider, script: Script, log_path: Path) -> None:
+    def __init__(
+        self, provider: Provider, script: Script, log_path: Path, bodies: Path | None = None
+    ) -> None:
         self.provider = provider
         self.script = script
         self.errors: list[str] = []
         self.log_path = log_path
-        self.bodies: Path | None = None  # a folder to keep every request body in
+        self.bodies = bodies
+        self._count = 0
         self.server = LoopbackServer(self._handle, self._error)
 
     @property
@@ -69,8 +73,10 @@ class Mock:
 
     async def _handle(self, request: Request, reply: Reply) -> None:
         read = self.provider.read(request)
+        self._count += 1
         if self.bodies is not None:
-            name = f"{len(list(self.bodies.glob('*')))}-{request.path.replace('/', '_')}.json"
+            self.bodies.mkdir(parents=True, exist_ok=True)
+            name = f"{self._count:03}{request.path.replace('/', '_')}.json"
             (self.bodies / name).write_bytes(request.body)
         self._log({"method": request.method, "path": request.path, "call": repr(read)[:300]})
         if read is None:
