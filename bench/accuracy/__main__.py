@@ -3,7 +3,8 @@ per CLI, how well the product knows when the agent asks, works and is idle (trut
 figure), printed as a table beside the targets.
 
 Exit status: 0 when every installed CLI ran its scenarios (a CLI that cannot be installed is
-skipped with the reason); 1 when the harness itself failed on any CLI. Each run's folder (the
+skipped with the reason; one whose first run went wrong and whose second run passed is reported
+with a warning); 1 when the harness itself failed on any CLI. Each run's folder (the
 script's view of each terminal, the mock's request log, the server log and each CLI's own logs
 under its temporary home) is kept when something failed, and with --keep.
 """
@@ -51,10 +52,13 @@ async def run_cli(
     except (HarnessError, TimeoutError, OSError) as error:
         outcome.error = f"{type(error).__name__}: {error}"
     except Exception as error:  # a defect of the harness: the traceback goes to the log
-        outcome.error = f"{type(error).__name__}: {error}"
+        outcome.error, outcome.defect = f"{type(error).__name__}: {error}", True
         (folder / "traceback.txt").write_text(traceback.format_exc())
     finally:
-        await drive.close()
+        try:
+            await drive.close()
+        except Exception as error:
+            outcome.error = outcome.error or f"closing: {type(error).__name__}: {error}"
         reap(folder)
         drive.save()
         errors = drive.mock.errors + [f"unplanned call: {u}" for u in drive.script.unplanned]
@@ -63,6 +67,20 @@ async def run_cli(
     outcome.seconds = time.monotonic() - began
     print(f"  {cli.name}: done in {outcome.seconds:.0f} s {outcome.error}", flush=True)
     return outcome
+
+
+async def run_twice(
+    cli: Cli, bin_dir: Path, root: Path, timing: asyncio.Lock, only: list[str]
+) -> Outcome:
+    """A CLI whose run went wrong (a dialog that never came, a reply never finished) is run once
+    more; the first failure is printed and kept. A defect of the harness is not retried."""
+    outcome = await run_cli(cli, bin_dir, root / cli.name, timing, only)
+    if not outcome.error or outcome.defect:
+        return outcome
+    print(f"  {cli.name}: FAILED, running it once more: {outcome.error}", flush=True)
+    again = await run_cli(cli, bin_dir, root / f"{cli.name}-again", timing, only)
+    again.flaked = outcome.error
+    return again
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -76,7 +94,7 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"  {outcome.cli}: skipped: {outcome.skipped}")
     root = Path(tempfile.mkdtemp(prefix="agent-console-accuracy-"))
     timing = asyncio.Lock()
-    runs = [run_cli(i.cli, i.bin_dir, root / i.cli.name, timing, args.scenario or [])
+    runs = [run_twice(i.cli, i.bin_dir, root, timing, args.scenario or [])
             for i in installed if i.bin_dir is not None]  # fmt: skip
     outcomes = [*await asyncio.gather(*runs), *outcomes]
     outcomes.sort(key=lambda o: [c.name for c in CLIS].index(o.cli))
@@ -86,7 +104,7 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"- {line}")
     failed = [o for o in outcomes if o.error]
     _write_results(outcomes)
-    if failed or args.keep:
+    if failed or args.keep or any(o.flaked for o in outcomes):
         print(f"\nrun folders kept in {root}")
     else:
         shutil.rmtree(root, ignore_errors=True)

@@ -26,6 +26,8 @@ class Outcome:
     dashboard: str | None = None  # why answering from the dashboard is not available
     skipped: str = ""  # could not be installed (not a failure)
     error: str = ""  # the harness failed: loud
+    defect: bool = False  # the error is a defect of the harness (a traceback), not a CLI's whim
+    flaked: str = ""  # the first run's error, when a second run was needed
     seconds: float = 0.0
 
 
@@ -79,6 +81,10 @@ def notes(outcomes: list[Outcome]) -> list[str]:
     for o in outcomes:
         if o.dashboard and o is outcomes[0]:
             lines.append(f"answering from the dashboard: {o.dashboard}")
+        if o.flaked:
+            lines.append(
+                f"WARNING {o.cli}: the first run failed ({o.flaked}); these are the second"
+            )
         f = o.figures
         if f is None:
             continue
