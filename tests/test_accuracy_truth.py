@@ -1,8 +1,10 @@
-"""bench/accuracy/truth.py: how the product's states are scored against the script's ground truth."""
+"""bench/accuracy/truth.py: how the product's states are scored against the script's ground truth
+(and answer.py: when the dashboard answer path is used)."""
 
 from __future__ import annotations
 
 import pytest
+from bench.accuracy.answer import has_answer_route
 from bench.accuracy.truth import Span, Truth, score
 
 
@@ -62,3 +64,11 @@ def test_a_turn_the_product_never_calls_finished_is_counted_as_never() -> None:
     truth = Truth(turns=[Span(0.0, 5.0, "interrupt")], idle=[Span(5.0, 9.0, "after interrupt")])
     figures = score(truth, [(0.0, "idle"), (0.5, "active")], 20.0)
     assert figures.idle_latency == [] and figures.never_idle == 1
+
+
+def test_the_dashboard_answer_route_is_read_from_the_openapi_document() -> None:
+    """The REST answer path is used once the server documents it, whatever its parameter names."""
+    route = "/api/sessions/{session_id}/workers/{worker_id}/answer"
+    assert has_answer_route({"paths": {route: {"post": {}}}})
+    assert not has_answer_route({"paths": {route: {"get": {}}}})
+    assert not has_answer_route({"paths": {"/api/sessions/{session_id}/workers": {"post": {}}}})

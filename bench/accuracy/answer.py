@@ -75,7 +75,12 @@ async def dashboard_answer_route(drive: Drive) -> str | None:
         response = await asyncio.to_thread(api.get, "/api/openapi.json")
     if response.status_code != 200:
         return f"no OpenAPI document ({response.status_code})"
-    paths = response.json().get("paths", {})
-    if any(ANSWER_ROUTE.match(p) and "post" in ops for p, ops in paths.items()):
+    if has_answer_route(response.json()):
         return None
     return "not available: the server has no POST /api/sessions/{sid}/workers/{wid}/answer"
+
+
+def has_answer_route(openapi: dict[str, Any]) -> bool:
+    """Whether an OpenAPI document offers `POST /api/sessions/{…}/workers/{…}/answer`."""
+    paths = openapi.get("paths") or {}
+    return any(ANSWER_ROUTE.match(path) and "post" in ops for path, ops in paths.items())

@@ -109,10 +109,6 @@ def _opencode(home: Path, url: str) -> dict[str, str]:
     }  # fmt: skip
     _write(home / ".config" / "opencode" / "opencode.json", json.dumps(config))
     return {
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
         "OPENCODE_DISABLE_MODELS_FETCH": "1",
         "OPENCODE_DISABLE_AUTOUPDATE": "1",
         "OPENCODE_DISABLE_DEFAULT_PLUGINS": "1",

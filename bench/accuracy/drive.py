@@ -23,6 +23,8 @@ from bench.accuracy.seen import Seen, Sighting
 from bench.accuracy.truth import Transition, Truth
 
 COLS, ROWS = 120, 40
+FOREIGN = ("ANTHROPIC_", "CLAUDE", "OPENAI_", "CODEX_", "GEMINI_", "GOOGLE_", "OPENCODE",
+           "AWS_", "AZURE_", "VERTEX")  # fmt: skip
 
 
 class HarnessError(Exception):
@@ -66,9 +68,18 @@ class Drive:
         env = {
             "HOME": str(self.home),
             "PATH": f"{self.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "XDG_CONFIG_HOME": str(self.home / ".config"),
+            "XDG_DATA_HOME": str(self.home / ".local" / "share"),
+            "XDG_STATE_HOME": str(self.home / ".local" / "state"),
+            "XDG_CACHE_HOME": str(self.home / ".cache"),
             **self.cli.configure(self.home, self.mock.url),
         }
-        self.server = await asyncio.to_thread(Server(self.folder / "data", env=env).start)
+        server = Server(self.folder / "data")
+        # Nothing of this machine's own provider settings or keys reaches the CLIs.
+        for name in [n for n in server.env if n.startswith(FOREIGN)]:
+            del server.env[name]
+        server.env.update(env)
+        self.server = await asyncio.to_thread(server.start)
         self._app = await self.server.ws("/ws/app")
         self._tasks.append(asyncio.create_task(self._read_app()))
         body = {"type": "quick", "locationPath": str(self.project),
