@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -46,8 +48,28 @@ def test_spawn_failures_are_errors(tmp_path: Path) -> None:
         PtyProcess.spawn(["sh"], str(tmp_path / "missing"), ENV)
 
 
-async def test_writes_never_block(tmp_path: Path) -> None:
-    """Writing megabytes to a child that never reads returns at once; stop still works."""
+@pytest.fixture
+def server_ignores_hup() -> Iterator[None]:
+    """The test process ignores and blocks SIGHUP, as under `nohup` (ignored signals survive
+    exec; a blocked mask survives fork and exec)."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    yield
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    signal.signal(signal.SIGHUP, previous)
+
+
+async def test_children_start_with_default_signals(
+    tmp_path: Path, server_ignores_hup: None
+) -> None:
+    """A child has no signal ignored or blocked, whatever the server inherited or Python set."""
+    data, _ = await run(["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"], tmp_path)
+    assert data.split() == [b"SigBlk:", b"0" * 16, b"SigIgn:", b"0" * 16]
+
+
+async def test_writes_never_block(tmp_path: Path, server_ignores_hup: None) -> None:
+    """Writing megabytes to a child that never reads returns at once; stop still works, and the
+    first step of the ladder (SIGHUP) ends it even when the server runs under nohup."""
     proc = PtyProcess.spawn(["sleep", "60"], str(tmp_path), ENV)
     proc.start_reading(lambda data: None)
     for _ in range(64):

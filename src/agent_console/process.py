@@ -27,10 +27,8 @@ from agent_console.errors import SpawnFailed
 
 READ_CHUNK = 64 * 1024
 READ_BUDGET = 256 * 1024  # per wake-up: coalesce a burst, then let the loop breathe
-EOF_GRACE = 0.5
-MAX_PENDING_INPUT = (
-    1024 * 1024
-)  # input queued for a child that is not reading it  # after the child exits, how long to wait for its last output to drain
+EOF_GRACE = 0.5  # after the child exits, how long to wait for its last output to drain
+MAX_PENDING_INPUT = 1024 * 1024  # input queued for a child that is not reading it
 SECRET_ENV_PREFIXES = ("AGENT_CONSOLE_",)
 STOP_LADDER = ((signal.SIGHUP, 1.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0))
 
@@ -47,6 +45,18 @@ def child_env(base: Mapping[str, str], extra: Mapping[str, str] | None = None) -
     env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor"})
     env.update(extra or {})
     return env
+
+
+def default_signals() -> None:
+    """In the child, before exec: every signal unblocked and at its default action. An ignored
+    signal stays ignored across exec, and the server ignores some: Python ignores SIGPIPE and
+    SIGXFSZ, `nohup` ignores SIGHUP (so a stop would need SIGTERM, and `yes | head` would see
+    EPIPE instead of dying quietly)."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    for sig in signal.valid_signals():
+        if signal.getsignal(sig) is signal.SIG_IGN:
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(sig, signal.SIG_DFL)
 
 
 def start_time(pid: int) -> int | None:
@@ -78,7 +88,11 @@ class PtyProcess:
             raise SpawnFailed(f"cannot start {argv[0]!r}: directory {cwd} does not exist")
         try:
             proc = ptyprocess.PtyProcess.spawn(
-                list(argv), cwd=cwd, env=dict(env), dimensions=(rows, cols)
+                list(argv),
+                cwd=cwd,
+                env=dict(env),
+                dimensions=(rows, cols),
+                preexec_fn=default_signals,
             )
         except (OSError, ptyprocess.PtyProcessError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
