@@ -132,6 +132,15 @@ def running(data_dir: Path, **kwargs: Any) -> Iterator[Server]:
             server.stop()
 
 
+def create_session(api: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:
+    """A quick session in `path` (with `fields` added to the request), as the server made it."""
+    response = api.post(
+        "/api/sessions", json={"type": "quick", "locationPath": str(path), **fields}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["session"]  # type: ignore[no-any-return]
+
+
 def fake_agent_fields(name: str = "Fake", **extra: Any) -> dict[str, Any]:
     return {
         "name": name,

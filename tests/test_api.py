@@ -8,15 +8,7 @@ from typing import Any
 import httpx
 
 from tests.gitrepo import make_repo
-from tests.harness import Server, read_output_until, running
-
-
-def create_session(api: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:
-    response = api.post(
-        "/api/sessions", json={"type": "quick", "locationPath": str(path), **fields}
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["session"]  # type: ignore[no-any-return]
+from tests.harness import Server, create_session, read_output_until, running
 
 
 def test_health_needs_no_token(server: Server) -> None:

@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.harness import Message, Server, read_until, recv
-from tests.test_api import create_session
+from tests.harness import Message, Server, create_session, read_until, recv
 
 
 def apply(state: dict[str, dict[str, Any]], message: Message) -> None:

@@ -12,8 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from agent_console.config import Limits
-from tests.harness import Server, output_text, read_output_until, read_until, recv
-from tests.test_api import create_session
+from tests.harness import Server, create_session, output_text, read_output_until, read_until, recv
 
 BAD_WORKER_MESSAGES: list[tuple[str, str]] = [
     ("not json {", "not valid JSON"),

@@ -11,8 +11,15 @@ from pathlib import Path
 import httpx
 import psutil
 
-from tests.harness import FAKE_AGENT, Server, output_text, read_output_until, read_until, recv
-from tests.test_api import create_session
+from tests.harness import (
+    FAKE_AGENT,
+    Server,
+    create_session,
+    output_text,
+    read_output_until,
+    read_until,
+    recv,
+)
 
 
 def session_pids(session_leader: int) -> list[psutil.Process]:

@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 
 from agent_console import protocol
-from tests.harness import ROOT, Message, Server, read_until, recv
-from tests.test_api import create_session
+from tests.harness import ROOT, Message, Server, create_session, read_until, recv
 
 DOC = (ROOT / "docs" / "protocol.md").read_text()
 TS = (ROOT / "web" / "src" / "protocol.ts").read_text()

@@ -11,8 +11,7 @@ from typing import Any
 import psutil
 
 from agent_console.store import MIGRATIONS
-from tests.harness import Server, fake_agent_fields, read_output_until, recv
-from tests.test_api import create_session
+from tests.harness import Server, create_session, fake_agent_fields, read_output_until, recv
 
 
 def alive(pid: int) -> bool:

@@ -11,8 +11,15 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.harness import Message, Server, output_text, read_output_until, read_until, recv
-from tests.test_api import create_session
+from tests.harness import (
+    Message,
+    Server,
+    create_session,
+    output_text,
+    read_output_until,
+    read_until,
+    recv,
+)
 
 
 def worker_of(session: dict[str, Any], index: int = 0) -> str:

@@ -10,8 +10,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ContextFactory, login
-from tests.harness import Server, fake_agent_fields
-from tests.test_api import create_session
+from tests.harness import Server, create_session, fake_agent_fields
 
 # Records notifications instead of showing them (the page's own code runs unchanged).
 FAKE_NOTIFICATION = """

@@ -15,8 +15,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import count, host, run, screen_text, wait_for_text, wait_ready
-from tests.harness import TOKEN, Server, fake_agent_fields
-from tests.test_api import create_session
+from tests.harness import TOKEN, Server, create_session, fake_agent_fields
 
 # A 1x1 transparent PNG.
 PNG = base64.b64decode(

@@ -9,8 +9,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.terminal import run, wait_for_text, wait_ready
-from tests.harness import Server
-from tests.test_api import create_session
+from tests.harness import Server, create_session
 
 
 def test_exit_shows_code_and_restart_brings_the_worker_back(

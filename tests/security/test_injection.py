@@ -15,7 +15,6 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from tests.harness import FAKE_AGENT, TIMEOUT, Server, read_output_until
-from tests.security.conftest import concrete, routes
 
 OPTION_AGENT = Path(__file__).parent / "bin" / "option-agent"
 
@@ -192,12 +191,7 @@ def test_socket_ids_are_only_ids(shared: Server) -> None:
         assert api.get("/api/health").status_code == 200
 
 
-# --- branch names (issue 5's git layer) ---------------------------------------------------------
-
-
-def has_route(method: str, path: str) -> bool:
-    """Whether the app routes `method path` (parameter names ignored)."""
-    return any(concrete(r.path) == concrete(path) and method in r.methods for r in routes())
+# --- branch names (the git layer) ---------------------------------------------------------
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -227,13 +221,6 @@ def assert_git_accepts(repo: Path, branch: str) -> None:
     git(repo, "check-ref-format", "--branch", branch)
 
 
-WORKTREES = "/api/repositories/{id}/worktrees"
-
-
-@pytest.mark.skipif(
-    not (has_route("POST", "/api/repositories") and has_route("POST", WORKTREES)),
-    reason="enabled once issue 5's repository and worktree routes exist",
-)
 def test_branch_names_and_refs_never_run_or_escape(
     api: httpx.Client, sentinels: Path, tmp_path: Path
 ) -> None:
@@ -262,9 +249,6 @@ def test_branch_names_and_refs_never_run_or_escape(
     assert git(repo, "branch", "--list", "--", "-*") == ""
 
 
-@pytest.mark.skipif(
-    not has_route("POST", WORKTREES), reason="enabled once issue 5's worktree routes exist"
-)
 def test_branch_renames_never_run_or_break_the_session(
     api: httpx.Client, sentinels: Path, tmp_path: Path
 ) -> None:

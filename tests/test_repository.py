@@ -1,0 +1,52 @@
+"""The repository stands alone and its tests stay honest: nothing points outside it, no test
+imports another test module's helpers (they live in tests/harness.py), no test is skipped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.harness import ROOT
+
+OUTSIDE = re.compile(r"\.\./shared")
+TEST_MODULE_IMPORT = re.compile(r"^\s*(?:from|import)\s+tests(?:\.\w+)*\.test_\w+", re.M)
+SKIP = re.compile(r"pytest\.(?:mark\.skip|mark\.skipif|skip\(|importorskip)|@skip\b")
+SKIPPED_DIRS = {"node_modules", "static", ".venv", "__pycache__"}
+
+
+def files(*roots: str) -> list[Path]:
+    found = []
+    for root in roots:
+        path = ROOT / root
+        if path.is_file():
+            found.append(path)
+            continue
+        for file in path.rglob("*"):
+            if file.is_file() and not SKIPPED_DIRS & set(file.relative_to(ROOT).parts):
+                found.append(file)
+    return found
+
+
+def text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    """README, docs, sources, tests and the web client never refer to the shared folder beside it."""
+    hits = [str(p.relative_to(ROOT)) for p in files("README.md", "docs", "src", "tests", "web")
+            if OUTSIDE.search(text(p))]  # fmt: skip
+    assert hits == []
+
+
+def test_tests_import_helpers_only_from_the_harness() -> None:
+    """No test module imports from another test module (shared helpers belong in the harness)."""
+    hits = [str(p.relative_to(ROOT)) for p in files("tests") if p.suffix == ".py"
+            and TEST_MODULE_IMPORT.search(text(p))]  # fmt: skip
+    assert hits == []
+
+
+def test_no_test_is_skipped() -> None:
+    """No test is skipped, conditionally or not: a test that cannot run yet is not written yet."""
+    hits = [str(p.relative_to(ROOT)) for p in files("tests") if p.suffix == ".py"
+            and p.name != "test_repository.py" and SKIP.search(text(p))]  # fmt: skip
+    assert hits == []
