@@ -39,8 +39,10 @@ class Server:
         port: int = 0,
         args: tuple[str, ...] = (),
         nofile: int | None = None,
+        log_level: str | None = "info",
     ) -> None:
-        self.args = args
+        # Tests read the access log (info); None runs the server at its default level.
+        self.args = (*args, "--log-level", log_level) if log_level else args
         self.nofile = nofile  # an open-files limit for the server (as `ulimit -n`)
         self.data_dir = data_dir
         self.port = port

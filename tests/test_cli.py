@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import ptyprocess
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
-from tests.harness import TOKEN, Server
+from tests.harness import TIMEOUT, TOKEN, Server
 
 CLI = [sys.executable, "-m", "agent_console"]
 
@@ -57,3 +63,63 @@ def test_new_ls_attach_detach(server: Server, tmp_path: Path) -> None:
     finally:
         proc.terminate(force=True)
     assert "from-cli" in run(server, "ls")  # detaching leaves the worker running
+
+
+def url_verb(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "AGENT_CONSOLE_TOKEN"}
+    return subprocess.run([*CLI, "url", "--data-dir", str(data_dir)], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+
+
+async def refuse_handshakes(server: Server) -> None:
+    """A socket opened without the token, and one from a foreign origin: both refused."""
+    for kwargs in ({}, {"additional_headers": {"Authorization": f"Bearer {TOKEN}"},
+                        "origin": "http://evil.example"}):  # fmt: skip
+        with pytest.raises(InvalidStatus):
+            async with connect(f"{server.ws_base}/ws/app", open_timeout=TIMEOUT, **kwargs):
+                pass
+
+
+def test_default_log_is_the_url_warnings_and_errors(tmp_path: Path) -> None:
+    """By default the server prints its URL and no line per request; refused handshakes (no
+    token, foreign origin) are not errors."""
+    server = Server(tmp_path / "data", log_level=None).start()
+    with server.http() as api:
+        assert api.get("/api/sessions").status_code == 200
+    asyncio.run(refuse_handshakes(server))
+    assert server.stop() == 0
+    log = server.log()
+    assert "GET /api/sessions" not in log and "/ws/app" not in log
+    assert "ERROR" not in log and "handshake" not in log, log
+
+
+def test_info_log_adds_requests_but_no_handshake_error(tmp_path: Path) -> None:
+    """--log-level info adds every request, refused handshakes as their status, never an ERROR."""
+    server = Server(tmp_path / "data", log_level="info").start()
+    with server.http() as api:
+        assert api.get("/api/sessions").status_code == 200
+    asyncio.run(refuse_handshakes(server))
+    assert server.stop() == 0
+    log = server.log()
+    assert '"GET /api/sessions HTTP/1.1" 200' in log
+    assert '"WebSocket /ws/app" 401' in log and '"WebSocket /ws/app" 403' in log
+    assert "ERROR" not in log and "without completing handshake" not in log, log
+
+
+def test_url_prints_the_login_url_of_the_running_server(tmp_path: Path) -> None:
+    """`agent-console url` prints the running server's login URL (which logs in); there is none
+    before it starts, after it stops, or after it was killed (the record it left is stale)."""
+    data = tmp_path / "data"
+    assert "no server is running" in url_verb(data).stderr
+    for end in (Server.stop, Server.kill):
+        server = Server(data, env={"AGENT_CONSOLE_TOKEN": ""}, log_level=None).start()
+        done = url_verb(data)
+        token = (data / "token").read_text().strip()
+        assert done.returncode == 0 and done.stdout == f"{server.base_url}/?token={token}\n"
+        assert stat.S_IMODE((data / "server.json").stat().st_mode) == 0o600
+        with httpx.Client() as browser:
+            assert browser.get(done.stdout.strip()).status_code == 302
+        end(server)
+        done = url_verb(data)
+        assert done.returncode == 1 and "no server is running" in done.stderr
+    assert (data / "server.json").exists()  # left by the killed server, and read as stale

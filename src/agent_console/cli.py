@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from agent_console.datadir import ServeLock
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOG_LEVELS = ("warning", "info", "debug")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -47,7 +48,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> int:
-    from agent_console import access
+    from agent_console import access, server_record
     from agent_console.quarantine import StartupError, open_data
     from agent_console.web.server import bind, serve
 
@@ -74,18 +75,43 @@ def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> 
     assert settings.token is not None
     url = access.login_url(settings.host, settings.port, settings.token)
     launch_page: Path | None = None
+    record = server_record.ServerRecord.of_this_process(settings.host, settings.port)
 
     def ready() -> None:
         # Printed once sessions are restored and signals are handled: the URL works right away.
         nonlocal launch_page
+        server_record.write_record(data_dir, record)
         print(f"Agent Console is running at {url}", flush=True)
         launch_page = _open_browser(data_dir, url) if args.open else None
 
     try:
         serve(settings, sock, ready, store)
     finally:
+        server_record.remove_record(data_dir, record.pid)
         if launch_page is not None:
             launch_page.unlink(missing_ok=True)
+    return 0
+
+
+def _url(args: argparse.Namespace) -> int:
+    """Prints the login URL of the server running on the data directory."""
+    from agent_console import access, server_record
+
+    data_dir = Path(args.data_dir).expanduser().resolve() if args.data_dir else default_data_dir()
+    record = server_record.running_record(data_dir)
+    if record is None:
+        print(
+            f"agent-console: no server is running on {data_dir} (start one: agent-console serve"
+            + (f" --data-dir {data_dir})" if args.data_dir else ")"),
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        token = os.environ.get(access.ENV_TOKEN) or access.read_token(data_dir / access.TOKEN_FILE)
+    except (access.AccessError, OSError) as exc:
+        print(f"agent-console: {exc}", file=sys.stderr)
+        return 1
+    print(access.login_url(record.host, record.port, token))
     return 0
 
 
@@ -117,6 +143,7 @@ def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         else None,
         allow_hosts=tuple(args.allow_host),
         allow_origins=tuple(args.allow_origin),
+        log_level=args.log_level,
     )
 
 
@@ -212,7 +239,24 @@ def parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="also accept WebSockets and requests from this origin (e.g. http://host:5173)",
     )
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="warning",
+        help="warning (default): the URL, warnings and errors; info adds every request; "
+        "debug adds everything",
+    )
     serve.set_defaults(run=_serve)
+    url = verbs.add_parser(
+        "url",
+        help="print the login URL of the running server again (its token from "
+        "$AGENT_CONSOLE_TOKEN, else the data directory's token file)",
+    )
+    url.add_argument(
+        "--data-dir",
+        help="the server's data directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)",
+    )
+    url.set_defaults(run=_url)
     add_verbs(verbs)
     return root
 

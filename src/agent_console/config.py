@@ -49,6 +49,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     quiet_period: float = 2.0
     worktree_root: Path | None = None
+    log_level: str = "warning"  # "info" adds uvicorn's access log, "debug" everything
 
     @property
     def db_path(self) -> Path:

@@ -10,7 +10,9 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
+from uvicorn._types import ASGISendEvent
 from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from agent_console import access
 from agent_console.config import Settings
@@ -26,6 +28,19 @@ class _Server(uvicorn.Server):
         if self.should_exit and sig == 2:
             self.force_exit = True
         self.should_exit = True
+
+
+class _WebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's websockets (sans-I/O) protocol, counting a denial response (a handshake the
+    security guard refused with 401 or 403) as a completed handshake, as uvicorn's wsproto
+    protocol does. Without this, the app returning after a refusal is taken for an app that
+    never answered, and each refusal logs `ERROR: ASGI callable returned without completing
+    handshake` (Kludex/uvicorn#3138)."""
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body"):
+            self.handshake_complete = True
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -49,29 +64,31 @@ def config(
         http=guarded_http(
             ConnectionGate(limits.max_connections or default_cap()), limits.request_timeout
         ),
-        ws="websockets-sansio",  # the websockets library, sans-I/O: size caps, pings, flow control
+        ws=_WebSocketProtocol,  # the websockets library, sans-I/O: size caps, pings, flow control
         ws_max_size=max(limits.worker_message_bytes, limits.app_message_bytes),
         ws_ping_interval=limits.ping_interval,
         ws_ping_timeout=limits.ping_timeout,
         ws_per_message_deflate=False,
         lifespan="on",
         timeout_graceful_shutdown=3,
-        log_level="info",
+        log_level=settings.log_level,
         log_config=log_config(settings),
         server_header=False,
     )
 
 
 def log_config(settings: Settings) -> dict[str, Any]:
-    """uvicorn's logging, with every handler scrubbing the token (its access and WebSocket lines
-    print query strings) and the access log on stderr beside the rest (stdout carries the URL)."""
+    """uvicorn's logging at the chosen level (at the default, warning, there is no access log:
+    the URL stays in sight), with every handler scrubbing the token (its access and WebSocket
+    lines print query strings) and the access log on stderr beside the rest (stdout carries the
+    URL)."""
     config = copy.deepcopy(LOGGING_CONFIG)
     secrets = [settings.token, access.cookie_value(settings.token)] if settings.token else []
     config["filters"] = {"redact": {"()": access.RedactSecrets, "secrets": secrets}}
     for handler in config["handlers"].values():
         handler["filters"] = ["redact"]
     config["handlers"]["access"]["stream"] = "ext://sys.stderr"
-    config["root"] = {"handlers": ["default"], "level": "WARNING"}
+    config["root"] = {"handlers": ["default"], "level": settings.log_level.upper()}
     return config
 
 
