@@ -14,6 +14,7 @@ import ptyprocess
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
 from tests.harness import TIMEOUT, TOKEN, Server
 
@@ -73,10 +74,11 @@ def url_verb(data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 async def refuse_handshakes(server: Server) -> None:
     """A socket opened without the token, and one from a foreign origin: both refused."""
-    for kwargs in ({}, {"additional_headers": {"Authorization": f"Bearer {TOKEN}"},
-                        "origin": "http://evil.example"}):  # fmt: skip
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    for headers, origin in (({}, None), (bearer, Origin("http://evil.example"))):
         with pytest.raises(InvalidStatus):
-            async with connect(f"{server.ws_base}/ws/app", open_timeout=TIMEOUT, **kwargs):
+            async with connect(f"{server.ws_base}/ws/app", additional_headers=headers,
+                               origin=origin, open_timeout=TIMEOUT):  # fmt: skip
                 pass
 
 
