@@ -149,6 +149,7 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
             outgoing.put_nowait({"type": "input", "data": data.decode("utf-8", "replace")})
 
         if interactive:
+            outgoing.put_nowait(_size())  # before any key: what is typed runs at this size
             loop.add_reader(0, on_key)
             loop.add_signal_handler(signal.SIGWINCH, lambda: outgoing.put_nowait(_size()))
 
