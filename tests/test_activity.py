@@ -16,13 +16,16 @@ from agent_console.activity import (
     MAX_PATTERNS,
     MAX_SETTLE,
     MIN_SPAN,
+    REDRAW_WINDOW,
     SETTLE,
     ActivityDetector,
     compile_patterns,
 )
+from agent_console.agents import BUILT_IN_AGENTS
 from agent_console.errors import InvalidRequest
 from agent_console.model import ActivityState
 from agent_console.screen_text import MATCH_CHARS, MAX_LINES, ScreenText
+from tests.strategies import REPLIES
 
 UNKNOWN, ACTIVE, IDLE, ASKING = (
     ActivityState.UNKNOWN,
@@ -495,6 +498,141 @@ def test_random_interleavings_are_consistent(events: list[tuple[str, float, str]
         assert change is not None or d.state is before
         deadline = d.next_deadline
         assert deadline is None or deadline > now
+
+
+# -- redraws and terminal replies: never work, never an answer ---------------------------------
+
+BG_REPLY = "\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\"
+FULL_REDRAW = "\x1b[H\x1b[2J" + "".join(f"\x1b[{row};1H{'~' * 99}" for row in range(1, 60))
+
+
+def test_a_resize_redraw_leaves_an_idle_agent_idle() -> None:
+    """The full redraw a resize causes (large, in several chunks) is not work."""
+    d = idle_at(10.0)
+    assert d.on_resize(20.0) is None
+    for i in range(4):
+        assert d.on_output(FULL_REDRAW, 20.02 + i * 0.1) is None
+    assert settle(d, 30.0) is None
+    assert d.state is IDLE
+
+
+def test_output_after_the_redraw_window_is_work() -> None:
+    """Work that starts once the redraw is over still makes the agent active."""
+    d = idle_at(10.0)
+    d.on_resize(20.0)
+    assert d.on_output("Thinking", 20.0 + REDRAW_WINDOW + 0.1) is None
+    assert d.on_output("…", 20.0 + REDRAW_WINDOW + 0.3) is ACTIVE
+
+
+def test_a_resize_keeps_an_asking_agent_asking() -> None:
+    """A question redrawn at the new size is still the open question."""
+    d = asking_at(1.0)
+    d.on_resize(5.0)
+    d.on_output("\x1b[H\x1b[2J" + PROMPT, 5.05)
+    assert settle(d, 10.0) is None
+    assert d.state is ASKING
+
+
+def test_an_answered_prompt_redrawn_by_a_resize_is_not_asked_again() -> None:
+    """An answered prompt still on screen, redrawn by a resize, stays answered."""
+    d = asking_at(1.0)
+    d.on_input("\r", 5.0)
+    assert settle(d, 5.0 + Q) is IDLE
+    d.on_resize(20.0)
+    d.on_output("\x1b[H\x1b[2J" + PROMPT, 20.05)
+    assert settle(d, 30.0) is None
+    assert d.state is IDLE
+
+
+def test_a_terminal_reply_is_not_an_answer() -> None:
+    """xterm.js answering the background-colour query (`ESC ] 11 ; rgb… ESC \\`) while a
+    permission prompt is open leaves the agent asking."""
+    d = asking_at(1.0)
+    assert d.on_input(BG_REPLY, 60.0) is None
+    d.on_output("\x1b]11;?\x1b\\", 60.001)  # the next query
+    assert settle(d, 70.0) is None
+    assert d.state is ASKING
+    assert d.on_input("\r", 71.0) is ACTIVE  # the user's Enter still answers
+
+
+def test_a_terminal_reply_is_not_typing() -> None:
+    """A redraw after a reply is not work, and a reply opens no echo budget for agent output."""
+    d = idle_at(10.0)
+    assert d.on_input("\x1b[?1;2c" + BG_REPLY, 60.0) is None
+    assert d.on_output(FULL_REDRAW, 60.05) is None
+    assert settle(d, 70.0) is None
+    assert d.state is IDLE
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(REPLIES, st.floats(0.01, 70)), max_size=20))
+def test_replies_never_leave_asking(replies: list[tuple[str, float]]) -> None:
+    """Any replies, at any pace, with the program redrawing after each, keep a question open."""
+    d = asking_at(1.0)
+    now = 1.0 + SETTLE
+    for reply, gap in replies:
+        now += gap
+        assert d.on_input(reply, now) is None
+        assert d.on_output("\x1b[s\x1b[1;1H \x1b[u", now + 0.01) is None
+        assert settle(d, now + 0.02) is None
+    assert d.state is ASKING
+
+
+# Aider (prompt_toolkit): the question as drawn, then the same line drawn again when Enter takes
+# the default answer (as it draws an accepted `diff>` line, tests/fixtures/agent_screens).
+AIDER_QUESTION = "Add file to the chat? (Y)es/(N)o/(D)on't ask again [Yes]: "
+AIDER_ASKS = (
+    "\x1b[6n\x1b[?2004h\x1b[?25l\x1b[0m\x1b[?7l\x1b[0m\x1b[J\x1b[0;38;5;40m"
+    + AIDER_QUESTION.ljust(99)
+    + "\r\x1b[99C \r\x1b[58C\x1b[?7h\x1b[0m\x1b[?12l\x1b[?25h"
+)
+AIDER_ACCEPTS = (
+    "\x1b[?25l\x1b[?7l\x1b[58D\x1b[0m\x1b[J\x1b[0;38;5;40m"
+    + AIDER_QUESTION.ljust(99)
+    + "\r\x1b[99C \r\x1b[0m\r\r\n\x1b[J\x1b[?7h\x1b[0m\x1b[?12l\x1b[?25h\x1b[?2004l"
+)
+
+
+def aider() -> ActivityDetector:
+    patterns = next(a for a in BUILT_IN_AGENTS if a.id == "aider").activity_patterns
+    assert patterns is not None and patterns.asking_patterns
+    return ActivityDetector(compile_patterns(patterns.asking_patterns), quiet_period=Q)
+
+
+def test_aider_default_answer_ends_asking() -> None:
+    """Enter on Aider's `[Yes]:` (the default) answers, though Aider draws the line again as
+    it was; what Aider prints next does not bring the question back."""
+    d = aider()
+    d.on_output("\x1b[7mhello.py\x1b[0m\r\n" + AIDER_ASKS, 1.0)
+    assert settle(d, 2.0) is ASKING
+    assert d.on_input("\x1b[3;1R", 2.0) is None  # the reply to its cursor query is no answer
+    assert d.on_input("\r", 5.0) is ACTIVE
+    assert d.on_output(AIDER_ACCEPTS, 5.01) is None
+    assert settle(d, 5.5) is None
+    d.on_output("\r\nAdded hello.py to the chat\r\n", 5.6)
+    assert settle(d, 20.0) is IDLE
+
+
+def test_aider_default_answer_alone_ends_asking() -> None:
+    """The answered line drawn again with nothing printed after it is not the question again."""
+    d = aider()
+    d.on_output(AIDER_ASKS, 1.0)
+    settle(d, 2.0)
+    d.on_input("\r", 5.0)
+    d.on_output(AIDER_ACCEPTS, 5.01)
+    assert settle(d, 20.0) is IDLE
+
+
+def test_aider_next_question_asks_again() -> None:
+    """A new question below an answered one is asking again."""
+    d = aider()
+    d.on_output(AIDER_ASKS, 1.0)
+    settle(d, 2.0)
+    d.on_input("\r", 5.0)
+    d.on_output(AIDER_ACCEPTS + "Applied edit to hello.py\r\n", 5.01)
+    assert settle(d, 7.0) is IDLE
+    d.on_output(AIDER_ASKS.replace("Add file to the chat?", "Run shell command?"), 8.0)
+    assert settle(d, 9.0) is ASKING
 
 
 # -- screen text ------------------------------------------------------------------------------

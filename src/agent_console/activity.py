@@ -42,6 +42,7 @@ from agent_console.errors import InvalidRequest
 from agent_console.model import ActivityState
 from agent_console.pattern_risk import backtracking_risk
 from agent_console.screen_text import Evidence, ScreenText
+from agent_console.terminal_replies import without_replies
 
 ECHO_WINDOW = 0.15
 ECHO_OVERHEAD = 512
@@ -49,6 +50,7 @@ MIN_SPAN = 0.1
 BURST_CHARS = 4096
 SETTLE = 0.1
 MAX_SETTLE = 0.5
+REDRAW_WINDOW = 0.5  # after a resize or a terminal reply: the program redraws, it does not work
 MAX_QUIET_FACTOR = 4
 RUN_GAP_FACTOR = 2  # output gaps up to 2Q keep a run going
 MAX_PATTERNS = 50
@@ -80,6 +82,8 @@ class ActivityDetector:
         self._check_at: float | None = None
         self._dirty_since: float | None = None
         self._answered: Evidence | None = None
+        self._answered_text: str | None = None  # the answered prompt's line, as it read then
+        self._redraw_until = -math.inf
 
     @property
     def next_deadline(self) -> float | None:
@@ -93,28 +97,42 @@ class ActivityDetector:
         """The worker printed `data`; returns the new state if it changed."""
         before, now = self.state, self._advance(now)
         if data:
-            if self._screen is not None:
-                self._screen.feed(data)
-                self._schedule_check(now)
-            if now <= self._echo_until and len(data) <= self._echo_budget:
+            echo = now <= self._echo_until and len(data) <= self._echo_budget
+            if now <= self._redraw_until:
+                pass  # the program redrawing after a resize or a terminal reply
+            elif echo:
                 self._echo_budget -= len(data)
             else:
                 self._agent_output(len(data), now)
+            if self._screen is not None:
+                self._screen.feed(data)
+                if echo or now <= self._redraw_until:
+                    self._follow_answered()
+                self._schedule_check(now)
         return self._changed(before)
 
     def on_input(self, data: str, now: float) -> ActivityState | None:
-        """The user typed `data`; returns the new state if it changed."""
+        """The client sent `data`: the user's keys, or its terminal's replies (never typing nor
+        an answer, but the program may redraw on them); returns the new state if it changed."""
         before, now = self.state, self._advance(now)
-        if data:
+        typed, replied = without_replies(data)
+        if replied:
+            self._redraw_until = now + REDRAW_WINDOW
+        if typed:
             if now > self._echo_until:
                 self._echo_budget = 0
             self._echo_until = now + ECHO_WINDOW
-            self._echo_budget += len(data) + ECHO_OVERHEAD
-            if "\r" in data:  # a new turn: output after it is not the old run resuming
+            self._echo_budget += len(typed) + ECHO_OVERHEAD
+            if "\r" in typed:  # a new turn: output after it is not the old run resuming
                 self._last_output = None
-            if self.state is ActivityState.ASKING and _ANSWER.search(data):
-                self._answered = self._evidence()
-                self._activate(now, self._base_quiet)
+            if self.state is ActivityState.ASKING and _ANSWER.search(typed):
+                self._answer(now)
+        return self._changed(before)
+
+    def on_resize(self, now: float) -> ActivityState | None:
+        """The terminal was resized: what the program draws next is a redraw, not work."""
+        before, now = self.state, self._advance(now)
+        self._redraw_until = now + REDRAW_WINDOW
         return self._changed(before)
 
     def poll(self, now: float) -> ActivityState | None:
@@ -183,6 +201,25 @@ class ActivityDetector:
 
     def _evidence(self) -> Evidence | None:
         return self._screen.find(self._patterns) if self._screen is not None else None
+
+    def _answer(self, now: float) -> None:
+        self._answered = self._evidence()
+        self._answered_text = self._line_text(self._answered)
+        self._activate(now, self._base_quiet)
+
+    def _line_text(self, evidence: Evidence | None) -> str | None:
+        if evidence is None or self._screen is None:
+            return None
+        return self._screen.line_text(evidence[0])
+
+    def _follow_answered(self) -> None:
+        """The answered prompt drawn again as it was, by output that is no work (the echo of the
+        answer: a prompt redrawing its answered line; a redraw after a resize), stays answered."""
+        if self._answered is None:
+            return
+        evidence = self._evidence()
+        if evidence is not None and self._line_text(evidence) == self._answered_text:
+            self._answered = evidence
 
     def _check_screen(self) -> None:
         self._check_at = self._dirty_since = None

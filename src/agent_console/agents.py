@@ -51,7 +51,9 @@ _GEMINI_ASKING = [
     r"Enter to (?:select|submit) · (?:↑/↓ to navigate · )?Esc to cancel",  # ask_user, plan exit
     r"Waiting for user confirmation",
 ]
-_AIDER_ASKING = [r"\(Y\)es/\(N\)o[^\n]*\[(?:Yes|No)\]: *$"]  # unanswered: nothing typed after
+# Unanswered: nothing typed after it, and nothing printed below it (Enter on the default answer
+# draws the line again unchanged; what Aider prints next then shows it was answered).
+_AIDER_ASKING = [r"\(Y\)es/\(N\)o[^\n]*\[(?:Yes|No)\]:\n*\Z"]
 _OPENCODE_ASKING = [
     r"△ (?:Permission required|Always allow|Reject permission)\b",
     r"\bAllow once +Allow always +Reject\b",

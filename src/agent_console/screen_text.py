@@ -168,6 +168,11 @@ class ScreenText:
         index = first + bisect_right(starts, best) - 1
         return self._dropped + index, self._stamps[index]
 
+    def line_text(self, line: int) -> str | None:
+        """The text of absolute line `line` (trailing spaces removed); None once it is gone."""
+        index = line - self._dropped
+        return self._lines[index].rstrip() if 0 <= index < len(self._lines) else None
+
     def _tail(self) -> tuple[str, list[int], int]:
         """(text, start of each line in it, index of its first line) of the bottom lines."""
         lines: list[str] = []
