@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent_console.activity import (
+    ECHO_OVERHEAD,
     ECHO_WINDOW,
     MAX_PATTERN_LENGTH,
     MAX_PATTERNS,
@@ -244,7 +245,7 @@ def test_a_spinner_ticking_every_second_never_goes_idle() -> None:
 def test_a_spinner_wakes_an_idle_agent_once() -> None:
     """A spinner starting in an idle agent makes it active once, and it stays active."""
     d = idle_at(0.0)
-    changes = transitions(d, [(10.0 + t, "\r⠙") for t in range(30)], 39.5)
+    changes = transitions(d, [(10.0 + t, "\r" + "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"[t % 10]) for t in range(30)], 39.5)
     assert [state for _, state in changes] == [ACTIVE]
 
 
@@ -578,6 +579,70 @@ def test_replies_never_leave_asking(replies: list[tuple[str, float]]) -> None:
     assert d.state is ASKING
 
 
+# A TUI (Ink) that draws its bottom region again whole each time (~1 KB): a spinner line, a rule,
+# the input box and a status line, the old ones erased first; the output above stays.
+def tui_frame(spinner: str, typed: str, status: str) -> str:
+    grey = "\x1b[38;2;65;65;65m"
+    lines = [spinner, "\x1b[2m" + "─" * 100 + "\x1b[22m", grey + "▄" * 100 + "\x1b[39m",
+             f"\x1b[48;2;65;65;65m > {typed}".ljust(120) + "\x1b[49m", grey + "▀" * 100 + "\x1b[39m",
+             " workspace (/directory)     branch     /model".ljust(100),
+             f" /tmp/project               main       {status}".ljust(100)]  # fmt: skip
+    frame = "\x1b[2K\x1b[1A" * 6 + "\x1b[2K\x1b[G" + "\r\n".join(lines)
+    assert len(frame) > ECHO_OVERHEAD + 100
+    return frame
+
+
+INPUT_AREA = re.compile(r"^ *─{20,} *$")
+
+
+def tui_idle_at(t: float) -> ActivityDetector:
+    """A TUI agent that answered (sustained output) and went idle at t."""
+    d = ActivityDetector(ASKING_PATTERNS, quiet_period=Q, input_area=INPUT_AREA)
+    d.on_output("\r\n" * 7, t - Q - 1.1)
+    for i in range(5):
+        d.on_output(f"\x1b[6A\x1b[Ganswer, line {i}" + "\r\n" * 7, t - Q - 1.0 + i / 10)
+        d.on_output(tui_frame("", "", "Auto"), t - Q - 0.95 + i / 10)
+    assert settle(d, t) is IDLE
+    return d
+
+
+def test_a_redraw_that_looks_the_same_is_not_work() -> None:
+    """A TUI drawing its screen again unchanged, however often and however large, is no work."""
+    d = tui_idle_at(10.0)
+    for i in range(20):
+        assert d.on_output(tui_frame("", "", "Auto"), 11.0 + i * 0.05) is None
+    assert settle(d, 20.0) is None
+
+
+def test_typing_echoed_as_a_whole_input_box_is_echo() -> None:
+    """Each key answered by the whole box drawn again (more bytes than the echo budget) is echo:
+    only the input line changes."""
+    d = tui_idle_at(10.0)
+    for i, key in enumerate("please refactor"):
+        t = 11.0 + i * 0.15
+        d.on_input(key, t)
+        assert d.on_output(tui_frame("", "please refactor"[: i + 1], "Auto"), t + 0.05) is None
+    assert settle(d, 20.0) is None
+
+
+def test_status_line_changes_are_not_work() -> None:
+    """A change only in the input box or the status line below it (say, the context left after
+    a reply) does not wake an idle agent; the same change above the box does."""
+    d = tui_idle_at(10.0)
+    assert d.on_output(tui_frame("", "", "Auto (98% context left)"), 12.0) is None
+    assert d.on_output(tui_frame("", "", "Auto (97% context left)"), 12.3) is None
+    assert settle(d, 20.0) is None
+    assert d.on_output(tui_frame("⠋ Thinking…", "", "Auto"), 21.0) is None
+    assert d.on_output(tui_frame("⠙ Thinking…", "", "Auto"), 21.2) is ACTIVE
+
+
+def test_a_long_line_past_the_kept_width_is_still_a_change() -> None:
+    """Text written past the columns the screen model keeps (a terminal would wrap it) counts."""
+    d = idle_at(10.0)
+    d.on_output("x" * 300, 20.0)
+    assert d.on_output("y" * 10, 20.2) is ACTIVE
+
+
 # Aider (prompt_toolkit): the question as drawn, then the same line drawn again when Enter takes
 # the default answer (as it draws an accepted `diff>` line, tests/fixtures/agent_screens).
 AIDER_QUESTION = "Add file to the chat? (Y)es/(N)o/(D)on't ask again [Yes]: "
@@ -700,6 +765,29 @@ def test_screen_find_reports_the_last_match() -> None:
     assert again is not None and again[0] == 2 and again[1] != first[1]
     s.feed(" typed")  # writing on the line keeps its stamp
     assert s.find(pattern) == again
+
+
+def test_screen_changes_since_counts_lines_from_the_bottom() -> None:
+    """changes_since compares bottom to bottom: how deep the change reaches and how many lines."""
+    s = ScreenText()
+    s.feed("a\r\nb\r\nc\r\nd")
+    rows = s.rows()
+    assert s.changes_since(rows) == (0, 0)
+    s.feed("\x1b[2K\rd")  # erased and drawn again the same
+    assert s.changes_since(rows) == (0, 0)
+    s.feed("\x1b[2A\x1b[2K\rB")
+    assert s.changes_since(rows) == (3, 1)
+    rows = s.rows()
+    s.feed("\x1b[2B\r\ne")  # a new line below moves every line up one
+    assert s.changes_since(rows) == (5, 5)
+
+
+def test_screen_depth_of_last_match() -> None:
+    """depth_of_last finds the lowest line matching, counted up from the bottom."""
+    s = ScreenText()
+    s.feed("----\r\none\r\n----\r\ntwo\r\nthree")
+    assert s.depth_of_last(re.compile("^-+$")) == 3
+    assert s.depth_of_last(re.compile("^none$")) == 0
 
 
 @settings(max_examples=200, deadline=None)

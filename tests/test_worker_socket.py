@@ -171,6 +171,46 @@ async def test_agent_socket_reports_activity(
         await read_until(ws, lambda m: m["type"] == "activity" and m["state"] != "asking")
 
 
+def is_activity(message: Message) -> bool:
+    return message["type"] == "activity"
+
+
+async def test_resizing_an_idle_agent_leaves_it_idle(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """The fake agent draws its whole screen (6 KB) again on each resize, as TUIs do: an idle
+    agent stays idle, and the next activity it reports is the work typed afterwards."""
+    session = create_session(api, tmp_path, agentId=fake_agent["id"])
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        for cols, rows in ((120, 40), (90, 30), (120, 40)):
+            await ws.send(json.dumps({"type": "resize", "cols": cols, "rows": rows}))
+            redraw = await read_output_until(ws, f"redrawn {cols}x{rows}")
+            assert not [m for m in redraw if is_activity(m)]
+        await ws.send(json.dumps({"type": "input", "data": "work 20\r"}))
+        seen = await read_until(ws, is_activity)
+        assert seen[-1]["state"] == "active" and "working 1" in output_text(seen)
+
+
+async def test_a_terminal_reply_does_not_answer_a_question(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """While the agent asks, the browser terminal answering a colour query by itself is no
+    answer: the agent stays asking until the user's Enter."""
+    session = create_session(api, tmp_path, agentId=fake_agent["id"])
+    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
+        await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+        reply = "\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\"
+        await ws.send(json.dumps({"type": "input", "data": reply + "Z"}))
+        echoed = await read_output_until(ws, "Z")  # the terminal echoes what the agent reads
+        assert not [m for m in echoed if is_activity(m)]
+        await ws.send(json.dumps({"type": "input", "data": "\r"}))
+        seen = await read_until(ws, is_activity)
+        assert seen[-1]["state"] == "active"
+
+
 async def test_unknown_worker_gets_error_and_4404(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:

@@ -5,8 +5,15 @@ needed, so idle workers cost no CPU) and publishes the state each call returns. 
 with Q the quiet period:
 
 - Echo. Output within ECHO_WINDOW of an input, while it fits the echo budget (the input's length
-  plus ECHO_OVERHEAD per input, for TUIs that redraw their input box on each key), is the user's
-  typing echoed back. It is drawn on the screen but never counts as the agent working.
+  plus ECHO_OVERHEAD per input, for TUIs that redraw their input box on each key), or whatever its
+  size when it changes at most ECHO_LINES lines of the screen (Gemini CLI draws ~1.2 KB per key),
+  is the user's typing echoed back. It is drawn on the screen but never counts as work.
+- Redraws. Output within REDRAW_WINDOW of a resize or of a terminal reply is the program redrawing
+  its screen, not working. Nor is output that leaves the screen looking the same, or that only
+  changes the CLI's input box and what is below it (its status line), where the agent says where
+  that box starts (`input_area`). Terminal replies (terminal_replies.py: colour and cursor reports,
+  device attributes, focus events) are what the client's terminal answers by itself: they are
+  neither typing nor an answer.
 - unknown → active on sustained agent output (below); a lone startup banner followed by quiet is
   unknown → idle after Q, so a freshly started agent never looks like it just finished work.
 - active → idle once the agent has been quiet for Q (`quiet`, see hysteresis).
@@ -26,8 +33,10 @@ with Q the quiet period:
 - Leaving asking. Input with Enter ("\\r") or a lone Esc (not an escape sequence such as an arrow
   key, which navigates inside the prompt) is an answer: active, idle after Q unless output
   resumes. The answered prompt, identified by its line and that line's stamp, cannot put the
-  agent back in asking; a redraw of it (a new stamp) or another prompt can. When a settled
-  screen no longer matches, the prompt has gone: active, idle Q after the agent's last output.
+  agent back in asking; a redraw of it (a new stamp) or another prompt can, except when the
+  same text is drawn again by echo or a redraw (a prompt drawing its answered line once more as
+  Enter takes the default, a resize): that is still the answered prompt. When a settled screen
+  no longer matches, the prompt has gone: active, idle Q after the agent's last output.
 """
 
 from __future__ import annotations
@@ -41,11 +50,12 @@ from typing import Any
 from agent_console.errors import InvalidRequest
 from agent_console.model import ActivityState
 from agent_console.pattern_risk import backtracking_risk
-from agent_console.screen_text import Evidence, ScreenText
+from agent_console.screen_text import Evidence, Rows, ScreenText
 from agent_console.terminal_replies import without_replies
 
 ECHO_WINDOW = 0.15
 ECHO_OVERHEAD = 512
+ECHO_LINES = 3  # echo redrawn by a TUI: at most this many lines change (input line, hints)
 MIN_SPAN = 0.1
 BURST_CHARS = 4096
 SETTLE = 0.1
@@ -63,12 +73,16 @@ class ActivityDetector:
     """The activity state of one agent worker, driven by its output, input and the clock."""
 
     def __init__(
-        self, asking_patterns: Sequence[re.Pattern[str]], quiet_period: float = 2.0
+        self,
+        asking_patterns: Sequence[re.Pattern[str]],
+        quiet_period: float = 2.0,
+        input_area: re.Pattern[str] | None = None,
     ) -> None:
         if not quiet_period > 0:
             raise ValueError("quiet_period must be positive")
         self.state = ActivityState.UNKNOWN
         self._patterns = list(asking_patterns)
+        self._input_area = input_area  # matches the first line of the CLI's input box
         self._screen = ScreenText() if self._patterns else None
         self._base_quiet = self._quiet = quiet_period
         self._now = -math.inf
@@ -97,15 +111,17 @@ class ActivityDetector:
         """The worker printed `data`; returns the new state if it changed."""
         before, now = self.state, self._advance(now)
         if data:
+            rows = self._screen.rows() if self._screen is not None else None
+            if self._screen is not None:
+                self._screen.feed(data)
             echo = now <= self._echo_until and len(data) <= self._echo_budget
             if now <= self._redraw_until:
                 pass  # the program redrawing after a resize or a terminal reply
             elif echo:
                 self._echo_budget -= len(data)
-            else:
+            elif rows is None or self._shows_work(rows, now):
                 self._agent_output(len(data), now)
             if self._screen is not None:
-                self._screen.feed(data)
                 if echo or now <= self._redraw_until:
                     self._follow_answered()
                 self._schedule_check(now)
@@ -184,6 +200,17 @@ class ActivityDetector:
             flap = self._idle_since is not None and self._run_start < self._idle_since
             quiet = min(max(2 * gap, self._base_quiet), MAX_QUIET_FACTOR * self._base_quiet)
             self._activate(now, quiet if flap else self._base_quiet)
+
+    def _shows_work(self, rows: Rows, now: float) -> bool:
+        """Whether output changed the screen (which was `rows` before it) in a way that shows
+        the agent working. A redraw that looks the same does not; nor does typing echoed by a
+        TUI that draws its whole input box again on each key (at most ECHO_LINES lines change,
+        whatever the bytes), nor a change confined to the CLI's input box and status line."""
+        assert self._screen is not None
+        depth, count = self._screen.changes_since(rows, ECHO_LINES)
+        if depth == 0 or (now <= self._echo_until and count <= ECHO_LINES):
+            return False
+        return self._input_area is None or depth > self._screen.depth_of_last(self._input_area)
 
     def _sustained(self, now: float) -> bool:
         return now - self._run_start >= MIN_SPAN or self._run_chars >= BURST_CHARS

@@ -54,6 +54,9 @@ _GEMINI_ASKING = [
 # Unanswered: nothing typed after it, and nothing printed below it (Enter on the default answer
 # draws the line again unchanged; what Aider prints next then shows it was answered).
 _AIDER_ASKING = [r"\(Y\)es/\(N\)o[^\n]*\[(?:Yes|No)\]:\n*\Z"]
+# The line that starts a CLI's input box; from the last such line down are the box and the status
+# line, whose changes are not work (activity.py). Gemini CLI draws a rule above its box.
+INPUT_AREAS = {"gemini": re.compile(r"^ *─{20,} *$")}
 _OPENCODE_ASKING = [
     r"△ (?:Permission required|Always allow|Reject permission)\b",
     r"\bAllow once +Allow always +Reject\b",

@@ -28,6 +28,7 @@ PARTIAL_LIMIT = 1024  # longest incomplete escape sequence held for the next chu
 MAX_COUNT = 1000  # a CSI count beyond the model's size means the same as this
 
 Evidence = tuple[int, int]  # (absolute line number, stamp) of a match
+Rows = tuple[list[str], int]  # the lines at one moment, and the clipped writes until then
 
 # Sequences with no effect on the lines, removed in one C-level pass before the walk below.
 _INVISIBLE = re.compile(
@@ -61,6 +62,7 @@ class ScreenText:
         self._stamps: list[int] = []
         self._row = self._col = self._home = 0
         self._saved = (0, 0)
+        self._clipped = 0  # writes cut at MAX_COLS: changes the lines cannot show
         self._csi: dict[str, Callable[[str], None]] = {
             "A": lambda p: self._move_row(-_count(p)),
             "B": lambda p: self._move_row(_count(p)),
@@ -168,6 +170,36 @@ class ScreenText:
         index = first + bisect_right(starts, best) - 1
         return self._dropped + index, self._stamps[index]
 
+    def rows(self) -> Rows:
+        """The lines as they are now (a copy, cheap: the strings are shared), for `changes_since`."""
+        return self._lines.copy(), self._clipped
+
+    def changes_since(self, rows: Rows, limit: int = MAX_LINES) -> tuple[int, int]:
+        """(depth, count): how many lines up from the bottom the screen differs from `rows` (an
+        earlier `rows()`), and in how many lines (counted up to limit + 1), the lines compared
+        bottom to bottom. (0, 0) when it looks just the same."""
+        before, clipped = rows
+        after = self._lines
+        top = max(len(before), len(after), 1)
+        if clipped != self._clipped:  # text went past the kept width: a terminal wraps it
+            return top, MAX_LINES
+        depth = count = 0
+        for up in range(top, 0, -1):  # from the top: a scrolled screen differs at once
+            old = before[-up] if up <= len(before) else ""
+            new = after[-up] if up <= len(after) else ""
+            if old is not new and old.rstrip() != new.rstrip():
+                depth, count = max(depth, up), count + 1
+                if count > limit:
+                    break
+        return depth, count
+
+    def depth_of_last(self, pattern: re.Pattern[str]) -> int:
+        """How many lines up from the bottom the last line matching `pattern` is (0: none)."""
+        for depth in range(1, len(self._lines) + 1):
+            if pattern.search(self._lines[-depth]):
+                return depth
+        return 0
+
     def line_text(self, line: int) -> str | None:
         """The text of absolute line `line` (trailing spaces removed); None once it is gone."""
         index = line - self._dropped
@@ -203,6 +235,8 @@ class ScreenText:
         self._saved = (0, 0)
 
     def _write(self, text: str) -> None:
+        if self._col + len(text) > MAX_COLS:
+            self._clipped += 1  # a terminal would show it on the next lines (it wraps)
         if self._col >= MAX_COLS:
             return
         text = text[: MAX_COLS - self._col]

@@ -15,7 +15,7 @@ from pathlib import Path
 from agent_console import protocol
 from agent_console.activity import ActivityDetector, compile_patterns
 from agent_console.agent_catalog import AgentCatalog
-from agent_console.agents import PLACEHOLDER, build_argv, launch_template
+from agent_console.agents import INPUT_AREAS, PLACEHOLDER, build_argv, launch_template
 from agent_console.config import Settings
 from agent_console.datadir import remove_worker_files
 from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
@@ -301,7 +301,11 @@ class Sessions:
 
     def _detector(self, agent: Agent) -> ActivityDetector:
         patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None
-        return ActivityDetector(compile_patterns(patterns or []), self.settings.quiet_period)
+        return ActivityDetector(
+            compile_patterns(patterns or []),
+            self.settings.quiet_period,
+            INPUT_AREAS.get(agent.id) if agent.is_built_in else None,
+        )
 
     async def _launch(
         self,

@@ -236,6 +236,8 @@ class LiveWorker:
         self.size = (cols, rows)
         if self.process is not None:
             self.process.resize(cols, rows)
+            if self.detector is not None:  # the program's redraw that follows is not work
+                self._track(self.detector.on_resize(self._loop.time()))
 
     def paste_image(self, images_dir: Path, data: bytes, extension: str) -> Path:
         """Saves the image under the data dir and types its path into the PTY."""
