@@ -172,7 +172,7 @@ async def test_agent_socket_reports_activity(
 
 
 def is_activity(message: Message) -> bool:
-    return message["type"] == "activity"
+    return bool(message["type"] == "activity")
 
 
 async def test_resizing_an_idle_agent_leaves_it_idle(

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ContextFactory, login
-from tests.harness import Server, running
-from tests.test_api import create_session
+from tests.harness import Server, create_session, running
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ContextFactory, login
 from tests.e2e.terminal import host, run, wait_for_text, wait_ready
-from tests.harness import Server
-from tests.test_api import create_session
+from tests.harness import Server, create_session
 
 
 def test_typing_while_disconnected_is_sent_on_reconnect(

@@ -9,8 +9,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.terminal import count, run, wait_for_text, wait_ready
-from tests.harness import Server, fake_agent_fields
-from tests.test_api import create_session
+from tests.harness import Server, create_session, fake_agent_fields
 
 CONTINUED = r"argv=\['--continue'\]"
 FRESH = r"argv=\[\]"

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import wait_ready
 from tests.gitrepo import make_repo
-from tests.harness import Server
-from tests.test_api import create_session
+from tests.harness import Server, create_session
 
 
 def test_diff_review_is_offered_only_in_a_git_working_tree(
