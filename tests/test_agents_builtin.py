@@ -111,6 +111,24 @@ def test_raw_stream_puts_the_detector_in_asking(path: Path) -> None:
     assert detector.state is ActivityState.ASKING
 
 
+def test_codex_task_still_running_dialog_asks() -> None:
+    """Codex's dialog on Ctrl-C during a turn is a question. Its text is the binary's own strings
+    (0.169 and 0.171: "Task is still running", "Choose what happens to the current task.", the
+    options); the screen itself is not recorded: against the loopback model, Ctrl-C interrupted
+    the turn at once."""
+    dialog = (
+        "\x1b[2J\x1b[H• Here is a long answer about the project.\r\n\r\n"
+        "  Task is still running\r\n  Choose what happens to the current task.\r\n\r\n"
+        "› 1. Cancel task            Stop the current task and stay in Codex\r\n"
+        "  2. Run in background      Exit Codex and leave the task running\r\n"
+        "  3. Exit                   Stop the current task and exit Codex\r\n\r\n"
+        "  enter select · esc back\r\n"
+    )
+    assert screen(dialog).find(patterns_of(AGENTS["codex"])) is not None
+    answer = "\x1b[2J\x1b[H• Done. The task is still running in the background.\r\n› "
+    assert screen(answer).find(patterns_of(AGENTS["codex"])) is None
+
+
 # -- templates ---------------------------------------------------------------------------------
 
 

@@ -41,6 +41,8 @@ _CODEX_ASKING = [
     r"^ *Trust this folder\?",
     r"^ *Question \d+/\d+ \(\d+ unanswered\)",  # request_user_input
     r"enter to submit answer",
+    r"^ *Hooks need review\b",  # at startup when hooks are new or changed
+    r"^ *Task is still running\b",  # Ctrl-C during a turn: cancel, background or exit
 ]
 _GEMINI_ASKING = [
     r"Allow execution of\b",
