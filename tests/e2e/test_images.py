@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page
 from agent_console.config import MIB, Limits
 from tests.e2e.screenshots import hidpi_screenshot
 from tests.e2e.terminal import screen_text, wait_for_text, wait_ready
-from tests.harness import ROOT, Server, fake_agent_fields
-from tests.test_api import create_session
+from tests.harness import ROOT, Server, create_session, fake_agent_fields
 
 # Puts the PNG on the page as a File and fires `kind` ("paste" or "drop") at the terminal.
 FIRE = """([b64, kind]) => {
