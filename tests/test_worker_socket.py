@@ -12,9 +12,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.harness import (
+    FAKE_AGENT,
     Message,
     Server,
     create_session,
+    fake_agent_fields,
     output_text,
     read_output_until,
     read_until,
@@ -176,11 +178,13 @@ def is_activity(message: Message) -> bool:
 
 
 async def test_resizing_an_idle_agent_leaves_it_idle(
-    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+    server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
     """The fake agent draws its whole screen (6 KB) again on each resize, as TUIs do: an idle
     agent stays idle, and the next activity it reports is the work typed afterwards."""
-    session = create_session(api, tmp_path, agentId=fake_agent["id"])
+    fields = fake_agent_fields("Redrawing", commandTemplate=f"{FAKE_AGENT} --redraw")
+    agent = api.post("/api/agents", json=fields).json()["agent"]
+    session = create_session(api, tmp_path, agentId=agent["id"])
     async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
         await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
         for cols, rows in ((120, 40), (90, 30), (120, 40)):
@@ -250,8 +254,6 @@ async def test_prompt_is_typed_when_template_has_no_placeholder(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
     """An agent whose command takes no prompt gets the initial prompt typed once it settles."""
-    from tests.harness import FAKE_AGENT
-
     agent = api.post("/api/agents", json={"name": "NoArg", "commandTemplate": str(FAKE_AGENT)})
     session = create_session(
         api, tmp_path, agentId=agent.json()["agent"]["id"], initialPrompt="hi there"
