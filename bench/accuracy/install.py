@@ -49,10 +49,20 @@ async def install(cli: Cli, prefix: Path) -> Installed:
         await process.wait()
         return Installed(cli, None, f"npm install timed out after {INSTALL_TIMEOUT:.0f} s")
     if process.returncode != 0 or not (bin_dir / cli.name).exists():
-        lines = output.decode(errors="replace").strip().splitlines()
-        return Installed(cli, None, f"npm install failed: {' / '.join(lines[-3:])[:300]}")
+        return Installed(
+            cli, None, f"npm install failed: {npm_reason(output.decode(errors='replace'))}"
+        )
     done.write_text(f"{cli.package}@{cli.version}\n")
     return Installed(cli, bin_dir)
+
+
+def npm_reason(output: str) -> str:
+    """The telling lines of npm's error output: its error code and the reason it gives."""
+    lines = [line[len("npm error") :].strip() for line in output.splitlines()
+             if line.startswith("npm error") and line[len("npm error") :].strip()]  # fmt: skip
+    telling = [line for line in lines if line.startswith("code ")][:1]
+    telling += [line for line in lines if "reason:" in line or line.startswith("404")][:1]
+    return " / ".join(telling or lines[-2:] or ["no output"])[:300]
 
 
 async def install_all(clis: list[Cli], prefix: Path) -> list[Installed]:
