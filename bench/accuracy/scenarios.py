@@ -1,8 +1,8 @@
 """The scenarios, run in order on one CLI inside the product, each writing down its ground truth.
 
 Timed steps (where a latency is measured) hold the shared `timing` lock, so CLIs run side by side
-only while the script is waiting on an idle agent or an open question (typing, resizes, the 60 s
-question): nothing else loads the two cores while a latency is being measured.
+only while they boot or the script waits on an idle agent or an open question (typing, resizes,
+the 60 s question): no other CLI works or draws while a latency is being measured.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ SIZES = ((100, 30), (132, 43), (80, 24), (120, 40), (90, 50), (120, 40))
 
 @dataclass
 class Run:
+    """One CLI's run: its drive, the shared timing lock, how questions get answered, and the
+    idle stretch under way (closed, into the ground truth, when the script next acts)."""
+
     drive: Drive
     timing: asyncio.Lock
     answerer: Answerer = field(default_factory=TerminalKeys)
