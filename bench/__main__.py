@@ -20,7 +20,7 @@ from typing import Any
 import psutil
 from tests.harness import Server
 
-from bench import raw
+from bench import host, raw, resilience
 
 MB = 1_000_000
 
@@ -41,6 +41,7 @@ class Bench:
         self.size_mb = size_mb
         self.api = server.http()
         self.proc = psutil.Process(server.proc.pid if server.proc else 0)
+        self.host = psutil.Process(server.host_pid or 0)
 
     def session(self, title: str) -> dict[str, Any]:
         body = {"type": "quick", "locationPath": str(self.workdir), "title": title}
@@ -131,6 +132,10 @@ class Bench:
         self.api.delete(f"/api/sessions/{session['id']}")
         return result
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the server and the worker host together."""
+        return sum(self.proc.cpu_times()[:2]) + sum(self.host.cpu_times()[:2])
+
     @staticmethod
     async def _until(ws: Any, needle: str) -> None:
         text = ""
@@ -151,9 +156,9 @@ class Bench:
         await app.recv()
         await asyncio.sleep(3)  # let the shells finish starting
         per_worker = (self.proc.memory_info().rss - before) / workers
-        cpu_before = sum(self.proc.cpu_times()[:2])
+        cpu_before = self.cpu_seconds()
         await asyncio.sleep(seconds)
-        cpu = (sum(self.proc.cpu_times()[:2]) - cpu_before) / seconds * 100
+        cpu = (self.cpu_seconds() - cpu_before) / seconds * 100
         for ws in [*sockets, app]:
             await ws.close()
         for s in sessions:
@@ -180,6 +185,14 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         small = max(1, args.size_mb // 10)
         raw_twenty = raw.throughput(producer(small, workdir), 20) / MB
         raw_echo = sorted(raw.echo_latencies(args.samples))
+        content = Path(command[1]).read_bytes()
+        expected = len(content) + content.count(b"\n")
+        hop = host.throughput(workdir / "hop", command, expected) / MB
+        results.append(row("worker host alone, 1 worker (the hop)", hop, raw_one, "MB/s"))
+        catch_up = await resilience.restart_catch_up(
+            workdir / "restart", workdir, {"SHELL": "/bin/sh"}
+        )
+        results.append(row("server restart: 20 clients caught up (s)", catch_up, 2.0, "s"))
         server = Server(workdir / "data", env={"SHELL": "/bin/sh"}).start()
         try:
             bench = Bench(server, workdir, args.size_mb)
@@ -204,6 +217,11 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             results.append(row("aggregate, 20 workers at once", total / MB, raw_twenty, "MB/s"))
             results.append(row("peak server memory, 4-client flood", peak / 2**20, 1, "MiB"))
             results.append(row("peak server memory, 20-worker flood", peak20 / 2**20, 1, "MiB"))
+            growth = await resilience.history_connect_memory(server, workdir, 10)
+            results.append(row("server RSS growth, 40 clients x 10 MiB history", growth, 1, "MiB"))
+            fan = await resilience.fan_out(server, workdir, 50, max(1, args.size_mb // 4))
+            results.append(row("fan-out per client, 50 clients (slowest)", min(fan) / MB,
+                               raw_one, "MB/s"))  # fmt: skip
         finally:
             server.stop()
     return results

@@ -9,7 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import Server, fake_agent_fields, running
+from tests.harness import Server, fake_agent_fields, running, stop_hosts_under
+
+
+@pytest.fixture(autouse=True)
+def no_host_outlives_its_test(tmp_path: Path) -> Iterator[None]:
+    """Whatever started a worker host under this test's directory, it ends with the test."""
+    yield
+    stop_hosts_under(tmp_path)
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@ authenticated REST and WebSocket clients that wait on conditions with timeouts."
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -90,17 +92,33 @@ class Server:
             pass
         self._lines.put(None)
 
-    def stop(self, sig: int = signal.SIGTERM) -> int:
+    def stop(self, sig: int = signal.SIGTERM, keep_host: bool = False) -> int:
+        """Ends the server with `sig`; then its worker host and every worker, unless
+        `keep_host` (a restart: the next server adopts them)."""
         assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         code = self.proc.wait(timeout=TIMEOUT)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+        if not keep_host:
+            stop_hosts_under(self.data_dir)
         return code
 
-    def kill(self) -> None:
-        self.stop(signal.SIGKILL)
+    def kill(self, keep_host: bool = False) -> None:
+        self.stop(signal.SIGKILL, keep_host)
+
+    def stop_host(self) -> None:
+        """`agent-console stop`: the host ends every worker, then itself."""
+        argv = [sys.executable, "-m", "agent_console", "stop", "--data-dir", str(self.data_dir)]
+        subprocess.run(argv, env=self.env, timeout=TIMEOUT, check=True, capture_output=True)
+
+    @property
+    def host_pid(self) -> int | None:
+        try:
+            return int((self.data_dir / "host.lock").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     @property
     def ws_base(self) -> str:
@@ -132,6 +150,43 @@ def running(data_dir: Path, **kwargs: Any) -> Iterator[Server]:
     finally:
         if server.proc is not None and server.proc.poll() is None:
             server.stop()
+        stop_hosts_under(data_dir)
+
+
+def never_reading_client(server: Server, path: str) -> socket.socket:
+    """A WebSocket client that completes the handshake and then never reads (tiny receive
+    buffer, so the server's writes back up almost at once)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(TIMEOUT)
+    sock.connect(("127.0.0.1", server.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Authorization: Bearer {TOKEN}\r\n\r\n"
+        ).encode()
+    )
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        head += sock.recv(1)  # byte by byte: leave every frame unread
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return sock
+
+
+def stop_hosts_under(root: Path) -> None:
+    """Ends every worker host (and its workers) whose data directory lies under `root`."""
+    import psutil
+
+    for lock in root.rglob("host.lock"):
+        try:
+            host = psutil.Process(int(lock.read_text().split()[0]))
+            if "host" in host.cmdline():
+                host.terminate()
+                host.wait(TIMEOUT)
+        except (OSError, ValueError, IndexError, psutil.Error):
+            continue
 
 
 def create_session(api: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:

@@ -36,8 +36,8 @@ async def test_forced_frames_pass_the_limit() -> None:
     box = Outbox(limit=10)
     box.put(Frame("h" * 50), force=True)
     assert await box.take() == ["h" * 50]
-    box.close(protocol.Close.GOING_AWAY)
-    assert await box.take() is None and box.close_code == protocol.Close.GOING_AWAY
+    box.close(protocol.Close.SERVICE_RESTART)
+    assert await box.take() is None and box.close_code == protocol.Close.SERVICE_RESTART
 
 
 def test_publish_reaches_subscribers_until_unsubscribed() -> None:

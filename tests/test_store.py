@@ -43,15 +43,16 @@ def test_agents_repositories_processes(tmp_path: Path) -> None:
     store.record_process("w1", 123, 456, "boot-a")
     again = Store(tmp_path / "db")
     assert again.load_agents() == [agent] and again.load_repositories() == [repo]
-    assert again.recorded_processes("boot-a") == [(123, 456)]
-    assert again.recorded_processes("boot-b") == []  # pids of another boot mean nothing
+    assert again.recorded_processes("boot-a", "w1") == [(123, 456)]
+    assert again.recorded_processes("boot-a", "w2") == []
+    assert again.recorded_processes("boot-b", "w1") == []  # pids of another boot mean nothing
     again.delete_agent("x")
     again.delete_repository(repo.id)
     again.forget_all_processes()
     assert (
         again.load_agents() == []
         and again.load_repositories() == []
-        and again.recorded_processes("boot-a") == []
+        and again.recorded_processes("boot-a", "w1") == []
     )
 
 

@@ -1,4 +1,5 @@
-"""LiveWorker's activity timers under both event loops (uvloop is what the server runs)."""
+"""Live workers in process, on a real worker host: activity timers under both event loops
+(uvloop is what the server runs)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 import uvloop
 
 from agent_console.activity import ActivityDetector
+from agent_console.host.client import LocalHost
 from agent_console.model import ActivityState, Worker
-from agent_console.scrollback import Scrollback
-from agent_console.workers import LiveWorker
+from agent_console.workers import AgentWorker, LiveWorker
 
 Runner = Callable[[Coroutine[Any, Any, None]], None]
 LOOPS: dict[str, Runner] = {"asyncio": asyncio.run, "uvloop": uvloop.run}
@@ -24,6 +25,7 @@ def test_a_deadline_already_due_when_armed_fires(tmp_path: Path, run: Runner) ->
     """uvloop's call_at returns a plain Handle (no when()) for a past deadline: it still fires."""
 
     async def main() -> None:
+        host = await LocalHost.connect(tmp_path, 1 << 20)
         states: list[ActivityState | None] = []
         went_idle = asyncio.Event()
 
@@ -32,20 +34,17 @@ def test_a_deadline_already_due_when_armed_fires(tmp_path: Path, run: Runner) ->
             if live.activity is ActivityState.IDLE:
                 went_idle.set()
 
-        live = LiveWorker(
-            "s",
-            Worker(name="agent", type="agent"),
-            Scrollback(tmp_path / "w.log", 1 << 20),
-            ActivityDetector([], quiet_period=0.05),
-            lambda _: None,
-            on_activity,
-        )
-        past = asyncio.get_running_loop().time() - 10
-        assert live.detector is not None
-        live._track(live.detector.on_output("x" * 5000, past))  # active; idle already due
-        live._arm_timer()  # re-arming with the same past deadline must not fail either
-        await asyncio.wait_for(went_idle.wait(), 5)
-        assert states == [ActivityState.ACTIVE, ActivityState.IDLE]
-        live.close()
+        live = AgentWorker("s", Worker(name="agent", type="agent"), host, 1 << 20,
+                           lambda _: None, ActivityDetector([], quiet_period=0.05),
+                           on_activity)  # fmt: skip
+        try:
+            past = asyncio.get_running_loop().time() - 10
+            live._track(live.detector.on_output("x" * 5000, past))  # active; idle already due
+            live._arm_timer()  # re-arming with the same past deadline must not fail either
+            await asyncio.wait_for(went_idle.wait(), 5)
+            assert states == [ActivityState.ACTIVE, ActivityState.IDLE]
+        finally:
+            live.close()
+            await host.shutdown()
 
     run(main())

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from agent_console.client.verbs import add_verbs
 from agent_console.config import DEFAULT_PORT, Limits, Settings, default_data_dir
+from agent_console.host.command import add_verbs as add_host_verbs
 
 if TYPE_CHECKING:
     from agent_console.datadir import ServeLock
@@ -56,6 +57,12 @@ def _serve_locked(args: argparse.Namespace, data_dir: Path, lock: ServeLock) -> 
         settings = _serve_settings(args, data_dir)
     except (access.AccessError, ValueError) as exc:
         print(f"agent-console: {exc}", file=sys.stderr)
+        return 1
+    from agent_console.host.client import ensure_host
+
+    problem = ensure_host(data_dir)
+    if problem is not None:
+        print(f"agent-console: {problem}", file=sys.stderr)
         return 1
     try:
         sock = bind(settings.host, settings.port)
@@ -258,6 +265,7 @@ def parser() -> argparse.ArgumentParser:
     )
     url.set_defaults(run=_url)
     add_verbs(verbs)
+    add_host_verbs(verbs)
     return root
 
 

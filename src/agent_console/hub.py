@@ -1,18 +1,25 @@
 """Fan-out to clients: an in-process event bus, and each client's bounded outbox.
 
-Publishing never awaits: a producer (the PTY read loop, the session registry) puts frames into
-every subscriber's outbox and moves on. Each client has one sender task draining its outbox; a
-client that falls more than `limit` bytes behind is dropped (it reconnects with its offset and
-loses nothing), so one slow reader can never stall a worker, other clients, or grow memory.
+Publishing never awaits: a producer (the output relay, the session registry) puts frames into
+every subscriber's outbox and moves on. Each client has one sender task draining its outbox.
+
+An outbox with a `source` (worker sockets) never loses output: when its live frames would pass
+`limit`, it stops taking them and is *behind* — its sender then reads the output from the log,
+piece by piece, from the offset it had reached (`source.fetch`), until it has caught up and takes
+live frames again. Other frames (activity, exit) wait while it is behind, so `exit` still comes
+after the last output. A worker socket's history is sent the same way: a new client starts
+behind, at the offset it asked for. An outbox without a source (the app socket) that passes its
+limit is dropped instead (it reconnects and gets a fresh sync).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from agent_console import protocol
 
@@ -43,28 +50,68 @@ class Frame:
     offset: int = 0
 
 
-class Outbox:
-    """A client's bounded queue of frames. put() never blocks; overflow marks it for closing."""
+class Source(Protocol):
+    """Where a behind outbox reads the output it skipped (a worker's log)."""
 
-    def __init__(self, limit: int) -> None:
+    async def fetch(self, outbox: Outbox) -> list[str]:
+        """Frames of the output after `outbox.offset`; the source moves `offset` on, and
+        calls `outbox.caught_up()` once it has reached the live end."""
+        ...
+
+    def progressed(self, outbox: Outbox) -> None:
+        """The outbox handed frames to its sender (backpressure is re-judged)."""
+        ...
+
+
+class Outbox:
+    """A client's bounded queue of frames. put() never blocks."""
+
+    def __init__(self, limit: int, source: Source | None = None) -> None:
         self.limit = limit
         self.overflowed = False
         self.closed = False
         self.close_code = protocol.Close.NORMAL
+        self.close_reason = ""
+        self.offset = 0  # output offset reached: queued, or to be fetched from here
+        self.sent_offset = 0  # output offset handed to the sender
+        self.behind = False
+        self.history_pending = False  # the next fetched piece is sent as `history`
+        self.resumed = False  # the client asked for an offset: say so if it was lost
+        self.progress_at = time.monotonic()
+        self._source = source
         self._frames: deque[Frame] = deque()
+        self._held: list[Frame] = []  # non-output frames while behind
         self._size = 0
         self._ready = asyncio.Event()
+
+    def start_behind(self, offset: int, resumed: bool) -> None:
+        """A new client: history from `offset` is fetched before anything else is sent;
+        `resumed`: the client asked for that offset (bytes no longer retained are reported)."""
+        self.offset = self.sent_offset = offset
+        self.behind = self.history_pending = True
+        self.resumed = resumed
+        self._ready.set()
 
     def put(self, frame: Frame, force: bool = False) -> None:
         if self.closed or self.overflowed:
             return
+        if self.behind:
+            if frame.data is None:
+                self._held.append(frame)
+            return
         if not force and self._size + len(frame.text) > self.limit:
+            if frame.data is not None and self._source is not None:
+                self.behind = True  # the rest comes from the log, from self.offset
+                self._ready.set()
+                return
             self.overflowed = True
             self._frames.clear()
             self._size = 0
         else:
             self._frames.append(frame)
             self._size += len(frame.text)
+            if frame.data is not None:
+                self.offset = frame.offset
         self._ready.set()
 
     def put_text(self, text: str) -> None:
@@ -80,21 +127,54 @@ class Outbox:
         self._size = 0
         self._ready.set()
 
-    def close(self, code: int = protocol.Close.NORMAL) -> None:
+    def caught_up(self) -> None:
+        """The source reached the live end: live frames flow again, held ones go first."""
+        self.behind = False
+        for frame in self._held:
+            self._frames.append(frame)
+            self._size += len(frame.text)
+        self._held.clear()
+
+    def close(
+        self, code: int = protocol.Close.NORMAL, reason: str = "", drop: bool = False
+    ) -> None:
+        """Closes after the queued frames are sent — or at once with `drop` (a stalled client
+        that reconnects with its offset gets them from the log)."""
         self.closed = True
-        self.close_code = code
+        self.close_code, self.close_reason = code, reason
+        if drop:
+            self._frames.clear()
+            self._held.clear()
+            self._size = 0
         self._ready.set()
 
     async def take(self) -> list[str] | None:
         """The next frames to send (consecutive outputs merged), or None when it is closing."""
-        await self._ready.wait()
-        if self.overflowed or (self.closed and not self._frames):
-            return None
-        frames = list(self._frames)
-        self._frames.clear()
-        self._size = 0
-        self._ready.clear()
-        return merge_outputs(frames)
+        while True:
+            await self._ready.wait()
+            if self.overflowed or (self.closed and not self._frames):
+                return None
+            if self._frames:
+                frames = list(self._frames)
+                self._frames.clear()
+                self._size = 0
+                if not self.behind:
+                    self._ready.clear()
+                self.sent_offset = self.offset
+                return self._progress(merge_outputs(frames))
+            if self.behind and self._source is not None:
+                texts = await self._source.fetch(self)
+                if texts:
+                    self.sent_offset = self.offset
+                    return self._progress(texts)
+            else:
+                self._ready.clear()
+
+    def _progress(self, texts: list[str]) -> list[str]:
+        self.progress_at = time.monotonic()
+        if self._source is not None:
+            self._source.progressed(self)
+        return texts
 
     @property
     def queued_bytes(self) -> int:

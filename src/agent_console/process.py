@@ -30,6 +30,7 @@ READ_BUDGET = 256 * 1024  # per wake-up: coalesce a burst, then let the loop bre
 EOF_GRACE = 0.5  # after the child exits, how long to wait for its last output to drain
 MAX_PENDING_INPUT = 1024 * 1024  # input queued for a child that is not reading it
 SECRET_ENV_PREFIXES = ("AGENT_CONSOLE_",)
+WORKER_MARK = "AGENT_CONSOLE_WORKER"  # in every child's environment: finds what left its session
 STOP_LADDER = ((signal.SIGHUP, 1.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0))
 
 
@@ -69,21 +70,34 @@ def start_time(pid: int) -> int | None:
 
 
 class PtyProcess:
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, mark: str | None = None) -> None:
         self.pid = pid
         self.fd = fd
+        self.mark = mark
         self.started = start_time(pid)
         self._loop = asyncio.get_running_loop()
         self._pending = bytearray()
+        self._reaped = False
         self._reading = False
+        self._paused = False
         self._eof = self._loop.create_future()
         self.exited: asyncio.Future[ExitStatus] = self._loop.create_future()
         self._watch_exit()
 
     @classmethod
     def spawn(
-        cls, argv: Sequence[str], cwd: str, env: Mapping[str, str], cols: int = 80, rows: int = 24
+        cls,
+        argv: Sequence[str],
+        cwd: str,
+        env: Mapping[str, str],
+        cols: int = 80,
+        rows: int = 24,
+        mark: str | None = None,
     ) -> PtyProcess:
+        """Starts `argv`; `mark` (e.g. the worker id) goes into its environment as WORKER_MARK,
+        inherited by everything it starts, so stopping finds even what left its session."""
+        if mark is not None:
+            env = {**env, WORKER_MARK: mark}
         if not os.path.isdir(cwd):
             raise SpawnFailed(f"cannot start {argv[0]!r}: directory {cwd} does not exist")
         try:
@@ -101,7 +115,7 @@ class PtyProcess:
         proc.closed = True
         proc.fileobj.close()
         os.set_blocking(fd, False)
-        return cls(proc.pid, fd)
+        return cls(proc.pid, fd, mark)
 
     # --- output -----------------------------------------------------------------------------
 
@@ -110,6 +124,21 @@ class PtyProcess:
         self._on_data = on_data
         self._reading = True
         self._loop.add_reader(self.fd, self._on_readable)
+
+    def pause_reading(self) -> None:
+        """Backpressure: leave the output in the PTY (the child blocks once its buffer fills)."""
+        if self._reading and not self._paused:
+            self._paused = True
+            self._loop.remove_reader(self.fd)
+
+    def resume_reading(self) -> None:
+        if self._reading and self._paused:
+            self._paused = False
+            self._loop.add_reader(self.fd, self._on_readable)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
 
     def _on_readable(self) -> None:
         data = self._drain(READ_BUDGET)
@@ -136,7 +165,9 @@ class PtyProcess:
     def _stop_reading(self) -> None:
         if self._reading:
             self._reading = False
-            self._loop.remove_reader(self.fd)
+            if not self._paused:
+                self._loop.remove_reader(self.fd)
+            self._paused = False
         if not self._eof.done():
             self._eof.set_result(None)
 
@@ -165,6 +196,7 @@ class PtyProcess:
             _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
             status = 0
+        self._reaped = True  # from now on the pid may be another process's: never signal it
         self._loop.create_task(self._finish(status))
 
     async def _finish(self, status: int) -> None:
@@ -232,6 +264,8 @@ class PtyProcess:
     # --- stop -------------------------------------------------------------------------------
 
     def signal_group(self, sig: int) -> None:
+        if self._reaped:
+            return  # the group may live on (sweep ends it by session, checked by start time)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, sig)
 
@@ -251,8 +285,11 @@ class PtyProcess:
 
     def sweep(self) -> None:
         """Ends what the child left behind in its session (nohup'd jobs, SIGHUP-ignoring
-        stragglers), also after the child itself exited on its own."""
+        stragglers), also after the child itself exited on its own — and what it started that
+        left the session (daemons such as `codex app-server`), found by its mark."""
         end_session(self.pid, self.started)
+        if self.mark is not None:
+            end_marked(self.mark)
 
 
 def _decode_status(status: int) -> ExitStatus:
@@ -293,6 +330,21 @@ def end_session(sid: int, leader_started: int | None) -> None:
         if session == sid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def end_marked(mark: str) -> None:
+    """SIGKILLs every process of ours whose environment carries WORKER_MARK=`mark`."""
+    needle = f"{WORKER_MARK}={mark}".encode() + b"\0"
+    uid, me = os.getuid(), os.getpid()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == me:
+            continue
+        try:
+            if proc.stat().st_uid != uid or needle not in (proc / "environ").read_bytes():
+                continue
+            os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
 
 
 def end_leftovers(records: Sequence[tuple[int, int | None]]) -> None:

@@ -44,8 +44,8 @@ class Close:
 
     NORMAL = 1000  # the worker or session was deleted
     TOO_BIG = 1009  # a message over the size cap
-    TRY_AGAIN = 1013  # the client fell too far behind; reconnect with ?offset=
-    GOING_AWAY = 1001  # the server is shutting down
+    TRY_AGAIN = 1013  # the client stalled (read nothing for 10 s); reconnect with ?offset=
+    SERVICE_RESTART = 1012  # the server is stopping (its workers go on); reconnect
     INTERNAL = 1011  # the server failed unexpectedly; reconnect with ?offset=
     NOT_FOUND = 4404  # unknown session or worker
 
@@ -169,8 +169,11 @@ def output(data: str, offset: int) -> str:
     return _encode({"type": "output", "data": data, "offset": offset})
 
 
-def history(data: str, start_offset: int, offset: int) -> str:
-    return _encode({"type": "history", "data": data, "startOffset": start_offset, "offset": offset})
+def history(data: str, start_offset: int, offset: int, lost_bytes: int = 0) -> str:
+    message = {"type": "history", "data": data, "startOffset": start_offset, "offset": offset}
+    if lost_bytes > 0:
+        message["lostBytes"] = lost_bytes
+    return _encode(message)
 
 
 def exit_message(exit_code: int, signal: str | None) -> str:

@@ -158,6 +158,10 @@ class ScreenText:
         """The bottom of the screen (at most MATCH_CHARS characters), trailing spaces removed."""
         return self._tail()[0]
 
+    def lines(self) -> list[str]:
+        """Every line kept (the screen and up to MAX_LINES above it), trailing spaces removed."""
+        return [line.rstrip() for line in self._lines]
+
     def find(self, patterns: Sequence[re.Pattern[str]]) -> Evidence | None:
         """(absolute line, stamp) of the line where the last match of any pattern starts."""
         text, starts, first = self._tail()

@@ -41,6 +41,16 @@ class Utf8Boundary:
         self._pending = buf[cut:]
         return buf[:cut]
 
+    def flush(self) -> bytes:
+        """The bytes held back, given up on (the stream ended inside a character)."""
+        held, self._pending = self._pending, b""
+        return held
+
+
+def whole_prefix(data: bytes) -> bytes:
+    """`data` without a trailing, still completable UTF-8 sequence."""
+    return data[: _incomplete_tail(data)]
+
 
 def _sequence_length(lead: int) -> int:
     """How many bytes the UTF-8 sequence starting with `lead` has (1 for ASCII and invalid)."""
@@ -92,6 +102,7 @@ class Scrollback:
         self._base = 0  # absolute offset of the first byte stored in the file
         self.end_offset = 0
         self._start_cache = (-1, 0)  # (end_offset, start_offset) of the last computation
+        self._compact_at = 0  # after a failed compaction (disk full), when to try again
         self._open()
 
     # -- readers ---------------------------------------------------------------------------
@@ -132,8 +143,16 @@ class Scrollback:
             self.end_offset += written
             view = view[written:]
         if self.end_offset - self._base > self.cap + self._slack:
-            self._rewrite(self.start_offset)
+            self._compact()
         return self.end_offset
+
+    def restart_at(self, base: int) -> None:
+        """Drops everything stored and continues empty at `base` (> end_offset): the bytes in
+        between were never saved, and a log holds one contiguous range."""
+        if base < self.end_offset:
+            raise ValueError("a log can only restart after its end")
+        self.end_offset = base
+        self._rewrite(base)
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -178,6 +197,16 @@ class Scrollback:
             os.replace(self.path, self.path.with_name(self.path.name + ".corrupt"))
         return None
 
+    def _compact(self) -> None:
+        """Rewrites the file with only the retained bytes; on a full disk the data stays where
+        it is (already saved) and the next try waits for another slack/4 bytes."""
+        if self.end_offset < self._compact_at:
+            return
+        try:
+            self._rewrite(self.start_offset)
+        except OSError:
+            self._compact_at = self.end_offset + max(self._slack // 4, 1)
+
     def _rewrite(self, base: int) -> None:
         """Replace the file by header(base) + the retained bytes from `base`, atomically."""
         out = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
@@ -185,7 +214,11 @@ class Scrollback:
             _write_all(out, HEADER.pack(MAGIC, base))
             if self._fd >= 0:
                 self._copy(out, base)
-        finally:
+        except BaseException:
+            os.close(out)
+            self._tmp.unlink(missing_ok=True)
+            raise
+        else:
             os.close(out)
         os.replace(self._tmp, self.path)
         self.close()

@@ -1,24 +1,27 @@
 """The session registry: create, restore, change and delete sessions and their workers.
 
-It owns every Session and its LiveWorkers, persists each change through the store and publishes
-an event for it; it knows nothing of HTTP or sockets.
+It owns every Session and its live workers, persists each change through the store and publishes
+an event for it; it knows nothing of HTTP or sockets. Processes run on a WorkerHost that outlives
+this server: a restart adopts them as they are; when the host itself went away (reboot, kill -9),
+agents are relaunched with their continue template and terminals as fresh shells, each with a
+marker line in its history.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from agent_console import protocol
 from agent_console.activity import ActivityDetector, compile_patterns
 from agent_console.agent_catalog import AgentCatalog
-from agent_console.agents import INPUT_AREAS, PLACEHOLDER, build_argv, launch_template
+from agent_console.agents import INPUT_AREAS
 from agent_console.config import Settings
 from agent_console.datadir import remove_worker_files
-from agent_console.errors import InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
+from agent_console.errors import Error, InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
 from agent_console.events import (
     AppEvent,
     SessionCreated,
@@ -27,25 +30,36 @@ from agent_console.events import (
     WorkerActivity,
 )
 from agent_console.hub import Hub
-from agent_console.model import (
-    Agent,
-    Session,
-    Worker,
-    WorkerActivityInfo,
-    WorkerStatus,
-)
-from agent_console.process import boot_id, end_leftovers
-from agent_console.scrollback import Scrollback
+from agent_console.model import Agent, Session, Worker, WorkerActivityInfo, WorkerStatus
+from agent_console.process import boot_id, end_leftovers, end_marked
 from agent_console.session_requests import NewSession, NewWorker, resolve_directory
 from agent_console.store import Store
-from agent_console.workers import LiveWorker
+from agent_console.worker_host import Hosted, WorkerHost
+from agent_console.worker_launch import (
+    agent_launch,
+    environment,
+    relaunch_marker,
+    terminal_argv,
+)
+from agent_console.workers import AgentWorker, DiffWorker, LiveWorker, PtyWorker, TerminalWorker
+
+log = logging.getLogger(__name__)
+ConnectHost = Callable[[], Awaitable[WorkerHost]]
 
 
 class Sessions:
     def __init__(
-        self, settings: Settings, store: Store, agents: AgentCatalog, events: Hub[AppEvent]
+        self,
+        settings: Settings,
+        store: Store,
+        agents: AgentCatalog,
+        events: Hub[AppEvent],
+        host: WorkerHost,
+        reconnect: ConnectHost | None = None,
     ):
         self.settings = settings
+        self.host = host
+        self._reconnect = reconnect
         self._store = store
         self._agents = agents
         self._events = events
@@ -113,19 +127,10 @@ class Sessions:
             agent_id=agent.id if agent else None,
             continue_conversation=request.continue_conversation,
         )
-        worker = self._new_worker_model(session, first, agent)
-        live = self._new_live(session, worker, agent)
-        try:
-            await self._launch(
-                session, live, agent, request.initial_prompt, first.continue_conversation
-            )
-        except SpawnFailed:
-            live.close()
-            self._remove_log(worker.id)
-            raise
-        session.workers.append(worker)
+        live = await self._start_worker(session, first, agent, request.initial_prompt)
+        session.workers.append(live.model)
         self._sessions[session.id] = session
-        self._live[worker.id] = live
+        self._live[live.id] = live
         self._save(session)
         self._events.publish(SessionCreated(session))
         self._announce_activity(live)
@@ -148,11 +153,7 @@ class Sessions:
         async with self._exclusive(session_id) as session:
             del self._sessions[session_id]
             lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
-            await asyncio.gather(*(live.stop() for live in lives))
-            for live in lives:
-                live.close()
-                self._store.forget_process(live.id)
-                self._remove_log(live.id)
+            await asyncio.gather(*(self._discard(live) for live in lives))
             self._store.delete_session(session_id)
             self._events.publish(SessionDeleted(session_id))
         self._locks.pop(session_id, None)
@@ -161,40 +162,26 @@ class Sessions:
 
     async def add_worker(self, session_id: str, request: NewWorker) -> Worker:
         async with self._exclusive(session_id) as session:
-            return await self._add_worker(session, request)
-
-    async def _add_worker(self, session: Session, request: NewWorker) -> Worker:
-        agent = (
-            self._agents.resolve(request.agent_id)
-            if request.type == "agent" and request.agent_id
-            else None
-        )
-        if request.type == "agent" and agent is None:
-            raise InvalidRequest("agentId is required for an agent worker")
-        worker = self._new_worker_model(session, request, agent)
-        live = self._new_live(session, worker, agent)
-        if worker.type != "git-diff":
-            try:
-                await self._launch(session, live, agent, None, request.continue_conversation)
-            except SpawnFailed:
-                live.close()
-                self._remove_log(worker.id)
-                raise
-        session.workers.append(worker)
-        self._live[worker.id] = live
-        self._changed(session)
-        self._announce_activity(live)
-        return worker
+            agent = (
+                self._agents.resolve(request.agent_id)
+                if request.type == "agent" and request.agent_id
+                else None
+            )
+            if request.type == "agent" and agent is None:
+                raise InvalidRequest("agentId is required for an agent worker")
+            live = await self._start_worker(session, request, agent, None)
+            session.workers.append(live.model)
+            self._live[live.id] = live
+            self._changed(session)
+            self._announce_activity(live)
+            return live.model
 
     async def remove_worker(self, session_id: str, worker_id: str) -> None:
         async with self._exclusive(session_id) as session:
             live = self.live(session_id, worker_id)
             del self._live[worker_id]
             session.workers = [w for w in session.workers if w.id != worker_id]
-            await live.stop()
-            live.close()
-            self._store.forget_process(worker_id)
-            self._remove_log(worker_id)
+            await self._discard(live)
             self._changed(session)
 
     async def restart_worker(
@@ -202,72 +189,147 @@ class Sessions:
     ) -> Worker:
         async with self._exclusive(session_id) as session:
             live = self.live(session_id, worker_id)
-            if live.model.type == "git-diff":
+            if not isinstance(live, PtyWorker):
                 raise InvalidRequest("a git-diff worker has no process to restart")
             agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
             await live.stop()
-            if agent is not None:
+            if isinstance(live, AgentWorker) and agent is not None:
                 live.reset_activity(self._detector(agent))
             await self._launch(session, live, agent, None, continue_conversation)
             self._changed(session)
             return live.model
 
-    # --- restore and shutdown ---------------------------------------------------------------
-
     def set_base_commit(self, session_id: str, worker_id: str, base_commit: str | None) -> Worker:
         session = self.get(session_id)
         live = self.live(session_id, worker_id)
-        if live.model.type != "git-diff":
+        if not isinstance(live, DiffWorker):
             raise InvalidRequest("baseCommit: only git-diff workers have a base commit")
         live.model.base_commit = base_commit
         self._changed(session)
         live.changed()
         return live.model
 
+    # --- restore, host loss and shutdown ----------------------------------------------------
+
     async def restore(self) -> None:
-        """Brings back every persisted session with the same ids; relaunches its workers."""
-        end_leftovers(self._store.recorded_processes(self._boot))
-        self._store.forget_all_processes()
+        """Brings back every persisted session with the same ids: workers the host kept are
+        adopted as they are; the others are relaunched (the host had stopped)."""
+        hosted = {h.worker_id: h for h in await self.host.list()}
         for session in self._store.load_sessions():
             self._sessions[session.id] = session
             for worker in session.workers:
-                await self._restore_worker(session, worker)
+                await self._restore_worker(session, worker, hosted.pop(worker.id, None))
             self._refresh_status(session)
             self._save(session)
+        for orphan in hosted:  # e.g. a server killed while it created a session
+            await self.host.forget(orphan, delete_log=True)
+        self._watch_host()
 
-    async def _restore_worker(self, session: Session, worker: Worker) -> None:
+    async def _restore_worker(
+        self, session: Session, worker: Worker, hosted: Hosted | None
+    ) -> None:
         agent = None
         if worker.agent_id:
             with contextlib.suppress(NotFound):
                 agent = self._agents.get(worker.agent_id)
         live = self._new_live(session, worker, agent)
         self._live[worker.id] = live
-        if worker.type == "git-diff" or worker.status == WorkerStatus.EXITED:
+        if not isinstance(live, PtyWorker):
             return
-        if worker.type == "agent" and agent is None:
-            live.note(
-                f"agent {worker.agent_id!r} no longer exists; this worker cannot be relaunched"
-            )
-            worker.status = WorkerStatus.EXITED
+        if hosted is not None:
+            hosted = await live.adopt()
+            if isinstance(live, AgentWorker) and agent is not None:
+                await live.recompute_activity(hosted, self._detector(agent))
+            return
+        if worker.status == WorkerStatus.EXITED:
+            return
+        await self._relaunch(session, live, agent, "after the worker host stopped")
+
+    async def _relaunch(
+        self, session: Session, live: PtyWorker, agent: Agent | None, reason: str
+    ) -> None:
+        """Starts a worker whose process the host no longer has (its leftovers ended first)."""
+        end_leftovers(self._store.recorded_processes(self._boot, live.id))
+        end_marked(live.id)
+        self._store.forget_process(live.id)
+        if live.model.type == "agent" and agent is None:
+            live.note(f"agent {live.model.agent_id!r} no longer exists; it cannot be relaunched")
+            live.model.status = WorkerStatus.EXITED
             return
         try:
-            await self._launch(session, live, agent, None, continue_conversation=True)
+            await self._launch(session, live, agent, None, True, relaunch_marker(reason))
         except SpawnFailed as exc:
             live.note(exc.message)
-            worker.status, worker.exit_code, worker.pid = WorkerStatus.EXITED, 127, None
+            live.model.status, live.model.exit_code, live.model.pid = WorkerStatus.EXITED, 127, None
+
+    def _watch_host(self) -> None:
+        self._spawn_task(self._on_host_lost(self.host))
+
+    async def _on_host_lost(self, host: WorkerHost) -> None:
+        await host.lost
+        if self._closing or self._reconnect is None:
+            return
+        log.warning("the worker host went away; starting a new one and relaunching workers")
+        self.host = await self._connect_again(self._reconnect)
+        for live in [live for live in self._live.values() if isinstance(live, PtyWorker)]:
+            live.host = self.host
+            session = self._sessions.get(live.session_id)
+            if session is not None and live.running:
+                async with self._exclusive(session.id):
+                    agent = self._agent_of(live)
+                    if isinstance(live, AgentWorker) and agent is not None:
+                        live.reset_activity(self._detector(agent))
+                    await self._relaunch(session, live, agent, "after the worker host stopped")
+                    self._changed(session)
+        self._watch_host()
+
+    async def _connect_again(self, connect: ConnectHost) -> WorkerHost:
+        """A new host, retried with backoff while it cannot be started."""
+        delay = 1.0
+        while True:
+            try:
+                return await connect()
+            except (OSError, Error) as exc:
+                log.error("cannot start a worker host (retrying in %.0f s): %s", delay, exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
     async def shutdown(self) -> None:
-        """Ends every process group; exits caused by the shutdown are not recorded as exits."""
+        """Leaves every process running on the host; clients are told the server restarts."""
         self._closing = True
         for task in self._tasks:
             task.cancel()
-        lives = list(self._live.values())
-        await asyncio.gather(*(live.stop() for live in lives))
-        for live in lives:
-            live.close(protocol.Close.GOING_AWAY)
-        self._store.forget_all_processes()
+        for live in self._live.values():
+            live.close(protocol.Close.SERVICE_RESTART)
+
+    async def stop_all(self) -> None:
+        """Ends every worker's process (`agent-console stop`)."""
+        lives = [live for live in self._live.values() if isinstance(live, PtyWorker)]
+        await asyncio.gather(*(live.stop() for live in lives), return_exceptions=True)
 
     # --- internals --------------------------------------------------------------------------
+
+    async def _start_worker(
+        self, session: Session, request: NewWorker, agent: Agent | None, prompt: str | None
+    ) -> LiveWorker:
+        worker = self._new_worker_model(session, request, agent)
+        live = self._new_live(session, worker, agent)
+        if isinstance(live, PtyWorker):
+            try:
+                await self._launch(session, live, agent, prompt, request.continue_conversation)
+            except Error:
+                await self._discard(live)
+                raise
+        return live
+
+    async def _discard(self, live: LiveWorker) -> None:
+        """Ends the worker's process, detaches its clients, forgets its log and records."""
+        await live.stop()
+        live.close()
+        if isinstance(live, PtyWorker):
+            await live.host.forget(live.id, delete_log=True)
+        self._store.forget_process(live.id)
+        remove_worker_files(self.settings.logs_dir, self.settings.images_dir, live.id)
 
     def _new_worker_model(
         self, session: Session, request: NewWorker, agent: Agent | None
@@ -285,19 +347,20 @@ class Sessions:
                       base_commit=request.base_commit)  # fmt: skip
 
     def _new_live(self, session: Session, worker: Worker, agent: Agent | None) -> LiveWorker:
-        scrollback = None
-        if worker.type != "git-diff":
-            self.settings.logs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            scrollback = Scrollback(
-                self._log_path(worker.id), self.settings.limits.scrollback_bytes
-            )
-        detector = self._detector(agent) if agent is not None else None
-        live = LiveWorker(
-            session.id, worker, scrollback, detector, self._worker_changed, self._worker_activity
-        )
+        """The live worker of the model's kind (the one place kinds are told apart)."""
+        retained, host = self.settings.limits.scrollback_bytes, self.host
         if worker.type == "git-diff":
-            live.watch_path = Path(session.location_path)
-        return live
+            return DiffWorker(session.id, worker, Path(session.location_path), self._worker_changed)
+        if worker.type == "agent":
+            detector = self._detector(agent) if agent else ActivityDetector([])
+            return AgentWorker(session.id, worker, host, retained, self._worker_changed, detector,
+                               self._worker_activity)  # fmt: skip
+        return TerminalWorker(session.id, worker, host, retained, self._worker_changed)
+
+    def _agent_of(self, live: LiveWorker) -> Agent | None:
+        with contextlib.suppress(NotFound):
+            return self._agents.get(live.model.agent_id) if live.model.agent_id else None
+        return None
 
     def _detector(self, agent: Agent) -> ActivityDetector:
         patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None
@@ -310,22 +373,22 @@ class Sessions:
     async def _launch(
         self,
         session: Session,
-        live: LiveWorker,
+        live: PtyWorker,
         agent: Agent | None,
         prompt: str | None,
         continue_conversation: bool,
+        marker: str | None = None,
     ) -> None:
-        if live.model.type == "agent" and agent is not None:
-            template, uses_prompt = launch_template(agent, continue_conversation)
-            argv = build_argv(template, prompt if uses_prompt else None, session.location_path)
-            if uses_prompt and prompt and "prompt" not in PLACEHOLDER.findall(template):
-                live.type_when_idle = prompt + "\r"
-            live.continue_fallback = agent if not uses_prompt else None
+        if isinstance(live, AgentWorker) and agent is not None:
+            launch = agent_launch(agent, prompt, session.location_path, continue_conversation)
+            live.type_when_idle = launch.type_when_idle
+            live.continue_fallback = agent if launch.fresh_fallback else None
+            argv = launch.argv
         else:
             argv = terminal_argv()
-        await live.start(argv, session.location_path)
-        assert live.process is not None
-        self._store.record_process(live.id, live.process.pid, live.process.started, self._boot)
+        hosted = await live.start(argv, session.location_path, environment(), marker)
+        if hosted.pid is not None:
+            self._store.record_process(live.id, hosted.pid, hosted.started, self._boot)
 
     def _worker_changed(self, live: LiveWorker) -> None:
         if self._closing:
@@ -333,17 +396,14 @@ class Sessions:
         session = self._sessions.get(live.session_id)
         if session is None or live.id not in self._live:
             return
-        agent, live.continue_fallback = live.continue_fallback, None
-        if agent is not None and live.failed_at_start:
-            # e.g. `claude --continue` with no conversation to continue exits at once.
-            task = asyncio.get_running_loop().create_task(
-                self._start_fresh(session.id, live, agent)
-            )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if isinstance(live, AgentWorker):
+            agent, live.continue_fallback = live.continue_fallback, None
+            if agent is not None and live.failed_at_start:
+                # e.g. `claude --continue` with no conversation to continue exits at once.
+                self._spawn_task(self._start_fresh(session.id, live, agent))
         self._changed(session)
 
-    async def _start_fresh(self, session_id: str, live: LiveWorker, agent: Agent) -> None:
+    async def _start_fresh(self, session_id: str, live: AgentWorker, agent: Agent) -> None:
         """Launches an agent anew after its continue command failed at once."""
         async with self._exclusive(session_id) as session:
             if live.id not in self._live or live.running:
@@ -354,6 +414,11 @@ class Sessions:
             except SpawnFailed as exc:
                 live.note(exc.message)
             self._changed(session)
+
+    def _spawn_task(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _announce_activity(self, live: LiveWorker) -> None:
         """A new agent worker's first state, so app clients hold what a fresh sync would give."""
@@ -380,18 +445,3 @@ class Sessions:
     def _save(self, session: Session) -> None:
         if session.id in self._sessions:
             self._store.save_session(session)
-
-    def _log_path(self, worker_id: str) -> Path:
-        return self.settings.logs_dir / f"{worker_id}.log"
-
-    def _remove_log(self, worker_id: str) -> None:
-        """A worker that is gone takes its output log and pasted images with it."""
-        remove_worker_files(self.settings.logs_dir, self.settings.images_dir, worker_id)
-
-
-def terminal_argv() -> list[str]:
-    """The user's login shell, else /bin/sh."""
-    shell = os.environ.get("SHELL", "")
-    if shell and os.path.isabs(shell) and os.access(shell, os.X_OK):
-        return [shell, "-l"]
-    return ["/bin/sh"]

@@ -211,9 +211,11 @@ class Store:
     def forget_process(self, worker_id: str) -> None:
         self._write("DELETE FROM processes WHERE worker_id = ?", (worker_id,))
 
-    def recorded_processes(self, boot: str) -> list[tuple[int, int | None]]:
-        """(pid, start time) of the children recorded during boot `boot`."""
-        rows = self._db.execute("SELECT pid, started FROM processes WHERE boot = ?", (boot,))
+    def recorded_processes(self, boot: str, worker_id: str) -> list[tuple[int, int | None]]:
+        """(pid, start time) of the worker's child recorded during boot `boot`."""
+        rows = self._db.execute(
+            "SELECT pid, started FROM processes WHERE boot = ? AND worker_id = ?", (boot, worker_id)
+        )
         return [(pid, started) for pid, started in rows]
 
     def forget_all_processes(self) -> None:

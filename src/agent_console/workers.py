@@ -1,107 +1,139 @@
-"""A live worker: its PTY process, output log, activity detector and attached clients.
+"""Live workers, one class per kind: TerminalWorker, AgentWorker (PTY workers on a WorkerHost)
+and DiffWorker (a watcher of the worktree, no process).
 
-The output path is the hot path: PTY burst → scrollback append → whole UTF-8 characters → one
-`output` frame encoded once → every attached outbox. Nothing on it awaits. Activity timers are
-armed only when the detector has a deadline, so an idle worker costs no CPU.
+The output path: the host sends bytes with their end offset → OutputStream cuts them at whole
+characters → one `output` frame, encoded once, is put in every live client's outbox → an agent's
+detector sees the text. Nothing on it awaits. A client that falls behind, and every new client,
+reads from the host's log piece by piece (`fetch`), and FlowControl pauses the PTY while the
+clients cannot keep up, so no client that keeps reading ever loses a byte.
+
+`WORKER_KINDS` maps each wire `type` to its class: adding a kind is one class and one entry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from agent_console import protocol
 from agent_console.activity import ActivityDetector
 from agent_console.diff import DiffWatcher
 from agent_console.errors import Error, SpawnFailed
+from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
-from agent_console.model import ActivityState, Agent, Worker, WorkerStatus
-from agent_console.process import ExitStatus, PtyProcess, child_env
-from agent_console.scrollback import Scrollback, Utf8Boundary
+from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType
+from agent_console.output_stream import OutputStream
+from agent_console.scrollback import whole_prefix
+from agent_console.worker_host import Hosted, SpawnSpec, WorkerHost
 
+log = logging.getLogger(__name__)
 OnChange = Callable[["LiveWorker"], None]
 FAILED_START_WINDOW = 5.0
+PIECE = 256 * 1024  # history and catch-up are read from the log in pieces of this size
+SCREEN_TAIL = 64 * 1024  # output replayed to recompute an adopted agent's activity
 
 
 class LiveWorker:
-    def __init__(
-        self,
-        session_id: str,
-        model: Worker,
-        scrollback: Scrollback | None,
-        detector: ActivityDetector | None,
-        on_change: OnChange,
-        on_activity: OnChange,
-    ) -> None:
+    """What every kind shares: its model, its session, its attached clients."""
+
+    kind: ClassVar[WorkerType]
+
+    def __init__(self, session_id: str, model: Worker, on_change: OnChange) -> None:
         self.session_id = session_id
         self.model = model
-        self.scrollback = scrollback
-        self.detector = detector
-        self.process: PtyProcess | None = None
-        self.size = (80, 24)
-        self._boundary = Utf8Boundary()
-        self._clients: set[Outbox] = set()
+        self.clients: set[Outbox] = set()
         self._on_change = on_change
-        self._on_activity = on_activity
         self._loop = asyncio.get_running_loop()
-        self._timer: asyncio.Handle | None = None
-        self._timer_at: float | None = None  # uvloop's call_at may return a plain Handle
-        self._waiter: asyncio.Task[None] | None = None
-        self.watch_path: Path | None = None  # git-diff workers: the worktree to watch
-        self.type_when_idle: str | None = None  # typed once the agent first settles
-        self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
-        self._started_at = 0.0
-        self._stopping = False
         self._closed = False
-        self._cwd = ""
-        self._watch: asyncio.Task[None] | None = None
 
     @property
     def id(self) -> str:
         return self.model.id
 
     @property
-    def activity(self) -> ActivityState | None:
-        return self.detector.state if self.detector else None
+    def running(self) -> bool:
+        return self.model.status == WorkerStatus.RUNNING
 
     @property
-    def running(self) -> bool:
-        return self.process is not None and not self.process.exited.done()
+    def activity(self) -> ActivityState | None:
+        return None
+
+    def attach(self, outbox: Outbox, offset: int | None) -> None:
+        self.clients.add(outbox)
+
+    def detach(self, outbox: Outbox) -> None:
+        self.clients.discard(outbox)
+
+    def broadcast(self, frame: Frame) -> None:
+        for outbox in self.clients:
+            outbox.put(frame)
+
+    async def stop(self) -> None:
+        """Ends what the worker runs (if anything)."""
+
+    def close(self, code: int = protocol.Close.NORMAL) -> None:
+        """Detaches every client (their sockets close with `code`)."""
+        self._closed = True
+        for outbox in self.clients:
+            outbox.close(code)
+        self.clients.clear()
+
+
+class PtyWorker(LiveWorker):
+    """A process in a PTY, kept by the host; its output relayed to the attached clients."""
+
+    def __init__(
+        self, session_id: str, model: Worker, host: WorkerHost, retained: int, on_change: OnChange
+    ) -> None:
+        super().__init__(session_id, model, on_change)
+        self.host = host
+        self.size = (80, 24)
+        self.stream = OutputStream()
+        self.log_problem: str | None = None
+        self._flow = FlowControl(retained)
+        self._stall_timer: asyncio.TimerHandle | None = None
+        self._started_at = 0.0
+        self._stopping = False
+        self._last_writer: Outbox | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(
-        self, argv: Sequence[str], cwd: str, env_extra: dict[str, str] | None = None
-    ) -> None:
-        """Spawns the process (SpawnFailed propagates) and starts pumping its output."""
+        self, argv: list[str], cwd: str, env: dict[str, str], marker: str | None = None
+    ) -> Hosted:
+        """Spawns the process on the host (SpawnFailed propagates)."""
         if self._closed:
             raise SpawnFailed("the worker was removed")
         cols, rows = self.size
-        self.process = PtyProcess.spawn(argv, cwd, child_env(os.environ, env_extra), cols, rows)
-        self._started_at, self._stopping, self._cwd = self._loop.time(), False, cwd
-        self._boundary = Utf8Boundary()
-        self.model.status = WorkerStatus.RUNNING
-        self.model.exit_code = None
-        self.model.signal = None
-        self.model.pid = self.process.pid
-        self.process.start_reading(self._on_output)
-        self._waiter = self._loop.create_task(self._await_exit(self.process))
+        spec = SpawnSpec(self.id, argv, cwd, env, cols, rows, marker)
+        return await self.host.spawn(spec, self)
 
-    async def _await_exit(self, process: PtyProcess) -> None:
-        status = await process.exited
-        if process is self.process:
-            self._exited(status)
+    async def adopt(self) -> Hosted:
+        """Takes over a worker the host kept while no server ran (its output, its exit)."""
+        return await self.host.subscribe(self.id, self)
 
-    def _exited(self, status: ExitStatus) -> None:
+    def on_started(self, hosted: Hosted) -> None:
+        """The host's answer to spawn or subscribe — before any output or exit after it."""
+        self._started_at, self._stopping = self._loop.time(), False
+        self.stream.reset(hosted.end_offset)
+        self.size = (hosted.cols, hosted.rows)
+        self.log_problem = hosted.log_problem
+        if hosted.running:
+            self.model.status = WorkerStatus.RUNNING
+            self.model.exit_code = self.model.signal = None
+            self.model.pid = hosted.pid
+        else:
+            self._ended(hosted.exit_code or 0, hosted.signal)
+
+    def _ended(self, exit_code: int, signal: str | None) -> None:
         self.model.status = WorkerStatus.EXITED
-        self.model.exit_code = status.exit_code
-        self.model.signal = status.signal
-        self.model.pid = None
-        self._flush_boundary()
-        self._broadcast(Frame(protocol.exit_message(status.exit_code, status.signal)))
-        self._on_change(self)
+        self.model.exit_code, self.model.signal, self.model.pid = exit_code, signal, None
 
     @property
     def failed_at_start(self) -> bool:
@@ -110,134 +142,142 @@ class LiveWorker:
         return quick and not self._stopping and bool(self.model.exit_code)
 
     async def stop(self) -> None:
-        """Ends the process's whole session (if still there) and waits for the exit report."""
-        process, waiter = self.process, self._waiter
-        if process is None:
-            return
         self._stopping = True
-        if process.exited.done():
-            process.sweep()  # it exited on its own; what it left behind goes now
-        else:
-            await process.stop()
-        if waiter is not None:
-            await waiter
+        await self.host.stop(self.id)
 
     def close(self, code: int = protocol.Close.NORMAL) -> None:
-        """Detaches every client (their sockets close with `code`) and releases the log."""
-        self._closed = True
-        self._cancel_timer()
-        if self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
-        for outbox in self._clients:
-            outbox.close(code)
-        self._clients.clear()
-        if self.scrollback is not None:
-            self.scrollback.close()
+        super().close(code)
+        self._cancel_stall_timer()
+        self.host.unsubscribe(self.id)
 
-    # --- output -----------------------------------------------------------------------------
+    # --- HostSink: what the host reports ----------------------------------------------------
 
-    def _on_output(self, data: bytes) -> None:
-        assert self.scrollback is not None
-        self.scrollback.append(data)
-        whole = self._boundary.feed(data)
-        if whole:
-            self._emit(whole.decode("utf-8", "replace"))
+    def on_output(self, end_offset: int, data: bytes) -> None:
+        text = self.stream.feed(data, end_offset)
+        if text:
+            self._emit(text)
 
     def _emit(self, text: str) -> None:
-        offset = self.complete_offset
+        offset = self.stream.complete_offset
         frame = Frame(protocol.output(text, offset), text, offset)
-        for outbox in self._clients:
+        for outbox in self.clients:
             outbox.put(frame)
-        if self.detector is not None:
-            self._track(self.detector.on_output(text, self._loop.time()))
+        self.printed(text)
+        if self.clients:
+            self._judge_flow()
 
-    @property
-    def complete_offset(self) -> int:
-        """The offset after the last whole character written (what clients have seen)."""
-        assert self.scrollback is not None
-        return self.scrollback.end_offset - self._boundary.pending
+    def printed(self, text: str) -> None:
+        """Kinds that watch the output (agents) look at each text handed on."""
 
-    def _broadcast(self, frame: Frame) -> None:
-        for outbox in self._clients:
-            outbox.put(frame)
+    def on_exit(self, exit_code: int, signal: str | None) -> None:
+        held = self.stream.flush()
+        if held:
+            self._emit(held)
+        self._ended(exit_code, signal)
+        self.broadcast(Frame(protocol.exit_message(exit_code, signal)))
+        self._on_change(self)
 
-    def note(self, message: str) -> None:
-        """Writes a notice from the server into the worker's output (kept in its history)."""
-        if self.scrollback is None:
-            return
-        self._flush_boundary()
-        data = f"\r\n\x1b[33m[agent-console] {message}\x1b[0m\r\n".encode()
-        self.scrollback.append(data)
-        self._broadcast(Frame(protocol.output(data.decode(), self.complete_offset)))
+    def on_input_dropped(self) -> None:
+        if self._last_writer is not None:
+            self._last_writer.put_text(
+                protocol.error("INPUT_DROPPED", "input dropped: the program is not reading it")
+            )
 
-    def _flush_boundary(self) -> None:
-        """Sends a character left incomplete by the process (it will never be finished)."""
-        held = self._boundary.pending
-        if held and self.scrollback is not None:
-            end = self.scrollback.end_offset
-            self._boundary = Utf8Boundary()
-            self._emit(self.scrollback.read(end - held, end).decode("utf-8", "replace"))
+    def on_log_state(self, problem: str | None) -> None:
+        self.log_problem = problem
+        self.note(problem or "history is being saved again")
+        self._on_change(self)
 
     # --- clients ----------------------------------------------------------------------------
 
     def attach(self, outbox: Outbox, offset: int | None) -> None:
-        """Queues `history` after `offset` (then `activity`) and subscribes to live output —
-        with no await in between, so no byte is lost or repeated."""
-        end = self.complete_offset if self.scrollback else 0
-        start, data = self.scrollback.since(offset, end) if self.scrollback else (0, b"")
-        text = data.decode("utf-8", "replace")
-        outbox.put(Frame(protocol.history(text, start, end)), force=True)
-        if self.detector is not None:
-            outbox.put(Frame(protocol.activity(self.detector.state.value)), force=True)
-        if self.model.status == WorkerStatus.EXITED and self.model.type != "git-diff":
+        """The client gets `history` from `offset` (or all retained output), read from the log
+        in pieces, then live output — nothing lost or repeated. Activity and exit follow the
+        history."""
+        end = self.stream.complete_offset
+        wanted = offset is not None and offset <= end
+        outbox.start_behind(offset if wanted and offset is not None else 0, wanted)
+        self.attached(outbox)
+        if self.model.status == WorkerStatus.EXITED:
             outbox.put(Frame(protocol.exit_message(self.model.exit_code or 0, self.model.signal)))
-        self._clients.add(outbox)
-        if self.watch_path is not None and self._watch is None:
-            self._watch = self._loop.create_task(self._watch_files(self.watch_path))
+        self.clients.add(outbox)
+        self._judge_flow()
+
+    def attached(self, outbox: Outbox) -> None:
+        """Kinds add what a new client hears right after the history (an agent's activity)."""
 
     def detach(self, outbox: Outbox) -> None:
-        self._clients.discard(outbox)
-        if not self._clients and self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
+        super().detach(outbox)
+        if self._last_writer is outbox:
+            self._last_writer = None
+        self._judge_flow()
 
-    async def _watch_files(self, path: Path) -> None:
-        """Tells attached clients each time the worktree's files change (file-system events)."""
-        try:
-            async with DiffWatcher(path) as watcher:
-                self.changed()  # watching now: a client that fetches from here on misses nothing
-                async for _ in watcher:
-                    self.changed()
-        except Error as exc:
-            self.note(exc.message)
+    async def fetch(self, outbox: Outbox) -> list[str]:
+        """The next piece of output after `outbox.offset`, from the host's log."""
+        start, end = outbox.offset, self.stream.complete_offset
+        first, data = start, b""
+        if start < end:
+            try:
+                first, data = await self.host.read(self.id, start, min(PIECE, end - start))
+            except Error:
+                outbox.close(protocol.Close.TRY_AGAIN, "history unavailable; reconnect")
+                return []
+            if first + len(data) < end:
+                data = whole_prefix(data)  # cut by the piece size: end on a whole character
+        text = data.decode("utf-8", "replace")
+        lost = first - start if outbox.resumed or not outbox.history_pending else 0
+        outbox.offset = first + len(data)
+        if outbox.history_pending or lost > 0:
+            outbox.history_pending = False
+            message = protocol.history(text, first, outbox.offset, lost_bytes=lost)
+        else:
+            message = protocol.output(text, outbox.offset)
+        if outbox.offset >= self.stream.complete_offset:
+            outbox.caught_up()
+        return [message]
 
-    def changed(self) -> None:
-        """The diff this git-diff worker shows may have changed."""
-        self._broadcast(Frame(protocol.diff_changed()))
+    def progressed(self, outbox: Outbox) -> None:
+        self._judge_flow()
 
-    @property
-    def client_count(self) -> int:
-        return len(self._clients)
+    def _judge_flow(self) -> None:
+        """Pauses or resumes reading the PTY as the clients' lag asks; drops stalled ones."""
+        clients = list(self.clients)
+        now, end = time.monotonic(), self.stream.complete_offset
+        lags = [Lag(end - c.sent_offset, now - c.progress_at) for c in clients]
+        was = self._flow.paused
+        for index in self._flow.judge(lags):
+            clients[index].close(protocol.Close.TRY_AGAIN, "client stalled; reconnect", drop=True)
+            self.clients.discard(clients[index])
+        if self._flow.paused != was:
+            (self.host.pause if self._flow.paused else self.host.resume)(self.id)
+        if self._flow.paused and self._stall_timer is None:
+            self._stall_timer = self._loop.call_later(STALL, self._stall_check)
+
+    def _stall_check(self) -> None:
+        self._stall_timer = None
+        self._judge_flow()
+
+    def _cancel_stall_timer(self) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
 
     # --- input ------------------------------------------------------------------------------
 
-    def write(self, data: str) -> bool:
-        """Types `data`; False when it was dropped because the process is not reading input."""
-        if self.process is None or not self.running:
-            return True
-        if not self.process.write(data.encode("utf-8")):
-            return False
-        if self.detector is not None:
-            self._track(self.detector.on_input(data, self._loop.time()))
-        return True
+    def write(self, data: str, by: Outbox | None = None) -> None:
+        """Types `data` (the host reports input the program does not read)."""
+        if self.running:
+            self._last_writer = by
+            self.host.input(self.id, data.encode("utf-8"))
+            self.typed(data)
+
+    def typed(self, data: str) -> None:
+        """Kinds that judge activity look at what the user types."""
 
     def resize(self, cols: int, rows: int) -> None:
         self.size = (cols, rows)
-        if self.process is not None:
-            self.process.resize(cols, rows)
-            if self.detector is not None:  # the program's redraw that follows is not work
-                self._track(self.detector.on_resize(self._loop.time()))
+        if self.running:
+            self.host.resize(self.id, cols, rows)
 
     def paste_image(self, images_dir: Path, data: bytes, extension: str) -> Path:
         """Saves the image under the data dir and types its path into the PTY."""
@@ -249,7 +289,60 @@ class LiveWorker:
         self.write(str(path))
         return path
 
-    # --- activity ---------------------------------------------------------------------------
+    def note(self, message: str) -> None:
+        """Writes a notice from the server into the worker's history (and to its clients)."""
+        data = f"\r\n\x1b[33m[agent-console] {message}\x1b[0m\r\n".encode()
+        self.host.note(self.id, data)
+
+
+class TerminalWorker(PtyWorker):
+    kind = "terminal"
+
+
+class AgentWorker(PtyWorker):
+    """An agent CLI: its activity judged from what it prints and what the user types."""
+
+    kind = "agent"
+
+    def __init__(
+        self,
+        session_id: str,
+        model: Worker,
+        host: WorkerHost,
+        retained: int,
+        on_change: OnChange,
+        detector: ActivityDetector,
+        on_activity: OnChange,
+    ) -> None:
+        super().__init__(session_id, model, host, retained, on_change)
+        self.detector = detector
+        self._on_activity = on_activity
+        self._timer: asyncio.Handle | None = None
+        self._timer_at: float | None = None  # uvloop's call_at may return a plain Handle
+        self.type_when_idle: str | None = None  # typed once the agent first settles
+        self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
+
+    @property
+    def activity(self) -> ActivityState:
+        return self.detector.state
+
+    def printed(self, text: str) -> None:
+        self._track(self.detector.on_output(text, self._loop.time()))
+
+    def typed(self, data: str) -> None:
+        self._track(self.detector.on_input(data, self._loop.time()))
+
+    def attached(self, outbox: Outbox) -> None:
+        outbox.put(Frame(protocol.activity(self.detector.state.value)))
+
+    def close(self, code: int = protocol.Close.NORMAL) -> None:
+        super().close(code)
+        self._cancel_timer()
+
+    def resize(self, cols: int, rows: int) -> None:
+        super().resize(cols, rows)
+        if self.running:  # the program's redraw that follows is not work
+            self._track(self.detector.on_resize(self._loop.time()))
 
     def reset_activity(self, detector: ActivityDetector) -> None:
         """A fresh detector for a relaunched agent; clients learn its (unknown) state at once."""
@@ -257,18 +350,29 @@ class LiveWorker:
         self.detector = detector
         self._track(detector.state)
 
+    async def recompute_activity(self, hosted: Hosted, detector: ActivityDetector) -> None:
+        """After a server restart: the state from the screen the host kept and from when the
+        agent last printed — not a guess."""
+        start = max(hosted.start_offset, hosted.end_offset - SCREEN_TAIL)
+        with contextlib.suppress(Error):
+            _, data = await self.host.read(self.id, start, hosted.end_offset - start)
+            age = time.time() - hosted.last_output_at if hosted.last_output_at else 3600.0
+            printed_at = self._loop.time() - max(0.0, age)
+            detector.on_output(data.decode("utf-8", "replace"), printed_at)
+        detector.poll(self._loop.time())
+        self.reset_activity(detector)
+
     def _track(self, changed: ActivityState | None) -> None:
         if changed == ActivityState.IDLE and self.type_when_idle is not None:
             # An agent whose command line takes no prompt gets it typed once it is ready for input.
             text, self.type_when_idle = self.type_when_idle, None
             self.write(text)
         if changed is not None:
-            self._broadcast(Frame(protocol.activity(changed.value)))
+            self.broadcast(Frame(protocol.activity(changed.value)))
             self._on_activity(self)
         self._arm_timer()
 
     def _arm_timer(self) -> None:
-        assert self.detector is not None
         deadline = self.detector.next_deadline
         if self._timer is not None and deadline != self._timer_at:
             self._cancel_timer()
@@ -278,10 +382,63 @@ class LiveWorker:
 
     def _on_deadline(self) -> None:
         self._timer = self._timer_at = None
-        assert self.detector is not None
         self._track(self.detector.poll(self._loop.time()))
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = self._timer_at = None
+
+
+class DiffWorker(LiveWorker):
+    """A git-diff worker: no process; tells its clients whenever the worktree's files change."""
+
+    kind = "git-diff"
+
+    def __init__(self, session_id: str, model: Worker, watch_path: Path, on_change: OnChange):
+        super().__init__(session_id, model, on_change)
+        self.watch_path = watch_path
+        self._watch: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return False
+
+    def attach(self, outbox: Outbox, offset: int | None) -> None:
+        outbox.put(Frame(protocol.history("", 0, 0)), force=True)
+        self.clients.add(outbox)
+        if self._watch is None:
+            self._watch = self._loop.create_task(self._watch_files())
+
+    def detach(self, outbox: Outbox) -> None:
+        super().detach(outbox)
+        if not self.clients and self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+
+    def close(self, code: int = protocol.Close.NORMAL) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+        super().close(code)
+
+    async def _watch_files(self) -> None:
+        """Tells attached clients each time the worktree's files change (file-system events)."""
+        try:
+            async with DiffWatcher(self.watch_path) as watcher:
+                self.changed()  # watching now: a client that fetches from here on misses nothing
+                async for _ in watcher:
+                    self.changed()
+        except Error as exc:
+            log.warning("cannot watch %s for changes: %s", self.watch_path, exc.message)
+
+    def changed(self) -> None:
+        """The diff this worker shows may have changed."""
+        self.broadcast(Frame(protocol.diff_changed()))
+
+
+WORKER_KINDS: dict[WorkerType, type[LiveWorker]] = {
+    "terminal": TerminalWorker,
+    "agent": AgentWorker,
+    "git-diff": DiffWorker,
+}

@@ -88,23 +88,26 @@ def test_terminal_echo_and_history_after_reload(
 def test_server_restart_continues_terminal_without_loss_or_repeat(
     new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """Stopping the server shows the banner; a restart on the same data continues the screen."""
+    """Stopping the server shows the banner; a restart on the same data continues the screen,
+    and the shell is the same one: its working directory and exported variable are unchanged."""
     session = create_session(api, tmp_path)
     page = login(new_context(), server)
     open_session(page, server, session)
-    run(page, "echo before-$((1+1))")
+    (tmp_path / "deeper").mkdir()
+    run(page, "cd deeper && export KEPT=value-$((40+2)) && echo before-$((1+1))")
     wait_for_text(page, r"^before-2$")
-    server.stop()
+    server.stop(keep_host=True)
     expect(page.get_by_test_id("connection-banner")).to_contain_text("Reconnecting")
     restarted = Server(server.data_dir, env=server.env, port=server.port).start()
     with contextlib.suppress(PlaywrightError):  # it may have reconnected on its own already
         page.get_by_role("button", name="Retry now").first.click(timeout=5_000)
     expect(page.get_by_test_id("connection-banner")).to_have_count(0, timeout=40_000)
     expect(page.get_by_test_id("terminal-banner")).to_have_count(0, timeout=40_000)
-    run(page, "echo after-$((2+2))")
-    wait_for_text(page, r"^after-4$")
+    run(page, 'echo "after-$((2+2)) $(basename "$PWD") $KEPT"')
+    wait_for_text(page, r"^after-4 deeper value-42$")
     assert count(page, r"^before-2$") == 1
-    assert count(page, r"^after-4$") == 1
+    assert count(page, r"^after-4 deeper value-42$") == 1
+    assert count(page, r"relaunched") == 0
     restarted.stop()
 
 

@@ -30,6 +30,8 @@ def test_toolbar_restart_continues_and_restart_fresh_does_not(
     open_agent(page, server, api, tmp_path)
     page.get_by_role("button", name="Restart", exact=True).click()
     wait_for_text(page, CONTINUED)
+    # A relaunch's banner can read as work on a loaded machine; "working" would (rightly) ask.
+    expect(page.locator(".tab.active .dot")).not_to_have_attribute("data-activity", "active")
     page.get_by_role("button", name="More ways to restart").click()
     page.get_by_role("menuitem", name="Restart fresh").click()
     page.wait_for_function(

@@ -24,9 +24,10 @@ def mode(path: Path) -> int:
 
 
 def family(server: Server) -> list[psutil.Process]:
-    assert server.proc is not None
-    root = psutil.Process(server.proc.pid)
-    return [root, *root.children(recursive=True)]
+    """The server, then its worker host and every worker (the host's descendants)."""
+    assert server.proc is not None and server.host_pid is not None
+    root, host = psutil.Process(server.proc.pid), psutil.Process(server.host_pid)
+    return [root, *root.children(recursive=True), host, *host.children(recursive=True)]
 
 
 async def test_token_never_leaves_in_logs_payloads_or_children(
@@ -55,7 +56,9 @@ async def test_token_never_leaves_in_logs_payloads_or_children(
         messages = await read_output_until(ws, "ENV-42-END")
         texts.extend(str(m) for m in messages)
     shell_env = "".join(m.get("data", "") for m in messages)
-    assert "PATH=" in shell_env and "AGENT_CONSOLE_" not in shell_env.split("echo ENV")[-1]
+    printed = shell_env.split("echo ENV")[-1]
+    ours = {line.split("=")[0] for line in printed.splitlines() if "AGENT_CONSOLE_" in line}
+    assert "PATH=" in printed and ours == {"AGENT_CONSOLE_WORKER"}  # the worker's id only
     log = server.log()
     assert "token=[redacted]" in log and "WebSocket /ws/app?token=[redacted]" in log
     processes = family(server)

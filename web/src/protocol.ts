@@ -27,10 +27,10 @@ export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"
 /** WebSocket close codes the server uses. */
 export const Close = {
   NORMAL: 1000, // the worker or session was deleted
-  GOING_AWAY: 1001, // the server is shutting down
   TOO_BIG: 1009, // a message over the size cap
   INTERNAL: 1011, // the server failed unexpectedly; reconnect with ?offset=
-  TRY_AGAIN: 1013, // the client fell too far behind; reconnect with ?offset=
+  SERVICE_RESTART: 1012, // the server is stopping (its workers go on); reconnect
+  TRY_AGAIN: 1013, // the client stalled (read nothing for 10 s); reconnect with ?offset=
   NOT_FOUND: 4404, // unknown session or worker
 } as const;
 

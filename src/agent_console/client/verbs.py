@@ -11,10 +11,12 @@ import sys
 import termios
 import tty
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent_console.client.connection import Client, ClientError, WorkerStream
 from agent_console.config import DEFAULT_PORT, default_data_dir
+
+if TYPE_CHECKING:  # imported when a verb runs: `host` and `stop` start without httpx
+    from agent_console.client.connection import Client
 
 DETACH_KEY = b"\x1d"  # Ctrl-]
 
@@ -48,6 +50,8 @@ def add_verbs(verbs: Any) -> None:
 
 
 def _client(args: argparse.Namespace) -> Client:
+    from agent_console.client.connection import Client
+
     # Never a --token flag: a command line is visible to every user in `ps`.
     token = os.environ.get("AGENT_CONSOLE_TOKEN")
     if not token:
@@ -58,6 +62,8 @@ def _client(args: argparse.Namespace) -> Client:
 
 
 def _run(coro: Any) -> int:
+    from agent_console.client.connection import ClientError
+
     try:
         return int(asyncio.run(coro))
     except ClientError as exc:
@@ -125,6 +131,8 @@ async def _attach_verb(client: Client, args: argparse.Namespace) -> int:
 
 
 def _pick(matches: list[dict[str, Any]], what: str, key: str) -> dict[str, Any]:
+    from agent_console.client.connection import ClientError
+
     if len(matches) != 1:
         raise ClientError(f"{len(matches) or 'no'} {what}s match {key!r}")
     return matches[0]
@@ -132,6 +140,8 @@ def _pick(matches: list[dict[str, Any]], what: str, key: str) -> dict[str, Any]:
 
 async def attach(client: Client, session_id: str, worker_id: str) -> int:
     """Joins the worker's terminal in this one until Ctrl-] (or the worker is deleted)."""
+    from agent_console.client.connection import WorkerStream
+
     stream = WorkerStream(client, session_id, worker_id)
     out = sys.stdout.buffer
     client.on_state = lambda state: _status(f"[{state}]")

@@ -12,6 +12,7 @@ from agent_console.agent_catalog import AgentCatalog
 from agent_console.config import Settings
 from agent_console.datadir import sweep
 from agent_console.events import AppEvent
+from agent_console.host.client import LocalHost
 from agent_console.hub import Hub
 from agent_console.quarantine import open_data, report
 from agent_console.repository_catalog import RepositoryCatalog
@@ -51,10 +52,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+        async def connect_host() -> LocalHost:
+            return await LocalHost.connect(settings.data_dir, settings.limits.scrollback_bytes)
+
+        host = await connect_host()
         store = opened if opened is not None else open_data(settings)
         agents = AgentCatalog(store)
         events: Hub[AppEvent] = Hub()
-        sessions = Sessions(settings, store, agents, events)
+        sessions = Sessions(settings, store, agents, events, host, connect_host)
         clients = app_socket.AppClients(sessions, settings.limits.client_queue_bytes)
         events.subscribe(clients.on_event)
         app.state.console = Console(
@@ -72,6 +78,7 @@ def create_app(
         finally:
             clients.close_all()
             await sessions.shutdown()
+            await sessions.host.close()
             store.close()
 
     app = FastAPI(

@@ -73,7 +73,7 @@ class AppClients:
 
     def close_all(self) -> None:
         for outbox in self._clients:
-            outbox.close(protocol.Close.GOING_AWAY)
+            outbox.close(protocol.Close.SERVICE_RESTART)
 
     @property
     def count(self) -> int:

@@ -19,7 +19,7 @@ async def pump(websocket: WebSocket, outbox: Outbox) -> None:
     except (WebSocketDisconnect, RuntimeError, OSError):
         return
     code = protocol.Close.TRY_AGAIN if outbox.overflowed else outbox.close_code
-    reason = "client too slow; reconnect with ?offset=" if outbox.overflowed else ""
+    reason = "client too slow; reconnect" if outbox.overflowed else outbox.close_reason
     await close(websocket, code, reason)
 
 

@@ -14,7 +14,7 @@ from agent_console import protocol
 from agent_console.errors import WorkerNotFound
 from agent_console.hub import Outbox
 from agent_console.web.sending import close, pump, receive_text
-from agent_console.workers import LiveWorker
+from agent_console.workers import LiveWorker, PtyWorker
 
 if TYPE_CHECKING:
     from agent_console.web.app import Console
@@ -22,27 +22,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _input(console: Console, live: LiveWorker, message: protocol.Input) -> str | None:
-    if live.write(message.data):
-        return None
-    return protocol.error("INPUT_DROPPED", "input dropped: the program is not reading its input")
+def _pty(live: LiveWorker) -> PtyWorker:
+    if not isinstance(live, PtyWorker):
+        raise protocol.ProtocolError(f"a {live.kind} worker has no terminal")
+    return live
 
 
-def _resize(console: Console, live: LiveWorker, message: protocol.Resize) -> str | None:
-    live.resize(message.cols, message.rows)
-    return None
+def _input(console: Console, live: LiveWorker, message: protocol.Input, by: Outbox) -> None:
+    _pty(live).write(message.data, by)
 
 
-def _image(console: Console, live: LiveWorker, message: protocol.Image) -> str | None:
+def _resize(console: Console, live: LiveWorker, message: protocol.Resize, by: Outbox) -> None:
+    _pty(live).resize(message.cols, message.rows)
+
+
+def _image(console: Console, live: LiveWorker, message: protocol.Image, by: Outbox) -> None:
+    pty = _pty(live)
     data = protocol.decode_image(message, console.settings.limits.image_bytes)
-    if not live.running:
+    if not pty.running:
         raise protocol.ProtocolError("the worker's process has exited; restart it to paste images")
-    live.paste_image(console.settings.images_dir, data, protocol.IMAGE_TYPES[message.mime_type])
-    return None
+    pty.paste_image(console.settings.images_dir, data, protocol.IMAGE_TYPES[message.mime_type])
 
 
-# Each handler applies one message; a returned text is sent back to that client only.
-HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any], str | None]] = {
+# Each handler applies one message from the client whose outbox is `by`.
+HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any, Outbox], None]] = {
     protocol.Input: _input,
     protocol.Resize: _resize,
     protocol.Image: _image,
@@ -66,7 +69,8 @@ async def endpoint(websocket: WebSocket, session_id: str, worker_id: str) -> Non
         await websocket.send_text(protocol.error(exc.code, exc.message))
         await close(websocket, protocol.Close.NOT_FOUND, "worker not found")
         return
-    outbox = Outbox(console.settings.limits.client_queue_bytes)
+    source = live if isinstance(live, PtyWorker) else None
+    outbox = Outbox(console.settings.limits.client_queue_bytes, source)
     live.attach(outbox, parse_offset(websocket.query_params.get("offset")))
     sender = asyncio.create_task(pump(websocket, outbox))
     limits = console.settings.limits
@@ -76,11 +80,9 @@ async def endpoint(websocket: WebSocket, session_id: str, worker_id: str) -> Non
                 break
             try:
                 message = protocol.parse_worker(raw)
-                reply = HANDLERS[type(message)](console, live, message)
+                HANDLERS[type(message)](console, live, message, outbox)
             except protocol.ProtocolError as exc:
-                reply = protocol.error("INVALID_MESSAGE", str(exc))
-            if reply is not None:
-                outbox.put_text(reply)
+                outbox.put_text(protocol.error("INVALID_MESSAGE", str(exc)))
     except WebSocketDisconnect:
         pass
     except Exception:

@@ -1,0 +1,167 @@
+"""The worker host as a black box: its socket's permissions, hostile peers, one host per data
+directory, and a worker's life (spawn, output, read from an offset, stop) over the protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import stat
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent_console.host import wire
+from agent_console.host.client import LocalHost
+from agent_console.process import child_env
+from agent_console.worker_host import Hosted, SpawnSpec
+from tests.harness import TIMEOUT, stop_hosts_under
+
+
+def start_host(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "agent_console", "host", "--detach", "--data-dir", str(data_dir)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+
+
+@pytest.fixture
+def host_dir(tmp_path: Path) -> Iterator[Path]:
+    data_dir = tmp_path / "data"
+    assert start_host(data_dir).returncode == 0
+    yield data_dir
+    stop_hosts_under(data_dir)
+
+
+def raw_connection(data_dir: Path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(TIMEOUT)
+    sock.connect(str(data_dir / "host.sock"))
+    return sock
+
+
+def request(sock: socket.socket, fields: dict[str, object]) -> wire.Message:
+    sock.sendall(wire.encode({**fields, "id": 1}))
+    decoder = wire.Decoder()
+    while True:
+        messages = decoder.feed(sock.recv(65536))
+        if messages:
+            return messages[0]
+
+
+def closed_by_peer(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_the_socket_is_private(host_dir: Path) -> None:
+    """host.sock is 0600 inside a 0700 data directory."""
+    assert stat.S_IMODE(host_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((host_dir / "host.sock").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        struct.pack(">I", 1 << 30) + b"J",  # oversized
+        struct.pack(">I", 4) + b"X{}}",  # unknown kind
+        struct.pack(">I", 3) + b"J[]",  # not an object
+        struct.pack(">I", 9) + b"Jnot json",
+    ],
+)
+def test_a_bad_frame_closes_that_connection_only(host_dir: Path, frame: bytes) -> None:
+    """Malformed or oversized frames end the sender's connection; the host goes on serving."""
+    bystander = raw_connection(host_dir)
+    with raw_connection(host_dir) as hostile:
+        hostile.sendall(frame)
+        assert closed_by_peer(hostile)
+    assert request(bystander, {"op": "list"}).get("ok") is True
+    bystander.close()
+
+
+def test_bad_requests_get_error_replies(host_dir: Path) -> None:
+    """Unknown ops, bad worker ids and bad fields are refused with a reply, not a crash."""
+    with raw_connection(host_dir) as sock:
+        assert request(sock, {"op": "nope"}).get("code") == "INVALID_REQUEST"
+        assert request(sock, {"op": "read", "worker": "../x"}).get("code") == "INVALID_REQUEST"
+        assert request(sock, {"op": "read", "worker": "w", "start": 0, "max": 1}).get("code") == (
+            "NOT_FOUND"
+        )
+        bad_spawn = {"op": "spawn", "worker": "w", "argv": "sh", "cwd": "/", "env": {}}
+        assert request(sock, {**bad_spawn, "logCap": 1000}).get("code") == "INVALID_REQUEST"
+        assert request(sock, {"op": "list"}).get("workers") == []
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="needs root to connect as another user")
+def test_another_user_is_refused(host_dir: Path) -> None:
+    """Even with the socket opened up, a peer of another uid is disconnected at once."""
+    path = host_dir / "host.sock"
+    os.chmod(host_dir, 0o711)
+    os.chmod(path, 0o666)
+    # Dropped to nobody after entering the directory, so only the socket's own mode matters.
+    probe = (
+        "import os, socket, struct\n"
+        "os.setgid(65534); os.setuid(65534)\n"
+        "s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect('host.sock')\n"
+        'body = b\'J{"op":"list","id":1}\'\n'
+        "try:\n    s.sendall(struct.pack('>I', len(body)) + body)\n    print(len(s.recv(100)))\n"
+        "except (BrokenPipeError, ConnectionResetError):\n    print(0)\n"
+    )
+    python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+    done = subprocess.run([python, "-c", probe], cwd=host_dir, capture_output=True, text=True,
+                          timeout=TIMEOUT, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+
+
+def test_one_host_per_data_directory(host_dir: Path) -> None:
+    """A second host for the same directory refuses, naming the running one."""
+    second = start_host(host_dir)
+    assert second.returncode != 0 and "already runs" in second.stderr
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.output = bytearray()
+        self.exited: asyncio.Future[tuple[int, str | None]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+    def on_started(self, hosted: Hosted) -> None:
+        pass
+
+    def on_output(self, end_offset: int, data: bytes) -> None:
+        self.output += data
+        assert end_offset == len(self.output)
+
+    def on_exit(self, exit_code: int, signal: str | None) -> None:
+        self.exited.set_result((exit_code, signal))
+
+    def on_input_dropped(self) -> None:
+        pass
+
+    def on_log_state(self, problem: str | None) -> None:
+        pass
+
+
+async def test_a_worker_over_the_protocol(host_dir: Path) -> None:
+    """Spawn, type, read the log from an offset, see the exit after the last output."""
+    host = await LocalHost.connect(host_dir, 1 << 20, start=False)
+    sink = Sink()
+    hosted = await host.spawn(SpawnSpec("w1", ["/bin/sh"], str(host_dir), child_env(os.environ)),
+                              sink)  # fmt: skip
+    assert hosted.running and hosted.pid
+    host.input("w1", b"echo hosted-$((6*7)); exit 3\n")
+    assert await asyncio.wait_for(sink.exited, TIMEOUT) == (3, None)
+    assert b"hosted-42" in sink.output
+    start, data = await host.read("w1", 5, 1 << 20)
+    assert (start, data) == (5, bytes(sink.output[5:]))
+    listed = {h.worker_id: h for h in await host.list()}
+    assert listed["w1"].exit_code == 3 and listed["w1"].end_offset == len(sink.output)
+    await host.forget("w1", delete_log=True)
+    assert not (host_dir / "logs" / "w1.log").exists()
+    await host.close()
