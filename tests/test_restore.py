@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 import pytest
 
@@ -271,3 +272,13 @@ def test_ctrl_c_leaves_the_work_running_and_stop_ends_it(data_dir: Path, tmp_pat
     server.stop_host()
     assert wait_dead(pid) and wait_dead(host)
     assert not (data_dir / "host.sock").exists()
+def test_stop_ends_a_running_server_too(data_dir: Path, tmp_path: Path) -> None:
+    """`agent-console stop` with the server running: server, host and workers all end."""
+    server = Server(data_dir).start()
+    with server.http() as api:
+        pid = create_session(api, tmp_path)["workers"][0]["pid"]
+    server.stop_host()
+    assert server.proc is not None and server.proc.wait(timeout=20) == 0
+    assert wait_dead(pid)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.base_url}/api/health")

@@ -58,6 +58,7 @@ class Worker(Wire):
     exit_code: int | None = None
     signal: str | None = None
     pid: int | None = None
+    history_problem: str | None = None  # why its output is not being saved (a full disk)
 
 
 class Session(Wire):

@@ -129,9 +129,9 @@ class Sessions:
         )
         live = await self._start_worker(session, first, agent, request.initial_prompt)
         session.workers.append(live.model)
+        await self._keep(session, live, lambda: self._store.save_session(session))
         self._sessions[session.id] = session
         self._live[live.id] = live
-        self._save(session)
         self._events.publish(SessionCreated(session))
         self._announce_activity(live)
         return session
@@ -171,6 +171,7 @@ class Sessions:
                 raise InvalidRequest("agentId is required for an agent worker")
             live = await self._start_worker(session, request, agent, None)
             session.workers.append(live.model)
+            await self._keep(session, live, lambda: self._store.save_session(session))
             self._live[live.id] = live
             self._changed(session)
             self._announce_activity(live)
@@ -322,6 +323,16 @@ class Sessions:
                 raise
         return live
 
+    async def _keep(self, session: Session, live: LiveWorker, save: Callable[[], None]) -> None:
+        """Saves a new worker's session; if the store refuses (a full disk), the worker is
+        ended and undone, and the error goes to the caller."""
+        try:
+            save()
+        except Error:
+            session.workers = [w for w in session.workers if w.id != live.id]
+            await self._discard(live)
+            raise
+
     async def _discard(self, live: LiveWorker) -> None:
         """Ends the worker's process, detaches its clients, forgets its log and records."""
         await live.stop()
@@ -401,7 +412,7 @@ class Sessions:
             if agent is not None and live.failed_at_start:
                 # e.g. `claude --continue` with no conversation to continue exits at once.
                 self._spawn_task(self._start_fresh(session.id, live, agent))
-        self._changed(session)
+        self._changed(session, must_save=False)
 
     async def _start_fresh(self, session_id: str, live: AgentWorker, agent: Agent) -> None:
         """Launches an agent anew after its continue command failed at once."""
@@ -429,11 +440,19 @@ class Sessions:
         if live.activity is not None and not self._closing:
             self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
 
-    def _changed(self, session: Session) -> None:
+    def _changed(self, session: Session, must_save: bool = True) -> None:
+        """Saves and announces a change. What a worker did on its own (it exited, its history
+        stopped being saved) is announced even when the store refuses to save it (a full disk);
+        the next change that saves carries it."""
         if session.id not in self._sessions:
             return  # deleted meanwhile: a late update must not resurrect it for clients
         self._refresh_status(session)
-        self._save(session)
+        try:
+            self._save(session)
+        except Error as exc:
+            if must_save:
+                raise
+            log.warning("session %s changed but could not be saved: %s", session.id, exc.message)
         self._events.publish(SessionUpdated(session))
 
     def _refresh_status(self, session: Session) -> None:

@@ -95,7 +95,6 @@ class PtyWorker(LiveWorker):
         self.host = host
         self.size = (80, 24)
         self.stream = OutputStream()
-        self.log_problem: str | None = None
         self._flow = FlowControl(retained)
         self._stall_timer: asyncio.TimerHandle | None = None
         self._started_at = 0.0
@@ -123,7 +122,7 @@ class PtyWorker(LiveWorker):
         self._started_at, self._stopping = self._loop.time(), False
         self.stream.reset(hosted.end_offset)
         self.size = (hosted.cols, hosted.rows)
-        self.log_problem = hosted.log_problem
+        self.model.history_problem = hosted.log_problem
         if hosted.running:
             self.model.status = WorkerStatus.RUNNING
             self.model.exit_code = self.model.signal = None
@@ -184,7 +183,7 @@ class PtyWorker(LiveWorker):
             )
 
     def on_log_state(self, problem: str | None) -> None:
-        self.log_problem = problem
+        self.model.history_problem = problem
         self.note(problem or "history is being saved again")
         self._on_change(self)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from agent_console.host import wire
 from agent_console.host.daemon import SOCKET_NAME
 from agent_console.worker_host import Hosted, HostSink, SpawnSpec
 
+log = logging.getLogger(__name__)
 START_TIMEOUT = 20.0
 ERRORS: dict[str, type[Error]] = {"SPAWN_FAILED": SpawnFailed, "NOT_FOUND": NotFound,
                                   "CONFLICT": Conflict, "INVALID_REQUEST": InvalidRequest}  # fmt: skip
@@ -116,6 +118,14 @@ class LocalHost:
         sink = self._sinks.get(message.get("worker"))
         if sink is None:
             return
+        try:
+            self._deliver(sink, message)
+        except Exception:  # a bug in one worker's handling must not cut every worker off
+            log.exception("worker %s: handling the host's %r failed", message.get("worker"),
+                          message.op)  # fmt: skip
+
+    @staticmethod
+    def _deliver(sink: HostSink, message: wire.Message) -> None:
         if message.op == "output":
             sink.on_output(int(message.get("offset")), message.data or b"")
         elif message.op == "exit":

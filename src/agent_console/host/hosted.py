@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent_console.host.output_log import OutputLog
+from agent_console.host.output_log import RETRY, OutputLog
 from agent_console.process import ExitStatus, PtyProcess
 from agent_console.screen_text import ScreenText
 
@@ -52,7 +52,7 @@ class HostedWorker:
         self._pausers: set[Subscriber] = set()
         self._screen: ScreenText | None = None
         self._screen_offset = 0
-        self._title = ""
+        self._retry: asyncio.TimerHandle | None = None  # saving again after a full disk
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -91,6 +91,8 @@ class HostedWorker:
             await process.stop()
 
     def close(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
         self.log.close()
 
     # --- output -----------------------------------------------------------------------------
@@ -100,8 +102,21 @@ class HostedWorker:
         changed = self.log.append(data)
         for subscriber in list(self.subscribers):
             subscriber.output(self, data)
-            if changed:
-                subscriber.log_state(self)
+        if changed:
+            self._log_state_changed()
+
+    def _log_state_changed(self) -> None:
+        for subscriber in list(self.subscribers):
+            subscriber.log_state(self)
+        if self.log.problem is not None and self._retry is None:
+            self._retry = asyncio.get_running_loop().call_later(RETRY, self._retry_saving)
+
+    def _retry_saving(self) -> None:
+        self._retry = None
+        if self.log.retry():
+            self._log_state_changed()
+        elif self.log.problem is not None:
+            self._retry = asyncio.get_running_loop().call_later(RETRY, self._retry_saving)
 
     def note(self, data: bytes) -> None:
         """Server text written into the stream (marker lines): logged and sent like output."""

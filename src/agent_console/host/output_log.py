@@ -76,6 +76,12 @@ class OutputLog:
         self._hold(data)
         return self._save() if self._clock() >= self._retry_at else False
 
+    def retry(self) -> bool:
+        """Tries to save what waits in memory now (the holder calls this every RETRY seconds
+        while there is a problem, so a quiet worker's history is saved too); True when
+        `problem` changed."""
+        return self._save() if self.problem is not None else False
+
     def close(self) -> None:
         if self._log is not None:
             self._log.close()
