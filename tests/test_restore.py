@@ -272,6 +272,8 @@ def test_ctrl_c_leaves_the_work_running_and_stop_ends_it(data_dir: Path, tmp_pat
     server.stop_host()
     assert wait_dead(pid) and wait_dead(host)
     assert not (data_dir / "host.sock").exists()
+
+
 def test_stop_ends_a_running_server_too(data_dir: Path, tmp_path: Path) -> None:
     """`agent-console stop` with the server running: server, host and workers all end."""
     server = Server(data_dir).start()
