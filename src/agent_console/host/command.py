@@ -9,6 +9,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import select
 import signal
 import sys
 from pathlib import Path
@@ -155,9 +156,15 @@ def _stop_server(data_dir: Path) -> bool:
         fields = os.pread(fd, 64, 0).decode("ascii", "replace").split()
         if not fields or not fields[0].isdigit():
             return False
+        pid = int(fields[0])
+        try:
+            gone = os.pidfd_open(pid)
+        except OSError:
+            return False
         with contextlib.suppress(ProcessLookupError):
-            os.kill(int(fields[0]), signal.SIGTERM)
-        fcntl.flock(fd, fcntl.LOCK_SH)  # blocks until the server has exited
+            os.kill(pid, signal.SIGTERM)
+        select.select([gone], [], [], STOP_TIMEOUT)  # readable once the process has ended
+        os.close(gone)
         return True
     finally:
         os.close(fd)
