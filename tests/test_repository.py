@@ -45,8 +45,14 @@ def test_tests_import_helpers_only_from_the_harness() -> None:
     assert hits == []
 
 
+# Tests that need powers only root has (mounting a small disk, acting as another user): CI runs
+# as root and runs them; elsewhere they skip, saying why. Nothing else may skip.
+NEEDS_ROOT = {"tests/reliability/test_disk_full.py", "tests/test_host.py"}
+
+
 def test_no_test_is_skipped() -> None:
-    """No test is skipped, conditionally or not: a test that cannot run yet is not written yet."""
-    hits = [str(p.relative_to(ROOT)) for p in files("tests") if p.suffix == ".py"
-            and p.name != "test_repository.py" and SKIP.search(text(p))]  # fmt: skip
-    assert hits == []
+    """No test is skipped, conditionally or not: a test that cannot run yet is not written yet
+    (only those needing root skip without it, with the reason printed)."""
+    hits = {str(p.relative_to(ROOT)) for p in files("tests") if p.suffix == ".py"
+            and p.name != "test_repository.py" and SKIP.search(text(p))}  # fmt: skip
+    assert hits <= NEEDS_ROOT

@@ -27,7 +27,7 @@ from typing import Any, cast
 from agent_console import __version__
 from agent_console.errors import Conflict, Error, InvalidRequest, NotFound, SpawnFailed
 from agent_console.host import wire
-from agent_console.host.hosted import Exit, HostedWorker, Subscriber
+from agent_console.host.hosted import ASKED, FULL, Exit, HostedWorker, Subscriber
 
 log = logging.getLogger("agent_console.host")
 
@@ -124,12 +124,12 @@ class Client(asyncio.Protocol, Subscriber):
         self._paused = True
         for worker in self.host.workers.values():
             if self in worker.subscribers:
-                worker.pause(self)
+                worker.pause((self, FULL))
 
     def resume_writing(self) -> None:
         self._paused = False
         for worker in self.host.workers.values():
-            worker.resume(self)
+            worker.resume((self, FULL))
 
     def send(self, fields: dict[str, Any], data: bytes | None = None) -> None:
         if self.transport is not None and not self.transport.is_closing():
@@ -280,7 +280,7 @@ def _subscribe(client: Client, message: wire.Message) -> Reply:
     worker = client.host.worker(message.fields)
     worker.subscribers.add(client)
     if client._paused:
-        worker.pause(client)
+        worker.pause((client, FULL))
     return {**worker.describe()}
 
 
@@ -305,12 +305,12 @@ def _note(client: Client, message: wire.Message) -> Reply:
 
 
 def _pause(client: Client, message: wire.Message) -> Reply:
-    client.host.worker(message.fields).pause(client)
+    client.host.worker(message.fields).pause((client, ASKED))
     return None
 
 
 def _resume(client: Client, message: wire.Message) -> Reply:
-    client.host.worker(message.fields).resume(client)
+    client.host.worker(message.fields).resume((client, ASKED))
     return None
 
 

@@ -49,7 +49,7 @@ class HostedWorker:
         self.size = (80, 24)
         self.last_output_at: float | None = None  # wall clock (it survives the serve process)
         self.subscribers: set[Subscriber] = set()
-        self._pausers: set[Subscriber] = set()
+        self._pausers: set[Pauser] = set()  # each reason anyone has to hold the PTY
         self._screen: ScreenText | None = None
         self._screen_offset = 0
         self._retry: asyncio.TimerHandle | None = None  # saving again after a full disk
@@ -145,19 +145,20 @@ class HostedWorker:
             assert self.process is not None
             self.process.signal_group(sig)
 
-    def pause(self, by: Subscriber) -> None:
+    def pause(self, by: Pauser) -> None:
         self._pausers.add(by)
         if self.process is not None:
             self.process.pause_reading()
 
-    def resume(self, by: Subscriber) -> None:
+    def resume(self, by: Pauser) -> None:
         self._pausers.discard(by)
         if not self._pausers and self.process is not None:
             self.process.resume_reading()
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
-        self.resume(subscriber)  # a departed client never holds the worker back
+        for reason in ASKED, FULL:  # a departed client never holds the worker back
+            self.resume((subscriber, reason))
 
     # --- what serve asks about --------------------------------------------------------------
 
@@ -193,5 +194,9 @@ class HostedWorker:
         }
 
 
+# Why a subscriber holds a worker's PTY: it asked (its clients are behind), or its socket is full.
+# Each is released on its own: a drained socket must not cancel an asked pause.
+ASKED, FULL = "asked", "full"
+Pauser = tuple[Subscriber, str]
 OnEvent = Callable[[HostedWorker], None]
 Loop = asyncio.AbstractEventLoop
