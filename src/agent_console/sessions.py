@@ -138,7 +138,8 @@ class Sessions:
 
     def update(self, session_id: str, title: str | None) -> Session:
         session = self.get(session_id)
-        session.title = title
+        self._store.save_session(session.model_copy(update={"title": title}))
+        session.title = title  # memory changes only once the store took it
         self._changed(session)
         return session
 
@@ -146,15 +147,16 @@ class Sessions:
         """Every worktree session on that worktree now names the renamed branch."""
         for session in self._sessions.values():
             if session.worktree_id == old and session.location_path == location_path:
+                self._store.save_session(session.model_copy(update={"worktree_id": new}))
                 session.worktree_id = new
                 self._changed(session)
 
     async def delete(self, session_id: str) -> None:
         async with self._exclusive(session_id) as session:
+            self._store.delete_session(session_id)  # first: refused, nothing has changed
             del self._sessions[session_id]
             lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
             await asyncio.gather(*(self._discard(live) for live in lives))
-            self._store.delete_session(session_id)
             self._events.publish(SessionDeleted(session_id))
         self._locks.pop(session_id, None)
 
@@ -180,8 +182,10 @@ class Sessions:
     async def remove_worker(self, session_id: str, worker_id: str) -> None:
         async with self._exclusive(session_id) as session:
             live = self.live(session_id, worker_id)
+            rest = [w for w in session.workers if w.id != worker_id]
+            self._store.save_session(session.model_copy(update={"workers": rest}))
             del self._live[worker_id]
-            session.workers = [w for w in session.workers if w.id != worker_id]
+            session.workers = rest
             await self._discard(live)
             self._changed(session)
 
@@ -205,6 +209,9 @@ class Sessions:
         live = self.live(session_id, worker_id)
         if not isinstance(live, DiffWorker):
             raise InvalidRequest("baseCommit: only git-diff workers have a base commit")
+        workers = [w.model_copy(update={"base_commit": base_commit}) if w.id == worker_id else w
+                   for w in session.workers]  # fmt: skip
+        self._store.save_session(session.model_copy(update={"workers": workers}))
         live.model.base_commit = base_commit
         self._changed(session)
         live.changed()

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 from tests.gitrepo import make_repo
-from tests.harness import Server, fake_agent_fields
+from tests.harness import Server, create_session, fake_agent_fields
 
 # Routes whose body is free-form JSON in the OpenAPI description: the fields they read.
 AGENT_FIELDS = ("name", "description", "commandTemplate", "continueTemplate", "headlessTemplate",
@@ -109,3 +110,32 @@ def test_memory_changes_only_after_the_store(server: Server, api: httpx.Client) 
     finally:
         blocker.close()
     assert api.post("/api/agents", json=fake_agent_fields("Lost")).status_code == 201
+
+
+def test_sessions_change_only_after_the_store(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """While the database refuses writes, creating, renaming and deleting a session, and adding
+    or removing a worker, are 503s that leave the sessions (and their processes) as they were."""
+    session = create_session(api, tmp_path, title="before")
+    sid = session["id"]
+    api.post(f"/api/sessions/{sid}/workers", json={"type": "terminal"})
+    before = api.get(f"/api/sessions/{sid}").json()["session"]
+    pids = [w["pid"] for w in before["workers"]]
+    blocker = sqlite3.connect(server.data_dir / "agent-console.db", isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # holds the write lock: every write of the server fails
+        answers = [
+            api.post("/api/sessions", json={"type": "quick", "locationPath": str(tmp_path)}),
+            api.patch(f"/api/sessions/{sid}", json={"title": "after"}),
+            api.post(f"/api/sessions/{sid}/workers", json={"type": "terminal"}),
+            api.delete(f"/api/sessions/{sid}/workers/{before['workers'][1]['id']}"),
+            api.delete(f"/api/sessions/{sid}"),
+        ]
+        assert [a.status_code for a in answers] == [503] * 5, [a.text for a in answers]
+        assert [s["id"] for s in api.get("/api/sessions").json()["sessions"]] == [sid]
+        assert api.get(f"/api/sessions/{sid}").json()["session"] == before
+        assert all(psutil.pid_exists(pid) for pid in pids)
+    finally:
+        blocker.close()
+    assert api.patch(f"/api/sessions/{sid}", json={"title": "after"}).status_code == 200
