@@ -6,16 +6,22 @@ ARGS ?=
 WEB_STAMP := src/agent_console/web/static/.build-stamp
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: setup run test lint typecheck pytest bench accuracy web web-test clean
+.PHONY: setup bytecode run test lint typecheck pytest bench accuracy web web-test clean
 
-setup: .venv/.synced $(WEB_STAMP)
+setup: .venv/.synced $(WEB_STAMP) bytecode
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	@touch $@
+
+# Compiled once here, so no process (each test starts a server and a worker host) compiles
+# every module again at start — PYTHONDONTWRITEBYTECODE, set on some machines, forbids the
+# usual cache; existing .pyc files are still read. Only changed files are compiled again.
+bytecode: .venv/.synced
+	@$(PY) -m compileall -q -j 0 src tests bench >/dev/null
 
 # The browser client: npm ci + vite build, only when its sources changed.
 $(WEB_STAMP): $(WEB_SOURCES)

@@ -187,7 +187,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         raw_echo = sorted(raw.echo_latencies(args.samples))
         content = Path(command[1]).read_bytes()
         expected = len(content) + content.count(b"\n")
-        hop = host.throughput(workdir / "hop", command, expected) / MB
+        hop = await host.throughput(workdir / "hop", command, expected) / MB
         results.append(row("worker host alone, 1 worker (the hop)", hop, raw_one, "MB/s"))
         catch_up = await resilience.restart_catch_up(
             workdir / "restart", workdir, {"SHELL": "/bin/sh"}

@@ -39,7 +39,8 @@ class _Counter:
         pass
 
 
-async def _throughput(data_dir: Path, argv: Sequence[str], expected: int) -> float:
+async def throughput(data_dir: Path, argv: Sequence[str], expected: int) -> float:
+    """Bytes per second a host delivers to a subscriber while one worker runs `argv`."""
     host = await LocalHost.connect(data_dir, 10 * 1024 * 1024)
     try:
         counter = _Counter(expected)
@@ -53,8 +54,3 @@ async def _throughput(data_dir: Path, argv: Sequence[str], expected: int) -> flo
         return counter.received / elapsed
     finally:
         await host.shutdown()
-
-
-def throughput(data_dir: Path, argv: Sequence[str], expected: int) -> float:
-    """Bytes per second a host delivers to a subscriber while one worker runs `argv`."""
-    return asyncio.run(_throughput(data_dir, argv, expected))

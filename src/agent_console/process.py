@@ -17,7 +17,7 @@ import os
 import signal
 import struct
 import termios
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,7 +289,7 @@ class PtyProcess:
         left the session (daemons such as `codex app-server`), found by its mark."""
         end_session(self.pid, self.started)
         if self.mark is not None:
-            end_marked(self.mark)
+            end_marked([self.mark])
 
 
 def _decode_status(status: int) -> ExitStatus:
@@ -319,38 +319,47 @@ def boot_id() -> str:
 
 
 def end_session(sid: int, leader_started: int | None) -> None:
-    """SIGKILLs every process still in the terminal session `sid` (a worker's own).
-
-    While the leader lives it must be the one we started (same start time); once it is gone, a
-    session id cannot be reused while any member remains, so the members found are ours."""
-    current = start_time(sid)
-    if current is not None and leader_started is not None and current != leader_started:
-        return  # the pid now belongs to another process
-    for pid, _, session, _ in _processes():
-        if session == sid:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+    """SIGKILLs every process still in the terminal session `sid` (a worker's own)."""
+    end_leftovers([(sid, leader_started)])
 
 
-def end_marked(mark: str) -> None:
-    """SIGKILLs every process of ours whose environment carries WORKER_MARK=`mark`."""
-    needle = f"{WORKER_MARK}={mark}".encode() + b"\0"
+def end_marked(marks: Collection[str]) -> None:
+    """SIGKILLs every process of ours whose environment carries WORKER_MARK=<one of `marks`>
+    (one pass over /proc, whatever the number of marks)."""
+    prefix = f"{WORKER_MARK}=".encode()
+    wanted = {mark.encode() for mark in marks}
     uid, me = os.getuid(), os.getpid()
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == me:
+        if not wanted or not proc.name.isdigit() or int(proc.name) == me:
             continue
         try:
-            if proc.stat().st_uid != uid or needle not in (proc / "environ").read_bytes():
+            if proc.stat().st_uid != uid:
                 continue
-            os.kill(int(proc.name), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
+            environ = (proc / "environ").read_bytes()
+        except OSError:
             continue
+        at = environ.find(prefix)
+        if at >= 0 and environ[at + len(prefix) :].split(b"\0", 1)[0] in wanted:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(proc.name), signal.SIGKILL)
 
 
 def end_leftovers(records: Sequence[tuple[int, int | None]]) -> None:
-    """Ends the terminal sessions left by a server that died without cleaning up (kill -9).
+    """Ends the terminal sessions of workers whose host died without cleaning up (kill -9), in
+    one pass over /proc.
 
-    `records` are (pid, start time) of the old server's children in this boot; each child led a
-    session of its own. See end_session for why a reused pid is never hit."""
-    for pid, started in records:
-        end_session(pid, started)
+    `records` are (pid, start time) of the children in this boot; each child led a session of
+    its own. While a leader lives it must be the one we started (same start time); once it is
+    gone, a session id cannot be reused while any member remains, so the members found are
+    ours."""
+    sessions = {
+        sid
+        for sid, started in records
+        if (current := start_time(sid)) is None or started is None or current == started
+    }
+    if not sessions:
+        return
+    for pid, _, session, _ in _processes():
+        if session in sessions:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)

@@ -223,10 +223,15 @@ class Sessions:
         """Brings back every persisted session with the same ids: workers the host kept are
         adopted as they are; the others are relaunched (the host had stopped)."""
         hosted = {h.worker_id: h for h in await self.host.list()}
+        lost: list[tuple[Session, PtyWorker]] = []
         for session in self._store.load_sessions():
             self._sessions[session.id] = session
             for worker in session.workers:
-                await self._restore_worker(session, worker, hosted.pop(worker.id, None))
+                live = await self._restore_worker(session, worker, hosted.pop(worker.id, None))
+                if live is not None:
+                    lost.append((session, live))
+        await self._relaunch_all(lost)
+        for session in self._sessions.values():
             self._refresh_status(session)
             self._save(session)
         for orphan in hosted:  # e.g. a server killed while it created a session
@@ -235,31 +240,38 @@ class Sessions:
 
     async def _restore_worker(
         self, session: Session, worker: Worker, hosted: Hosted | None
-    ) -> None:
-        agent = None
-        if worker.agent_id:
-            with contextlib.suppress(NotFound):
-                agent = self._agents.get(worker.agent_id)
+    ) -> PtyWorker | None:
+        """The worker's live form, adopted if the host kept it; returned when it must be
+        relaunched (it was running, and the host no longer has it)."""
+        agent = self._agent_of(worker)
         live = self._new_live(session, worker, agent)
         self._live[worker.id] = live
         if not isinstance(live, PtyWorker):
-            return
+            return None
         if hosted is not None:
             hosted = await live.adopt()
             if isinstance(live, AgentWorker) and agent is not None:
                 await live.recompute_activity(hosted, self._detector(agent))
-            return
-        if worker.status == WorkerStatus.EXITED:
-            return
-        await self._relaunch(session, live, agent, "after the worker host stopped")
+            return None
+        return None if worker.status == WorkerStatus.EXITED else live
 
-    async def _relaunch(
-        self, session: Session, live: PtyWorker, agent: Agent | None, reason: str
-    ) -> None:
-        """Starts a worker whose process the host no longer has (its leftovers ended first)."""
-        end_leftovers(self._store.recorded_processes(self._boot, live.id))
-        end_marked(live.id)
-        self._store.forget_process(live.id)
+    async def _relaunch_all(self, lost: list[tuple[Session, PtyWorker]]) -> None:
+        """Relaunches workers whose processes the host no longer has, after ending what is
+        left of them (one pass over the process table for all)."""
+        store, boot = self._store, self._boot
+        records = [r for _, live in lost for r in store.recorded_processes(boot, live.id)]
+        end_leftovers(records)
+        end_marked([live.id for _, live in lost])
+        for session, live in lost:
+            async with self._exclusive(session.id):
+                self._store.forget_process(live.id)
+                await self._relaunch(session, live, "after the worker host stopped")
+
+    async def _relaunch(self, session: Session, live: PtyWorker, reason: str) -> None:
+        """Starts a worker whose process the host no longer has (its leftovers already ended)."""
+        agent = self._agent_of(live.model)
+        if isinstance(live, AgentWorker) and agent is not None:
+            live.reset_activity(self._detector(agent))
         if live.model.type == "agent" and agent is None:
             live.note(f"agent {live.model.agent_id!r} no longer exists; it cannot be relaunched")
             live.model.status = WorkerStatus.EXITED
@@ -279,16 +291,15 @@ class Sessions:
             return
         log.warning("the worker host went away; starting a new one and relaunching workers")
         self.host = await self._connect_again(self._reconnect)
+        lost = []
         for live in [live for live in self._live.values() if isinstance(live, PtyWorker)]:
             live.host = self.host
             session = self._sessions.get(live.session_id)
             if session is not None and live.running:
-                async with self._exclusive(session.id):
-                    agent = self._agent_of(live)
-                    if isinstance(live, AgentWorker) and agent is not None:
-                        live.reset_activity(self._detector(agent))
-                    await self._relaunch(session, live, agent, "after the worker host stopped")
-                    self._changed(session)
+                lost.append((session, live))
+        await self._relaunch_all(lost)
+        for session in {s.id: s for s, _ in lost}.values():
+            self._changed(session, must_save=False)
         self._watch_host()
 
     async def _connect_again(self, connect: ConnectHost) -> WorkerHost:
@@ -375,9 +386,9 @@ class Sessions:
                                self._worker_activity)  # fmt: skip
         return TerminalWorker(session.id, worker, host, retained, self._worker_changed)
 
-    def _agent_of(self, live: LiveWorker) -> Agent | None:
+    def _agent_of(self, worker: Worker) -> Agent | None:
         with contextlib.suppress(NotFound):
-            return self._agents.get(live.model.agent_id) if live.model.agent_id else None
+            return self._agents.get(worker.agent_id) if worker.agent_id else None
         return None
 
     def _detector(self, agent: Agent) -> ActivityDetector:
