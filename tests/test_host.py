@@ -158,8 +158,8 @@ async def test_a_worker_over_the_protocol(host_dir: Path) -> None:
     host.input("w1", b"echo hosted-$((6*7)); exit 3\n")
     assert await asyncio.wait_for(sink.exited, TIMEOUT) == (3, None)
     assert b"hosted-42" in sink.output
-    start, data = await host.read("w1", 5, 1 << 20)
-    assert (start, data) == (5, bytes(sink.output[5:]))
+    piece = await host.read("w1", 5, 1 << 20)
+    assert (piece.start, piece.data, piece.retained_start) == (5, bytes(sink.output[5:]), 0)
     listed = {h.worker_id: h for h in await host.list()}
     assert listed["w1"].exit_code == 3 and listed["w1"].end_offset == len(sink.output)
     await host.forget("w1", delete_log=True)

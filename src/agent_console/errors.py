@@ -7,6 +7,7 @@
     │   └── WorkerNotFound     WORKER_NOT_FOUND  404
     ├── Conflict               CONFLICT          409
     ├── SpawnFailed            SPAWN_FAILED      400
+    ├── OutOfRetention         OUT_OF_RETENTION  410
     ├── GitFailed              GIT_FAILED        400
     └── StoreFailed            STORE_FAILED      503
 
@@ -81,3 +82,17 @@ class StoreFailed(Error):
 
     code = "STORE_FAILED"
     status = 503
+
+
+class OutOfRetention(Error):
+    """Output asked for by offset has left the retained history."""
+
+    code = "OUT_OF_RETENTION"
+    status = 410
+
+    def __init__(self, message: str, retained_start: int) -> None:
+        super().__init__(message)
+        self.retained_start = retained_start
+
+    def details(self) -> dict[str, Any]:
+        return {"retainedStart": self.retained_start}

@@ -77,6 +77,7 @@ class Outbox:
         self.behind = False
         self.history_pending = False  # the next fetched piece is sent as `history`
         self.resumed = False  # the client asked for an offset: say so if it was lost
+        self.tail = False  # the client asked for the recent output only (`?tail=`)
         self.progress_at = time.monotonic()
         self._source = source
         self._frames: deque[Frame] = deque()
@@ -84,12 +85,13 @@ class Outbox:
         self._size = 0
         self._ready = asyncio.Event()
 
-    def start_behind(self, offset: int, resumed: bool) -> None:
+    def start_behind(self, offset: int, resumed: bool = False, tail: bool = False) -> None:
         """A new client: history from `offset` is fetched before anything else is sent;
-        `resumed`: the client asked for that offset (bytes no longer retained are reported)."""
+        `resumed`: the client asked for that offset (bytes no longer retained are reported);
+        `tail`: it asked for the recent output only."""
         self.offset = self.sent_offset = offset
         self.behind = self.history_pending = True
-        self.resumed = resumed
+        self.resumed, self.tail = resumed, tail
         self._ready.set()
 
     def put(self, frame: Frame, force: bool = False) -> None:

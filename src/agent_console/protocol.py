@@ -169,11 +169,11 @@ def output(data: str, offset: int) -> str:
     return _encode({"type": "output", "data": data, "offset": offset})
 
 
-def history(data: str, start_offset: int, offset: int, lost_bytes: int = 0) -> str:
+def history(data: str, start_offset: int, offset: int, lost_bytes: int = 0, **extra: Any) -> str:
     message = {"type": "history", "data": data, "startOffset": start_offset, "offset": offset}
     if lost_bytes > 0:
         message["lostBytes"] = lost_bytes
-    return _encode(message)
+    return _encode({**message, **extra})
 
 
 def exit_message(exit_code: int, signal: str | None) -> str:

@@ -63,6 +63,20 @@ class Hosted:
         )
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a worker's output log, as `read` returns it."""
+
+    start: int  # absolute offset of data[0] (the first retained byte when asked for older)
+    data: bytes
+    retained_start: int  # the oldest offset still retained
+    modes: str | None = None  # restores the terminal modes in effect at `start` (when asked)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.data)
+
+
 class HostSink(Protocol):
     """What a hosted worker's events reach in the domain (one sink per subscribed worker).
     `on_started` comes first: the host's answer to spawn or subscribe, before any event after."""
@@ -85,7 +99,7 @@ class WorkerHost(Protocol):
     async def forget(self, worker_id: str, delete_log: bool) -> None: ...
     async def subscribe(self, worker_id: str, sink: HostSink) -> Hosted: ...
     def unsubscribe(self, worker_id: str) -> None: ...
-    async def read(self, worker_id: str, start: int, size: int) -> tuple[int, bytes]: ...
+    async def read(self, worker_id: str, start: int, size: int, modes: bool = False) -> Piece: ...
     def note(self, worker_id: str, data: bytes) -> None: ...
     def pause(self, worker_id: str) -> None: ...
     def resume(self, worker_id: str) -> None: ...

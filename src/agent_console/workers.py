@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from agent_console import protocol
+from agent_console import history, protocol
 from agent_console.activity import ActivityDetector
 from agent_console.diff import DiffWatcher
 from agent_console.errors import Error, SpawnFailed
@@ -29,13 +29,11 @@ from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
 from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType
 from agent_console.output_stream import OutputStream
-from agent_console.scrollback import whole_prefix
 from agent_console.worker_host import Hosted, SpawnSpec, WorkerHost
 
 log = logging.getLogger(__name__)
 OnChange = Callable[["LiveWorker"], None]
 FAILED_START_WINDOW = 5.0
-PIECE = 256 * 1024  # history and catch-up are read from the log in pieces of this size
 SCREEN_TAIL = 64 * 1024  # output replayed to recompute an adopted agent's activity
 
 
@@ -64,7 +62,7 @@ class LiveWorker:
     def activity(self) -> ActivityState | None:
         return None
 
-    def attach(self, outbox: Outbox, offset: int | None) -> None:
+    def attach(self, outbox: Outbox, offset: int | None, tail: int | None = None) -> None:
         self.clients.add(outbox)
 
     def detach(self, outbox: Outbox) -> None:
@@ -189,13 +187,17 @@ class PtyWorker(LiveWorker):
 
     # --- clients ----------------------------------------------------------------------------
 
-    def attach(self, outbox: Outbox, offset: int | None) -> None:
-        """The client gets `history` from `offset` (or all retained output), read from the log
-        in pieces, then live output — nothing lost or repeated. Activity and exit follow the
-        history."""
+    def attach(self, outbox: Outbox, offset: int | None, tail: int | None = None) -> None:
+        """The client gets `history` from `offset` (or all retained output, or only the last
+        `tail` bytes), read from the log in pieces, then live output — nothing lost or
+        repeated. Activity and exit follow the history."""
         end = self.stream.complete_offset
-        wanted = offset is not None and offset <= end
-        outbox.start_behind(offset if wanted and offset is not None else 0, wanted)
+        if offset is not None and offset <= end:
+            outbox.start_behind(offset, resumed=True)
+        elif tail is not None:
+            outbox.start_behind(max(0, end - tail), tail=True)
+        else:
+            outbox.start_behind(0)
         self.attached(outbox)
         if self.model.status == WorkerStatus.EXITED:
             outbox.put(Frame(protocol.exit_message(self.model.exit_code or 0, self.model.signal)))
@@ -213,27 +215,15 @@ class PtyWorker(LiveWorker):
 
     async def fetch(self, outbox: Outbox) -> list[str]:
         """The next piece of output after `outbox.offset`, from the host's log."""
-        start, end = outbox.offset, self.stream.complete_offset
-        first, data = start, b""
-        if start < end:
-            try:
-                first, data = await self.host.read(self.id, start, min(PIECE, end - start))
-            except Error:
-                outbox.close(protocol.Close.TRY_AGAIN, "history unavailable; reconnect")
-                return []
-            if first + len(data) < end:
-                data = whole_prefix(data)  # cut by the piece size: end on a whole character
-        text = data.decode("utf-8", "replace")
-        lost = first - start if outbox.resumed or not outbox.history_pending else 0
-        outbox.offset = first + len(data)
-        if outbox.history_pending or lost > 0:
-            outbox.history_pending = False
-            message = protocol.history(text, first, outbox.offset, lost_bytes=lost)
-        else:
-            message = protocol.output(text, outbox.offset)
-        if outbox.offset >= self.stream.complete_offset:
-            outbox.caught_up()
-        return [message]
+        return await history.feed(self.host, self.id, outbox, self.stream.complete_offset)
+
+    async def page(self, end: int, size: int) -> history.Page:
+        """Output before offset `end` (see history.page)."""
+        return await history.page(self.host, self.id, end, size, self.stream.complete_offset)
+
+    async def search(self, query: str) -> tuple[list[history.Match], bool]:
+        """Lines of the whole retained output that contain `query` (see history.search)."""
+        return await history.search(self.host, self.id, query, self.stream.complete_offset)
 
     def progressed(self, outbox: Outbox) -> None:
         self._judge_flow()
@@ -354,7 +344,7 @@ class AgentWorker(PtyWorker):
         agent last printed — not a guess."""
         start = max(hosted.start_offset, hosted.end_offset - SCREEN_TAIL)
         with contextlib.suppress(Error):
-            _, data = await self.host.read(self.id, start, hosted.end_offset - start)
+            data = (await self.host.read(self.id, start, hosted.end_offset - start)).data
             age = time.time() - hosted.last_output_at if hosted.last_output_at else 3600.0
             printed_at = self._loop.time() - max(0.0, age)
             detector.on_output(data.decode("utf-8", "replace"), printed_at)
@@ -403,7 +393,7 @@ class DiffWorker(LiveWorker):
     def running(self) -> bool:
         return False
 
-    def attach(self, outbox: Outbox, offset: int | None) -> None:
+    def attach(self, outbox: Outbox, offset: int | None, tail: int | None = None) -> None:
         outbox.put(Frame(protocol.history("", 0, 0)), force=True)
         self.clients.add(outbox)
         if self._watch is None:

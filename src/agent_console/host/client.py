@@ -23,7 +23,7 @@ from typing import Any
 from agent_console.errors import Conflict, Error, InvalidRequest, NotFound, SpawnFailed
 from agent_console.host import wire
 from agent_console.host.daemon import SOCKET_NAME
-from agent_console.worker_host import Hosted, HostSink, SpawnSpec
+from agent_console.worker_host import Hosted, HostSink, Piece, SpawnSpec
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 20.0
@@ -212,10 +212,11 @@ class LocalHost:
         if self._sinks.pop(worker_id, None) is not None:
             self._send({"op": "unsubscribe", "worker": worker_id})
 
-    async def read(self, worker_id: str, start: int, size: int) -> tuple[int, bytes]:
+    async def read(self, worker_id: str, start: int, size: int, modes: bool = False) -> Piece:
         reply = await self._request({"op": "read", "worker": worker_id, "start": start,
-                                     "max": size})  # fmt: skip
-        return int(reply.get("startOffset")), reply.data or b""
+                                     "max": size, "modes": modes})  # fmt: skip
+        return Piece(int(reply.get("startOffset")), reply.data or b"",
+                     int(reply.get("retainedStart", 0)), reply.get("modes"))  # fmt: skip
 
     def note(self, worker_id: str, data: bytes) -> None:
         self._send({"op": "note", "worker": worker_id, "logCap": self._log_cap}, data)

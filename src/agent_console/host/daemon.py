@@ -295,7 +295,11 @@ def _read(client: Client, message: wire.Message) -> Reply:
     if start < 0 or size <= 0:
         raise InvalidRequest("start must be >= 0 and max > 0")
     first, data = worker.read(start, size)
-    return {"startOffset": first, "endOffset": first + len(data)}, data
+    fields: dict[str, Any] = {"startOffset": first, "endOffset": first + len(data),
+              "retainedStart": worker.log.start_offset}  # fmt: skip
+    if message.fields.get("modes"):
+        fields["modes"] = worker.modes_at(first)
+    return fields, data
 
 
 def _note(client: Client, message: wire.Message) -> Reply:

@@ -19,8 +19,11 @@ from typing import Any
 from agent_console.host.output_log import RETRY, OutputLog
 from agent_console.process import ExitStatus, PtyProcess
 from agent_console.screen_text import ScreenText
+from agent_console.terminal_modes import Modes
 
 SCREEN_TAIL = 64 * 1024
+MODES_LAG = 1024 * 1024  # output not yet followed for terminal modes (a checkpoint each time)
+REGION_SPAN = 256 * 1024  # how far before a point its scrolling region is looked for
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class HostedWorker:
         self._screen: ScreenText | None = None
         self._screen_offset = 0
         self._retry: asyncio.TimerHandle | None = None  # saving again after a full disk
+        self._modes: list[tuple[int, Modes]] = [(self.log.start_offset, Modes())]  # checkpoints
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -100,6 +104,8 @@ class HostedWorker:
     def _on_output(self, data: bytes) -> None:
         self.last_output_at = time.time()
         changed = self.log.append(data)
+        if self.log.end_offset - self._modes[-1][0] >= MODES_LAG:
+            self._checkpoint_modes()
         for subscriber in list(self.subscribers):
             subscriber.output(self, data)
         if changed:
@@ -126,6 +132,36 @@ class HostedWorker:
         """(first offset, bytes) from `start` (or the first retained byte), at most `size`."""
         first = max(start, self.log.start_offset)
         return first, self.log.read(first, first + size)
+
+    # --- terminal modes (for clients that render from the middle of the stream) ------------
+
+    def _checkpoint_modes(self) -> None:
+        """Follows the modes up to the end of the log (before that output can leave retention),
+        keeping a checkpoint; checkpoints older than the retained log go, but one before it."""
+        offset, modes = self._modes[-1]
+        modes = modes.copy()
+        end = self.log.end_offset
+        while offset < end:
+            first, data = self.read(offset, min(end - offset, MODES_LAG))
+            if not data:
+                break
+            modes.feed(data)
+            offset = first + len(data)
+        self._modes.append((offset, modes))
+        start = self.log.start_offset
+        while len(self._modes) > 1 and self._modes[1][0] <= start:
+            del self._modes[0]
+
+    def modes_at(self, offset: int) -> str:
+        """The sequence that restores the terminal modes in effect at `offset`."""
+        at, modes = max((c for c in self._modes if c[0] <= offset), key=lambda c: c[0],
+                        default=(self.log.start_offset, Modes()))  # fmt: skip
+        modes = modes.copy()
+        _, data = self.read(at, offset - at) if offset > at else (at, b"")
+        modes.feed(data)
+        _, near = self.read(max(at, offset - REGION_SPAN), min(REGION_SPAN, offset - at))
+        modes.feed_region(near)
+        return modes.restore()
 
     # --- input and control ------------------------------------------------------------------
 

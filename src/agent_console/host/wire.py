@@ -35,7 +35,7 @@ REQUESTS = (
     "forget",  # {worker, deleteLog} -> the host drops an exited worker
     "subscribe",  # {worker} -> {startOffset, endOffset}; then live `output` events from endOffset
     "unsubscribe",  # {worker}
-    "read",  # {worker, start, max} -> data + {startOffset, endOffset}
+    "read",  # {worker, start, max, modes?} -> data + {startOffset, endOffset, retainedStart, modes?}
     "note",  # {worker} + data appended to the log as output
     "pause",  # {worker}: stop reading the PTY (every client of serve is behind)
     "resume",  # {worker}

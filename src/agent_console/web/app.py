@@ -21,6 +21,7 @@ from agent_console.store import Store
 from agent_console.web import (
     api,
     app_socket,
+    history_api,
     quarantine_api,
     repositories_api,
     spa,
@@ -93,6 +94,7 @@ def create_app(
     api.install(app)
     app.include_router(repositories_api.router)
     app.include_router(quarantine_api.router)
+    app.include_router(history_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

@@ -71,7 +71,8 @@ async def endpoint(websocket: WebSocket, session_id: str, worker_id: str) -> Non
         return
     source = live if isinstance(live, PtyWorker) else None
     outbox = Outbox(console.settings.limits.client_queue_bytes, source)
-    live.attach(outbox, parse_offset(websocket.query_params.get("offset")))
+    query = websocket.query_params
+    live.attach(outbox, parse_offset(query.get("offset")), parse_offset(query.get("tail")))
     sender = asyncio.create_task(pump(websocket, outbox))
     limits = console.settings.limits
     try:

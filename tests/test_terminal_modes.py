@@ -1,0 +1,47 @@
+"""Modes: the terminal modes at a point of the stream, and the sequence that restores them."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agent_console.terminal_modes import Modes
+
+SWITCHES = st.sampled_from(
+    [b"\x1b[?1049h", b"\x1b[?1049l", b"\x1b[?1h", b"\x1b[?1l", b"\x1b[?25l", b"\x1b[?25h",
+     b"\x1b[?2004h", b"\x1b[?1000;1006h", b"\x1b[?1000;1006l", b"\x1bc", b"text \x1b[31m red\r\n"]
+)  # fmt: skip
+
+
+def test_defaults_need_no_sequence() -> None:
+    """A fresh stream (or one that put everything back) restores to nothing."""
+    modes = Modes()
+    modes.feed(b"\x1b[?1049h\x1b[?1h hello \x1b[?1l\x1b[?1049l")
+    assert modes.restore() == ""
+
+
+def test_the_alternate_screen_and_keys_come_back() -> None:
+    """A full-screen program's switches are restored, alternate screen first."""
+    modes = Modes()
+    modes.feed(b"\x1b[?1049h\x1b[?1h\x1b[?25l\x1b[?2004h\x1b[?1000;1006h")
+    assert modes.restore() == "\x1b[?1049h\x1b[?1h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[?2004h"
+
+
+def test_a_scrolling_region_is_found_near_the_point() -> None:
+    """feed_region follows ESC [ t ; b r; a bare ESC [ r resets it."""
+    modes = Modes()
+    modes.feed_region(b"\x1b[2;20r some output")
+    assert modes.restore() == "\x1b[2;20r"
+    modes.feed_region(b"\x1b[r")
+    assert modes.restore() == ""
+
+
+@given(st.lists(SWITCHES, max_size=30), st.integers(1, 9))
+def test_chunking_never_changes_the_result(parts: list[bytes], cut: int) -> None:
+    """A switch split across two chunks is still seen; chunks give what the whole gives."""
+    data = b"".join(parts)
+    whole, chunked = Modes(), Modes()
+    whole.feed(data)
+    for start in range(0, len(data), cut):
+        chunked.feed(data[start : start + cut])
+    assert chunked.restore() == whole.restore()
