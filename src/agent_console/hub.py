@@ -84,6 +84,8 @@ class Outbox:
         self._held: list[Frame] = []  # non-output frames while behind
         self._size = 0
         self._ready = asyncio.Event()
+        self._flowing = asyncio.Event()  # cleared while the client asked to pause
+        self._flowing.set()
 
     def start_behind(self, offset: int, resumed: bool = False, tail: bool = False) -> None:
         """A new client: history from `offset` is fetched before anything else is sent;
@@ -149,11 +151,24 @@ class Outbox:
             self._held.clear()
             self._size = 0
         self._ready.set()
+        self._flowing.set()  # a paused client is closed too
+
+    @property
+    def paused(self) -> bool:
+        return not self._flowing.is_set()
+
+    def pause(self, paused: bool) -> None:
+        """The client asks to stop (or resume) receiving: its terminal cannot keep up, or is
+        not visible. Output meanwhile is fed to it from the log once it resumes."""
+        (self._flowing.clear if paused else self._flowing.set)()
 
     async def take(self) -> list[str] | None:
         """The next frames to send (consecutive outputs merged), or None when it is closing."""
         while True:
             await self._ready.wait()
+            if not self._flowing.is_set() and not self.closed:
+                await self._flowing.wait()
+                continue
             if self.overflowed or (self.closed and not self._frames):
                 return None
             if self._frames:

@@ -33,7 +33,7 @@ APP_SERVER_MESSAGE_TYPES = (
     "worker-activity",
 )
 APP_CLIENT_MESSAGE_TYPES = ("request-sync",)
-WORKER_CLIENT_MESSAGE_TYPES = ("input", "resize", "image")
+WORKER_CLIENT_MESSAGE_TYPES = ("input", "resize", "image", "pause", "resume")
 WORKER_SERVER_MESSAGE_TYPES = ("output", "exit", "history", "activity", "error", "diff-changed")
 ERROR_CODES = ("INVALID_MESSAGE", "WORKER_NOT_FOUND", "INPUT_DROPPED")
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -78,9 +78,21 @@ class Image(_Msg):
     mime_type: StrictStr = Field(alias="mimeType")
 
 
-WorkerClientMessage = Annotated[Input | Resize | Image, Field(discriminator="type")]
+class Pause(_Msg):
+    type: Literal["pause"]
+
+
+class Resume(_Msg):
+    type: Literal["resume"]
+
+
+WorkerClientMessage = Annotated[
+    Input | Resize | Image | Pause | Resume, Field(discriminator="type")
+]
 _app_adapter: TypeAdapter[RequestSync] = TypeAdapter(RequestSync)
-_worker_adapter: TypeAdapter[Input | Resize | Image] = TypeAdapter(WorkerClientMessage)
+_worker_adapter: TypeAdapter[Input | Resize | Image | Pause | Resume] = TypeAdapter(
+    WorkerClientMessage
+)
 
 
 class ProtocolError(Exception):
@@ -115,7 +127,7 @@ def parse_app(raw: str | bytes) -> RequestSync:
     return _app_adapter.validate_python(value)
 
 
-def parse_worker(raw: str | bytes) -> Input | Resize | Image:
+def parse_worker(raw: str | bytes) -> Input | Resize | Image | Pause | Resume:
     value = _load_object(raw)
     if value["type"] not in WORKER_CLIENT_MESSAGE_TYPES:
         allowed = ", ".join(WORKER_CLIENT_MESSAGE_TYPES)

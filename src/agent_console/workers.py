@@ -230,7 +230,7 @@ class PtyWorker(LiveWorker):
 
     def _judge_flow(self) -> None:
         """Pauses or resumes reading the PTY as the clients' lag asks; drops stalled ones."""
-        clients = list(self.clients)
+        clients = [c for c in self.clients if not c.paused]  # a hidden tab holds nobody back
         now, end = time.monotonic(), self.stream.complete_offset
         lags = [Lag(end - c.sent_offset, now - c.progress_at) for c in clients]
         was = self._flow.paused

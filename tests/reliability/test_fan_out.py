@@ -183,3 +183,27 @@ async def test_forty_clients_on_a_long_history_cost_bounded_memory(
     growth = (peak - baseline) / MIB
     print(f"server RSS growth with 40 clients on 10 MiB of history: {growth:.1f} MiB")
     assert growth < 120, f"server memory grew {growth:.1f} MiB"
+
+
+async def test_a_paused_client_holds_nobody_back_and_resumes_losing_nothing(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """A client that sent `pause` (a hidden tab) gets no output and never pauses the worker for
+    the others; after `resume` it receives everything it missed, in order."""
+    session = create_session(api, tmp_path)
+    path = server.worker_path(session["id"], session["workers"][0]["id"])
+    async with server.ws(path, max_size=None) as hidden:
+        history = json.loads(await hidden.recv())
+        await hidden.send(json.dumps({"type": "pause"}))
+        wid, reading = await flood_in(server, api, path, 8)  # > 1 MiB: it would pause otherwise
+        await hidden.send(json.dumps({"type": "resume"}))
+        counted, tail = Counted(), ""
+        counted.take(history)
+        while "FLOOD-42-END" not in tail:
+            message = json.loads(await asyncio.wait_for(hidden.recv(), TIMEOUT))
+            counted.take(message)
+            tail = tail[-64:] + message.get("data", "")
+    assert counted.offset >= reading.offset - 200  # the prompt after the flood may differ
+    end = min(counted.offset, reading.offset)
+    assert log_digest(server, wid, counted.offset) == counted.digest.hexdigest()
+    assert end > 8_000_000

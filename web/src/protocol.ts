@@ -12,7 +12,7 @@ export const APP_SERVER_MESSAGE_TYPES = [
   "worker-activity",
 ] as const;
 export const APP_CLIENT_MESSAGE_TYPES = ["request-sync"] as const;
-export const WORKER_CLIENT_MESSAGE_TYPES = ["input", "resize", "image"] as const;
+export const WORKER_CLIENT_MESSAGE_TYPES = ["input", "resize", "image", "pause", "resume"] as const;
 export const WORKER_SERVER_MESSAGE_TYPES = [
   "output",
   "exit",

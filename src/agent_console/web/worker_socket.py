@@ -44,11 +44,19 @@ def _image(console: Console, live: LiveWorker, message: protocol.Image, by: Outb
     pty.paste_image(console.settings.images_dir, data, protocol.IMAGE_TYPES[message.mime_type])
 
 
+def _pause(console: Console, live: LiveWorker, message: Any, by: Outbox) -> None:
+    by.pause(isinstance(message, protocol.Pause))
+    if isinstance(live, PtyWorker):
+        live.progressed(by)  # flow control judges without (or with) it again
+
+
 # Each handler applies one message from the client whose outbox is `by`.
 HANDLERS: dict[type[Any], Callable[[Console, LiveWorker, Any, Outbox], None]] = {
     protocol.Input: _input,
     protocol.Resize: _resize,
     protocol.Image: _image,
+    protocol.Pause: _pause,
+    protocol.Resume: _pause,
 }
 
 
