@@ -13,6 +13,7 @@ import binascii
 import json
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -170,7 +171,14 @@ def decode_image(message: Image, cap: int) -> bytes:
 
 # --- outbound -------------------------------------------------------------------------------
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def _encode(message: dict[str, Any]) -> str:
+    """Compact JSON text. orjson: output frames are the hot path, and terminal text (escape
+    sequences, non-ASCII) encodes ~9x faster than with the json module (bench/README.md)."""
+    try:
+        return orjson.dumps(message).decode()
+    except TypeError:  # a lone surrogate (never in decoded output): escaped, not refused
+        return json.dumps(message, separators=(",", ":"))
 
 
 def encode(message: dict[str, Any]) -> str:
