@@ -9,6 +9,7 @@ effect there (`modes`), so a full-screen program shows right without the older o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +27,14 @@ SEARCH_PIECE = 1024 * 1024
 SEARCH_LIMIT = 500
 
 
-async def feed(host: WorkerHost, worker_id: str, outbox: Outbox, end: int) -> list[str]:
+async def feed(
+    host: WorkerHost, worker_id: str, outbox: Outbox, live_end: Callable[[], int]
+) -> list[str]:
     """The next frame for a client that is behind: `history` first (then `output`), from
-    `outbox.offset` up to at most `end` (the whole characters the server has seen)."""
-    start, first = outbox.offset, outbox.history_pending
+    `outbox.offset` up to at most `live_end()` (the whole characters the server has seen). The
+    live end is asked again after the read: output that arrived meanwhile was not queued to
+    this client, so it only catches up once it has read up to the end as it is *now*."""
+    start, first, end = outbox.offset, outbox.history_pending, live_end()
     piece = Piece(start, b"", 0)
     if start < end:
         try:
@@ -56,7 +61,7 @@ async def feed(host: WorkerHost, worker_id: str, outbox: Outbox, end: int) -> li
         message = protocol.history(text, begin, outbox.offset, lost_bytes=lost, **extra)
     else:
         message = protocol.output(text, outbox.offset)
-    if outbox.offset >= end:
+    if outbox.offset >= live_end():
         outbox.caught_up()
     return [message]
 

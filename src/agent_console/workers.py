@@ -215,7 +215,7 @@ class PtyWorker(LiveWorker):
 
     async def fetch(self, outbox: Outbox) -> list[str]:
         """The next piece of output after `outbox.offset`, from the host's log."""
-        return await history.feed(self.host, self.id, outbox, self.stream.complete_offset)
+        return await history.feed(self.host, self.id, outbox, lambda: self.stream.complete_offset)
 
     async def page(self, end: int, size: int) -> history.Page:
         """Output before offset `end` (see history.page)."""
