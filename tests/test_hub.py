@@ -49,3 +49,16 @@ def test_publish_reaches_subscribers_until_unsubscribed() -> None:
     stop()
     hub.publish(2)
     assert seen == [1]
+
+
+def test_merged_outputs_stay_within_a_bound() -> None:
+    """A long backlog is merged into frames of at most MERGE_MAX characters, in order."""
+    from agent_console.hub import MERGE_MAX
+
+    piece = "y" * (MERGE_MAX // 3 + 1)
+    frames = [out(piece, (i + 1) * len(piece)) for i in range(9)]
+    texts = merge_outputs(frames)
+    messages = [json.loads(t) for t in texts]
+    assert all(len(m["data"]) <= MERGE_MAX for m in messages) and len(messages) > 1
+    assert "".join(m["data"] for m in messages) == piece * 9
+    assert messages[-1]["offset"] == 9 * len(piece)

@@ -24,6 +24,7 @@ from typing import Generic, Protocol, TypeVar
 from agent_console import protocol
 
 E = TypeVar("E")
+MERGE_MAX = 256 * 1024
 
 
 class Hub(Generic[E]):
@@ -199,18 +200,29 @@ class Outbox:
 
 
 def merge_outputs(frames: list[Frame]) -> list[str]:
-    """Consecutive `output` frames become one, so a lagging client catches up in few frames."""
+    """Consecutive `output` frames become one, so a lagging client catches up in few frames —
+    each of at most MERGE_MAX characters of data, so no client meets a message it cannot take
+    (the history pieces are as large)."""
     texts: list[str] = []
     run: list[Frame] = []
-    for frame in [*frames, Frame("")]:
-        if frame.data is not None:
-            run.append(frame)
-            continue
+    size = 0
+
+    def flush() -> None:
+        nonlocal run, size
         if len(run) == 1:
             texts.append(run[0].text)
         elif run:
             texts.append(protocol.output("".join(f.data or "" for f in run), run[-1].offset))
-        run = []
-        if frame.text:
+        run, size = [], 0
+
+    for frame in frames:
+        if frame.data is None:
+            flush()
             texts.append(frame.text)
+            continue
+        if run and size + len(frame.data) > MERGE_MAX:
+            flush()
+        run.append(frame)
+        size += len(frame.data)
+    flush()
     return texts
