@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ class Bench:
         self.api = server.http()
         self.proc = psutil.Process(server.proc.pid if server.proc else 0)
         self.host = psutil.Process(server.host_pid or 0)
+        self.cpu_per_byte = 0.0
 
     def session(self, title: str) -> dict[str, Any]:
         body = {"type": "quick", "locationPath": str(self.workdir), "title": title}
@@ -98,6 +100,7 @@ class Bench:
                     offset = int(frame[at + 9 : frame.index("}", at)])
             return (offset - start_offset) / (time.perf_counter() - begin)
 
+        cpu_before = self.cpu_seconds()
         sampler = asyncio.create_task(sample())
         tasks = [
             asyncio.create_task(drain(ws, off)) for ws, off in zip(sockets, starts, strict=True)
@@ -107,6 +110,7 @@ class Bench:
                 json.dumps({"type": "input", "data": " ".join(flood) + "\r"})
             )
         rates = await asyncio.gather(*tasks)
+        self.cpu_per_byte = (self.cpu_seconds() - cpu_before) / (expected * workers)
         stop.set()
         await sampler
         for ws in sockets:
@@ -166,14 +170,38 @@ class Bench:
         return cpu, per_worker
 
 
-def row(
-    name: str, value: float, raw_value: float, unit: str, higher_is_better: bool = True
-) -> dict[str, Any]:
+Target = tuple[str, Callable[[float, float], bool]]
+# Each figure's target (from the issues), as text and as a check of (value, raw value).
+TARGETS: dict[str, Target] = {
+    "worker host alone, 1 worker (the hop)": ("informational", lambda v, r: True),
+    "server restart: 20 clients caught up (s)": ("<= 2 s", lambda v, r: v <= 2.0),
+    "idle CPU, 20 workers + clients (% core)": ("< 0.5 %, host + server", lambda v, r: v < 0.5),
+    "memory per idle worker": ("<= 1 MiB", lambda v, r: v <= 1),
+    "echo latency p50 (lower is better)": ("<= raw + 0.3 ms", lambda v, r: v <= r + 0.3),
+    "echo latency p99 (lower is better)": ("<= raw + 1 ms", lambda v, r: v <= r + 1),
+    "throughput, 1 client": (">= 0.75x raw", lambda v, r: v >= 0.75 * r),
+    "CPU per MB relayed, host + server (lower is better)": (
+        "<= 1.5x the bare loop", lambda v, r: v <= 1.5 * r),
+    "throughput per client, 4 clients": (">= 0.6x raw", lambda v, r: v >= 0.6 * r),
+    "aggregate, 20 workers at once": (">= 0.75x raw", lambda v, r: v >= 0.75 * r),
+    "peak server memory, 4-client flood": ("bounded (< 128 MiB)", lambda v, r: v < 128),
+    "peak server memory, 20-worker flood": ("bounded (< 128 MiB)", lambda v, r: v < 128),
+    "server RSS growth, 40 clients x 10 MiB history": ("<= 64 MiB", lambda v, r: v <= 64),
+    "fan-out per client, 50 clients (slowest)": ("every byte; informational",
+                                                 lambda v, r: True),
+}  # fmt: skip
+
+
+def row(name: str, value: float, raw_value: float, unit: str) -> dict[str, Any]:
     ratio = value / raw_value if raw_value else float("nan")
+    text, check = TARGETS[name]
+    verdict = "met" if check(value, raw_value) else "MISSED"
     print(
-        f"{name:<44} {value:>10.2f} {unit:<6} raw {raw_value:>10.2f} {unit:<6} ratio {ratio:5.2f}x"
+        f"{name:<52} {value:>9.2f} {unit:<5} raw {raw_value:>9.2f} {unit:<5} "
+        f"ratio {ratio:5.2f}x  target {text}: {verdict}"
     )
-    return {"name": name, "value": value, "raw": raw_value, "unit": unit, "ratio": ratio}
+    return {"name": name, "value": value, "raw": raw_value, "unit": unit, "ratio": ratio,
+            "target": text, "met": verdict == "met"}  # fmt: skip
 
 
 async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -185,6 +213,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         small = max(1, args.size_mb // 10)
         raw_twenty = raw.throughput(producer(small, workdir), 20) / MB
         raw_echo = sorted(raw.echo_latencies(args.samples))
+        raw_cpu = raw.cpu_per_byte(command)
         content = Path(command[1]).read_bytes()
         expected = len(content) + content.count(b"\n")
         hop = await host.throughput(workdir / "hop", command, expected) / MB
@@ -209,6 +238,8 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             print(f"  above raw: p50 +{p50 - raw50:.3f} ms, p99 +{p99 - raw99:.3f} ms")
             rates, _, _ = await bench.flood(1)
             results.append(row("throughput, 1 client", rates[0] / MB, raw_one, "MB/s"))
+            results.append(row("CPU per MB relayed, host + server (lower is better)",
+                               bench.cpu_per_byte * MB * 1e3, raw_cpu * MB * 1e3, "ms"))  # fmt: skip
             rates, _, peak = await bench.flood(4)
             results.append(
                 row("throughput per client, 4 clients", min(rates) / MB, raw_one, "MB/s")

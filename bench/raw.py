@@ -36,13 +36,26 @@ def read_all(fds: list[int]) -> int:
 
 def throughput(argv: Sequence[str], count: int = 1) -> float:
     """Bytes per second through `count` PTYs at once, each running `argv`."""
+    return _read_loop(argv, count)[0]
+
+
+def cpu_per_byte(argv: Sequence[str]) -> float:
+    """CPU seconds (user + system) this bare read loop spends per byte of `argv`'s output."""
+    return _read_loop(argv, 1)[1]
+
+
+def _read_loop(argv: Sequence[str], count: int) -> tuple[float, float]:
+    """(bytes per second, CPU seconds per byte) of a plain read loop over `count` PTYs."""
     children = [spawn(argv) for _ in range(count)]
+    cpu = os.times()
     start = time.perf_counter()
     total = read_all([fd for _, fd in children])
     elapsed = time.perf_counter() - start
+    after = os.times()
     for pid, _ in children:
         os.waitpid(pid, 0)
-    return total / elapsed
+    used = (after.user - cpu.user) + (after.system - cpu.system)
+    return total / elapsed, used / max(total, 1)
 
 
 def echo_latencies(samples: int) -> list[float]:
