@@ -129,3 +129,26 @@ async def test_failed_continue_starts_a_fresh_conversation(
         await read_output_until(ws, "argv=[]")
     worker = api.get(f"/api/sessions/{sid}").json()["session"]["workers"][0]
     assert worker["status"] == "running"
+
+
+async def test_a_process_that_left_the_workers_session_ends_with_the_worker(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """What a worker started that left its session (a daemon, like `codex app-server`) is
+    found by the worker's mark in its environment and ended when the worker is removed."""
+    session = create_session(api, tmp_path)
+    sid, wid = session["id"], session["workers"][0]["id"]
+    api.post(f"/api/sessions/{sid}/workers", json={"type": "terminal"})  # the session stays
+    async with server.ws(server.worker_path(sid, wid)) as ws:
+        await recv(ws)
+        daemon = "setsid -f sh -c 'echo ESCAPED=$$; exec sleep 1000' >/dev/tty; echo DONE-$((3*3))"
+        await ws.send(json.dumps({"type": "input", "data": daemon + "\r"}))
+        text = output_text(await read_output_until(ws, "DONE-9"))
+        text += output_text(await read_output_until(ws, "ESCAPED=", timeout=10)) if (
+            "ESCAPED=" not in text) else ""  # fmt: skip
+    pid = int(re.search(r"ESCAPED=(\d+)", text).group(1))  # type: ignore[union-attr]
+    escaped = psutil.Process(pid)
+    assert _sid(escaped) != session["workers"][0]["pid"]  # it did leave the worker's session
+    assert api.delete(f"/api/sessions/{sid}/workers/{wid}").status_code == 200
+    _, alive = psutil.wait_procs([escaped], timeout=10)
+    assert not alive
