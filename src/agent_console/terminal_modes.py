@@ -47,16 +47,19 @@ class Modes:
         self.region: bytes | None = None  # the last scrolling region, None when full screen
 
     def feed(self, data: bytes) -> None:
-        """Follows the switches in `data`, the bytes after those fed before. (The carried end of
-        the previous chunk is scanned again: re-applying its last switches in order is a no-op.)"""
-        buf = self._carry + data
-        for match in _SWITCH.finditer(buf):
+        """Follows the switches in `data`, the bytes after those fed before. (Switches near the
+        seam may be applied twice, in order: re-applying the last switches is a no-op.)"""
+        self._apply(self._carry + data[:CARRY])  # the seam: a switch split between chunks
+        self._apply(data)  # scanned in place (no copy of a large chunk)
+        self._carry = (self._carry + data)[-CARRY:] if len(data) < CARRY else data[-CARRY:]
+
+    def _apply(self, data: bytes) -> None:
+        for match in _SWITCH.finditer(data):
             params, switch = match.groups()
             if params is not None:
                 self._switch(params, switch == b"h")
             else:  # ESC c: a full reset
                 self._reset()
-        self._carry = buf[-CARRY:]
 
     def feed_region(self, data: bytes) -> None:
         """Follows scrolling-region changes too (slower: meant for the last stretch before the

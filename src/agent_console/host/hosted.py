@@ -57,6 +57,7 @@ class HostedWorker:
         self._screen_offset = 0
         self._retry: asyncio.TimerHandle | None = None  # saving again after a full disk
         self._modes: list[tuple[int, Modes]] = [(self.log.start_offset, Modes())]  # checkpoints
+        self._modes_now = Modes()  # the modes at the end of the log, followed as output comes
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -104,6 +105,7 @@ class HostedWorker:
     def _on_output(self, data: bytes) -> None:
         self.last_output_at = time.time()
         changed = self.log.append(data)
+        self._modes_now.feed(data)  # memchr-fast: only ESC [ ? switches are looked at
         if self.log.end_offset - self._modes[-1][0] >= MODES_LAG:
             self._checkpoint_modes()
         for subscriber in list(self.subscribers):
@@ -136,18 +138,9 @@ class HostedWorker:
     # --- terminal modes (for clients that render from the middle of the stream) ------------
 
     def _checkpoint_modes(self) -> None:
-        """Follows the modes up to the end of the log (before that output can leave retention),
-        keeping a checkpoint; checkpoints older than the retained log go, but one before it."""
-        offset, modes = self._modes[-1]
-        modes = modes.copy()
-        end = self.log.end_offset
-        while offset < end:
-            first, data = self.read(offset, min(end - offset, MODES_LAG))
-            if not data:
-                break
-            modes.feed(data)
-            offset = first + len(data)
-        self._modes.append((offset, modes))
+        """Keeps the modes at the end of the log as a checkpoint (before that output can leave
+        retention); checkpoints older than the retained log go, but one before it."""
+        self._modes.append((self.log.end_offset, self._modes_now.copy()))
         start = self.log.start_offset
         while len(self._modes) > 1 and self._modes[1][0] <= start:
             del self._modes[0]
