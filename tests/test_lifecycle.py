@@ -13,6 +13,7 @@ import psutil
 
 from tests.harness import (
     FAKE_AGENT,
+    Message,
     Server,
     create_session,
     output_text,
@@ -143,9 +144,14 @@ async def test_a_process_that_left_the_workers_session_ends_with_the_worker(
         await recv(ws)
         daemon = "setsid -f sh -c 'echo ESCAPED=$$; exec sleep 1000' >/dev/tty; echo DONE-$((3*3))"
         await ws.send(json.dumps({"type": "input", "data": daemon + "\r"}))
-        text = output_text(await read_output_until(ws, "DONE-9"))
-        text += output_text(await read_output_until(ws, "ESCAPED=", timeout=10)) if (
-            "ESCAPED=" not in text) else ""  # fmt: skip
+        text = ""
+
+        def printed_pid(message: Message) -> bool:  # the typed line echoes `ESCAPED=$$` first
+            nonlocal text
+            text += output_text([message])
+            return re.search(r"ESCAPED=\d+\r?\n", text) is not None
+
+        await read_until(ws, printed_pid)
     pid = int(re.search(r"ESCAPED=(\d+)", text).group(1))  # type: ignore[union-attr]
     escaped = psutil.Process(pid)
     assert _sid(escaped) != session["workers"][0]["pid"]  # it did leave the worker's session
