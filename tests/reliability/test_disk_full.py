@@ -81,6 +81,6 @@ async def test_a_full_disk_costs_no_live_output(small_disk: Path, tmp_path: Path
                 assert "historyProblem" not in worker
         raw = (small_disk / "data" / "logs" / f"{wid}.log").read_bytes()
         assert raw[16:].count(b"z") >= 300_000 and b"BACK-9" in raw[16:]
-        assert int.from_bytes(raw[8:16], "big") + len(raw) - 16 == end
+        assert int.from_bytes(raw[8:16], "big") + len(raw) - 16 >= end  # the prompt may follow
     finally:
         server.stop()
