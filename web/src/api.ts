@@ -6,6 +6,8 @@
  */
 
 import type { Agent, Repository, Session, Worker, Worktree } from "./protocol";
+import type { HistoryPage } from "./terminal/history-window";
+import type { SearchAnswer } from "./terminal/search-results";
 
 /** One problem of a refused request, named by its field (the server's additive `errors`). */
 export interface FieldProblem {
@@ -226,6 +228,12 @@ export const api = {
   setBaseCommit: (id: string, workerId: string, baseCommit: string | null) =>
     request<{ worker: Worker }>("PATCH", wid(id, workerId), { baseCommit }),
   getDiff: (id: string, workerId: string) => request<WorktreeDiff>("GET", `${wid(id, workerId)}/diff`),
+  /** Up to `bytes` of a worker's output before offset `end` (410 OUT_OF_RETENTION when gone). */
+  workerHistory: (id: string, workerId: string, end: number, bytes: number) =>
+    request<HistoryPage>("GET", `${wid(id, workerId)}/history?end=${end}&bytes=${bytes}`),
+  /** The lines of a worker's whole retained output that contain `query` (ignoring case). */
+  searchWorker: (id: string, workerId: string, query: string) =>
+    request<SearchAnswer>("GET", `${wid(id, workerId)}/search?q=${encodeURIComponent(query)}`),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>

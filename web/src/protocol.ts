@@ -126,7 +126,17 @@ export type AppClientMessage = { type: "request-sync" };
 // --- /ws/session/{sessionId}/worker/{workerId} ----------------------------------------------
 
 export type WorkerServerMessage =
-  | { type: "history"; data: string; offset: number; startOffset: number }
+  | {
+      type: "history";
+      data: string;
+      offset: number;
+      startOffset: number;
+      lostBytes?: number;
+      /** With `?tail=`: the oldest offset the server still keeps. */
+      retainedStart?: number;
+      /** With `?tail=`: write before `data` (the terminal modes in effect at startOffset). */
+      modes?: string;
+    }
   | { type: "output"; data: string; offset: number }
   | { type: "exit"; exitCode: number; signal: string | null }
   | { type: "activity"; state: ActivityState }
@@ -138,7 +148,9 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
 export type WorkerClientMessage =
   | { type: "input"; data: string }
   | { type: "resize"; cols: number; rows: number }
-  | { type: "image"; data: string; mimeType: ImageType };
+  | { type: "image"; data: string; mimeType: ImageType }
+  | { type: "pause" }
+  | { type: "resume" };
 
 // --- parsing --------------------------------------------------------------------------------
 
@@ -173,10 +185,12 @@ export function isImageType(mime: string): mime is ImageType {
   return (IMAGE_TYPES as readonly string[]).includes(mime);
 }
 
-/** The worker socket's path, relative to the page's host. */
-export function workerSocketPath(sessionId: string, workerId: string, offset: number | null): string {
+/** The worker socket's path, relative to the page's host: resuming after `offset` when given,
+ * else starting with the last `tail` bytes of history (all of it when `tail` is null). */
+export function workerSocketPath(sessionId: string, workerId: string, offset: number | null, tail: number | null = null): string {
   const base = `/ws/session/${encodeURIComponent(sessionId)}/worker/${encodeURIComponent(workerId)}`;
-  return offset === null ? base : `${base}?offset=${offset}`;
+  const query = [offset === null ? "" : `offset=${offset}`, tail === null ? "" : `tail=${tail}`].filter((p) => p !== "");
+  return query.length === 0 ? base : `${base}?${query.join("&")}`;
 }
 
 export const APP_SOCKET_PATH = "/ws/app";

@@ -1,11 +1,18 @@
 /**
- * One worker's terminal: owns the xterm.js instance, its addons, the worker socket and the
- * listeners, and disposes of all of them. Components only mount `element` and read `status`.
+ * One worker's terminal: owns the xterm.js instance, its addons, the worker socket, the history
+ * view over it and the listeners, and disposes of all of them. Components only mount `element`
+ * and `history.element` and read `status`.
+ *
+ * It opens with the recent output only (`?tail=`), written after the terminal modes in effect
+ * where it starts; what lies before is paged in by the history view (history-view.ts). Output
+ * is written in bounded chunks with xterm.js write callbacks, and the socket is paused while too
+ * much is pending or the terminal is not visible (flow-control.ts).
  */
 
 import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
+import { api } from "../api";
 import {
   Close,
   IMAGE_MAX_BYTES,
@@ -19,7 +26,11 @@ import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../soc
 import { base64Of, fitImage, ImageRefused, imageFiles, megabytes } from "./image-upload";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
+import { chunks, FlowControl, type FlowSignal } from "./flow-control";
+import { HistoryView, type HistoryStatus } from "./history-view";
+import { LiveExtent } from "./live-extent";
 import { planHistory, planOutput, type Plan } from "./offsets";
+import type { SearchAnswer } from "./search-results";
 import { terminalTheme } from "./theme";
 
 export interface TerminalStatus {
@@ -34,7 +45,16 @@ export interface TerminalStatus {
   queued: number;
   /** Characters typed while disconnected that will not be sent (past the queue's bound). */
   refused: number;
+  /** The first history is not on screen yet. */
+  loading: boolean;
+  /** The terminal shows its oldest line and older output can be paged in. */
+  earlier: boolean;
+  history: HistoryStatus;
 }
+
+/** How much recent output a terminal opens with: a few screens (10 MiB of history shows its end
+ * in well under the 300 ms target; see bench/browser.py). */
+export const TAIL_BYTES = 256 * 1024;
 
 const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
 
@@ -46,7 +66,11 @@ export class WorkerTerminal {
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly pending = new InputQueue();
+  private readonly flow = new FlowControl();
+  private readonly extent = new LiveExtent();
+  readonly history: HistoryView;
   private rendered: number | null = null;
+  private retainedStart = 0;
   private opened = false;
   private current: TerminalStatus;
 
@@ -58,30 +82,48 @@ export class WorkerTerminal {
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
-    this.term = new Terminal({
-      fontFamily: FONT,
-      fontSize: window.innerWidth < 600 ? 12 : 14,
-      lineHeight: 1.15,
-      cursorBlink: true,
-      scrollback: 10_000,
-      allowProposedApi: false,
-      theme: terminalTheme(dark.matches),
-    });
+    this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: false });
     this.term.loadAddon(this.fitAddon);
     this.term.loadAddon(new WebLinksAddon());
     this.socket = new ReconnectingSocket({
-      url: () => socketUrl(workerSocketPath(sessionId, workerId, this.rendered), window.location),
+      url: () => socketUrl(workerSocketPath(sessionId, workerId, this.rendered, this.rendered === null ? TAIL_BYTES : null), window.location),
       onMessage: (raw) => this.onMessage(raw),
       onOpen: () => this.reconnected(),
       onStatus: (connection) => this.connectionChanged(connection),
       isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
     });
-    this.current = { connection: this.socket.status, exit: null, notice: null, progress: null, ctrlArmed: false, queued: 0, refused: 0 };
+    this.history = new HistoryView({
+      page: ({ end, bytes }) => api.workerHistory(sessionId, workerId, end, bytes),
+      liveStart: () => this.extent.start(this.rendered ?? 0),
+      liveEnd: () => this.rendered ?? 0,
+      size: () => this.historySize(),
+      options: () => this.looks(dark),
+      closed: (offset) => this.historyClosed(offset),
+      typed: (key) => this.typed(key),
+      changed: () => this.update({ history: this.history.status }),
+    });
+    this.current = {
+      connection: this.socket.status,
+      exit: null,
+      notice: null,
+      progress: null,
+      ctrlArmed: false,
+      queued: 0,
+      refused: 0,
+      loading: true,
+      earlier: false,
+      history: this.history.status,
+    };
     this.wire(dark);
   }
 
   get status(): TerminalStatus {
     return this.current;
+  }
+
+  /** The offset of the end of the output given to the terminal (null before its history). */
+  get offset(): number | null {
+    return this.rendered;
   }
 
   subscribe(listener: () => void): () => void {
@@ -93,9 +135,9 @@ export class WorkerTerminal {
   open(): void {
     if (this.opened) return;
     this.opened = true;
+    this.socket.start(); // connecting meanwhile: its first message is handled after this task
     this.term.open(this.element);
     this.fit();
-    this.socket.start();
   }
 
   /** Fits the terminal to its element; a size change sends `resize` (via onResize). */
@@ -108,6 +150,27 @@ export class WorkerTerminal {
     }
     this.element.dataset.cols = String(this.term.cols);
     this.element.dataset.rows = String(this.term.rows);
+    this.history.fit();
+  }
+
+  /** A hidden terminal does not render: its socket is paused, and catches up when shown. */
+  setVisible(visible: boolean): void {
+    this.signal(this.flow.setVisible(visible));
+  }
+
+  /** Opens the history view on the output before what the terminal holds. */
+  openHistory(): void {
+    if (this.hasEarlier()) void this.history.openBefore();
+  }
+
+  /** Shows the output at `offset` (a line start) in the history view, `query` highlighted. */
+  reveal(offset: number, query: string | null): void {
+    void this.history.reveal(offset, query);
+  }
+
+  /** The lines of this worker's whole retained output that contain `query`. */
+  search(query: string): Promise<SearchAnswer> {
+    return api.searchWorker(this.sessionId, this.workerId, query);
   }
 
   focus(): void {
@@ -137,6 +200,8 @@ export class WorkerTerminal {
   dispose(): void {
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
+    this.history.dispose();
+    this.extent.dispose();
     this.term.dispose();
     this.listeners.clear();
   }
@@ -147,7 +212,12 @@ export class WorkerTerminal {
       this.term.onBinary((data) => this.sendInput(data)),
       this.term.onResize(() => this.sendSize()),
       this.term.onSelectionChange(() => this.copySelection()),
+      this.term.onScroll(() => this.checkEarlier()),
     ];
+    this.term.attachCustomKeyEventHandler((event) => this.liveKey(event));
+    const onWheel = (event: WheelEvent) => this.wheel(event);
+    this.element.addEventListener("wheel", onWheel, { capture: true, passive: true });
+    this.disposers.push(() => this.element.removeEventListener("wheel", onWheel, true));
     this.disposers.push(() => subs.forEach((s) => s.dispose()));
     const observer = new ResizeObserver(() => this.fit());
     observer.observe(this.element);
@@ -172,11 +242,16 @@ export class WorkerTerminal {
 
   private handle(message: WorkerServerMessage): void {
     switch (message.type) {
-      case "history":
-        return this.render(planHistory(this.rendered, message));
+      case "history": {
+        const plan = planHistory(this.rendered, message);
+        if (plan.reset || this.rendered === null) this.extent.reset(message.startOffset);
+        if (message.retainedStart !== undefined) this.retainedStart = message.retainedStart;
+        if (!this.current.loading) this.update({ loading: true });
+        return this.render(plan, true);
+      }
       case "output":
         if (this.current.exit !== null) this.update({ exit: null }); // the worker was restarted
-        return this.render(planOutput(this.rendered, message));
+        return this.render(planOutput(this.rendered, message), false);
       case "exit":
         return this.update({ exit: { exitCode: message.exitCode, signal: message.signal } });
       case "error":
@@ -186,11 +261,86 @@ export class WorkerTerminal {
     }
   }
 
-  private render(plan: Plan): void {
+  /** Writes in chunks; each write callback counts against the flow control. */
+  private render(plan: Plan, history: boolean): void {
     if (plan.reset) this.term.reset();
-    if (plan.write !== "") this.term.write(plan.write);
     this.rendered = plan.rendered;
     this.element.dataset.offset = String(plan.rendered);
+    const pieces = chunks(plan.write);
+    if (pieces.length === 0) return this.parsed(plan.rendered, history);
+    this.signal(this.flow.received(plan.write.length));
+    pieces.forEach((piece, i) =>
+      this.term.write(piece, () => {
+        this.signal(this.flow.written(piece.length));
+        if (i === pieces.length - 1) this.parsed(plan.rendered, history);
+      }),
+    );
+  }
+
+  /** Output up to `offset` is parsed: its line is marked for the history view. */
+  private parsed(offset: number, history: boolean): void {
+    const buffer = this.term.buffer.active;
+    if (buffer.type === "normal") this.extent.note(offset, buffer.baseY + buffer.cursorY, () => this.term.registerMarker(0));
+    if (history && this.current.loading) {
+      this.element.dataset.loaded = String(offset);
+      this.update({ loading: false });
+    }
+    this.checkEarlier();
+  }
+
+  private signal(signal: FlowSignal): void {
+    if (signal !== null) this.send({ type: signal });
+    this.element.dataset.paused = String(this.flow.paused);
+  }
+
+  /** Whether output older than what the terminal holds is kept. */
+  private hasEarlier(): boolean {
+    return this.rendered !== null && this.extent.start(this.rendered) > this.retainedStart;
+  }
+
+  /** `earlier`: the terminal shows its oldest line (of the normal screen) and more is kept. */
+  private checkEarlier(): void {
+    const buffer = this.term.buffer.active;
+    const earlier = buffer.type === "normal" && buffer.viewportY === 0 && this.hasEarlier();
+    if (earlier !== this.current.earlier) this.update({ earlier });
+  }
+
+  /** Scrolling up at the top of the terminal opens the history view (unless a program takes
+   * the mouse wheel). */
+  private wheel(event: WheelEvent): void {
+    const buffer = this.term.buffer.active;
+    if (event.deltaY >= 0 || buffer.type !== "normal" || buffer.viewportY !== 0) return;
+    if (this.term.modes.mouseTrackingMode === "none") this.openHistory();
+  }
+
+  /** While the history view shows, its keys; else Shift+PageUp at the top opens it. */
+  private liveKey(event: KeyboardEvent): boolean {
+    if (this.history.status.open) return this.history.key(event) !== "took";
+    if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.hasEarlier()) {
+      this.openHistory();
+      return false;
+    }
+    return true;
+  }
+
+  private historyClosed(offset: number | null): void {
+    const line = offset === null ? null : this.extent.lineOf(offset);
+    if (line === null) this.term.scrollToBottom();
+    else this.term.scrollToLine(Math.max(0, line - this.term.rows + 1));
+    this.term.focus();
+  }
+
+  /** The history view's screen: as wide as the terminal, as tall as the view leaves room for. */
+  private historySize(): { cols: number; rows: number } {
+    const screen = this.element.querySelector(".xterm-screen");
+    const rowHeight = screen === null || this.term.rows === 0 ? 0 : screen.clientHeight / this.term.rows;
+    const height = this.history.element.clientHeight;
+    const rows = rowHeight > 0 && height > 0 ? Math.floor(height / rowHeight) : this.term.rows;
+    return { cols: this.term.cols, rows: Math.max(2, rows) };
+  }
+
+  private looks(dark: MediaQueryList) {
+    return { fontFamily: FONT, fontSize: window.innerWidth < 600 ? 12 : 14, lineHeight: 1.15, theme: terminalTheme(dark.matches) };
   }
 
   private typed(data: string): void {
@@ -214,6 +364,7 @@ export class WorkerTerminal {
 
   private reconnected(): void {
     this.sendSize();
+    this.signal(this.flow.connected());
     const refused = this.pending.refused;
     const queued = this.pending.drain();
     if (queued !== "") this.send({ type: "input", data: queued });

@@ -11,7 +11,7 @@ import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
 import { BranchEditor } from "./BranchEditor";
 import { DiffPane } from "./DiffPane";
 import { BackIcon, CloseIcon } from "./icons";
-import { navigate, onLinkClick } from "./navigation";
+import { navigate, onLinkClick, useRoute } from "./navigation";
 import { canStartFresh } from "./Restart";
 import { SessionToolbar } from "./SessionToolbar";
 import { WorkerTabs } from "./WorkerTabs";
@@ -47,6 +47,8 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
   const state = useAppState();
   const { agents } = useAgents();
   const active = session.workers.find((w) => w.id === workerId) ?? session.workers[0];
+  const route = useRoute();
+  const at = route.page === "session" && route.workerId === active?.id ? (route.at ?? null) : null;
   const terminals = useTerminals(session, active);
   const [error, setError] = useState<string | null>(null);
   const openDiff = useOpenDiff(session, setError);
@@ -107,6 +109,7 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
               terminal={terminal}
               visible={worker.id === active?.id}
               fresh={canStartFresh(worker, agents ?? [])}
+              at={worker.id === active?.id ? at : null}
             />
           );
         })}

@@ -96,3 +96,16 @@ export const WarnIcon = () => (
     <path d="M12 10v5M12 18v.5" />
   </Icon>
 );
+
+export const SearchIcon = () => (
+  <Icon>
+    <circle cx="11" cy="11" r="7" />
+    <path d="M20 20l-4-4" />
+  </Icon>
+);
+
+export const ArrowIcon = ({ up }: { up: boolean }) => (
+  <Icon>
+    <path d={up ? "M12 19V5M6 11l6-6 6 6" : "M12 5v14M6 13l6 6 6-6"} />
+  </Icon>
+);

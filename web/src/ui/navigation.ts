@@ -7,16 +7,16 @@ const listeners = new Set<() => void>();
 
 export function navigate(to: Route | string, options: { replace?: boolean } = {}): void {
   const path = typeof to === "string" ? to : routePath(to);
-  if (path === window.location.pathname) return;
+  if (path === window.location.pathname + window.location.search) return;
   if (options.replace === true) window.history.replaceState(null, "", path);
   else window.history.pushState(null, "", path);
   for (const listener of listeners) listener();
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname, window.location.search));
   useEffect(() => {
-    const update = () => setRoute(parseRoute(window.location.pathname));
+    const update = () => setRoute(parseRoute(window.location.pathname, window.location.search));
     listeners.add(update);
     window.addEventListener("popstate", update);
     return () => {

@@ -1,0 +1,76 @@
+/**
+ * The matches of a search in one worker's history and which one is shown (pure).
+ *
+ * The server lists the lines that contain the text, oldest first (`GET …/search?q=`). The
+ * newest match is shown first, as a terminal's find does; "older" and "newer" step from there
+ * and wrap around. Ctrl+Shift+F opens the search anywhere on the session page, the terminal
+ * included; Ctrl+F only when the keyboard is not in the terminal, so a program that uses Ctrl+F
+ * (readline's forward-char, editors, pagers) keeps it.
+ */
+
+export interface Match {
+  offset: number;
+  line: string;
+}
+
+export interface SearchAnswer {
+  matches: Match[];
+  truncated: boolean;
+}
+
+export class SearchResults {
+  private constructor(
+    readonly query: string,
+    readonly matches: readonly Match[],
+    readonly truncated: boolean,
+    readonly index: number,
+  ) {}
+
+  static of(query: string, answer: SearchAnswer, near: number | null = null): SearchResults {
+    const matches = answer.matches;
+    let index = matches.length - 1;
+    if (near !== null && matches.length > 0) {
+      const at = matches.findIndex((m) => m.offset >= near);
+      index = at < 0 ? matches.length - 1 : at;
+    }
+    return new SearchResults(query, matches, answer.truncated, index);
+  }
+
+  get current(): Match | null {
+    return this.matches[this.index] ?? null;
+  }
+
+  older(): SearchResults {
+    return this.step(-1);
+  }
+
+  newer(): SearchResults {
+    return this.step(1);
+  }
+
+  /** "3 of 12", "12 of 500+", or "No matches". */
+  get label(): string {
+    if (this.matches.length === 0) return "No matches";
+    return `${this.index + 1} of ${this.matches.length}${this.truncated ? "+" : ""}`;
+  }
+
+  private step(by: number): SearchResults {
+    const n = this.matches.length;
+    if (n === 0) return this;
+    return new SearchResults(this.query, this.matches, this.truncated, (this.index + by + n) % n);
+  }
+}
+
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+}
+
+/** Whether a key press opens the terminal's search (see the module comment). */
+export function opensSearch(event: KeyPress, inTerminal: boolean): boolean {
+  if (event.key.toLowerCase() !== "f" || !event.ctrlKey || event.altKey || event.metaKey) return false;
+  return event.shiftKey || !inTerminal;
+}

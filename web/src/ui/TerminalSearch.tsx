@@ -1,0 +1,99 @@
+/**
+ * Search in one terminal's whole history: the server finds the lines (all the retained output,
+ * not only what the browser holds), the history view pages in the one shown and highlights the
+ * text. Enter or ↑ goes to the older match, Shift+Enter or ↓ to the newer one, Esc closes.
+ */
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { SearchResults } from "../terminal/search-results";
+import type { WorkerTerminal } from "../terminal/worker-terminal";
+import { ArrowIcon, CloseIcon } from "./icons";
+
+interface Props {
+  terminal: WorkerTerminal;
+  /** Search for this at once, showing the match at or after `near` (a link to a place). */
+  initial: { query: string; near: number | null } | null;
+  /** Changes when the search is asked for again (its key while it is open): take the focus. */
+  focus: number;
+  onClose: () => void;
+}
+
+export function TerminalSearch({ terminal, initial, focus, onClose }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const [text, setText] = useState(initial?.query ?? "");
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const show = (next: SearchResults) => {
+    setResults(next);
+    const match = next.current;
+    if (match !== null) terminal.reveal(match.offset, next.query);
+  };
+
+  const run = async (query: string, near: number | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      show(SearchResults.of(query, await terminal.search(query), near));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const go = (older: boolean) => {
+    const query = text.trim();
+    if (query === "" || busy) return;
+    if (results === null || results.query !== query) void run(query, null);
+    else show(older ? results.older() : results.newer());
+  };
+
+  useEffect(() => {
+    if (initial !== null && initial.query !== "") void run(initial.query, initial.near);
+  }, [initial]);
+
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [focus]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      go(!event.shiftKey);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      onClose();
+    }
+  };
+
+  const label = busy ? "Searching…" : error ?? (results !== null && results.query === text.trim() ? results.label : "");
+  return (
+    <div class="terminal-search" role="search" data-testid="terminal-search">
+      <input
+        ref={input}
+        type="search"
+        class="input"
+        placeholder="Search this terminal's history"
+        aria-label="Search this terminal's history"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+      />
+      <span class={error !== null ? "search-count error" : "search-count"} aria-live="polite" data-testid="search-count">
+        {label}
+      </span>
+      <button type="button" class="icon-button" title="Older match (Enter)" aria-label="Older match" onClick={() => go(true)}>
+        <ArrowIcon up />
+      </button>
+      <button type="button" class="icon-button" title="Newer match (Shift+Enter)" aria-label="Newer match" onClick={() => go(false)}>
+        <ArrowIcon up={false} />
+      </button>
+      <button type="button" class="icon-button" title="Close (Esc)" aria-label="Close search" onClick={onClose}>
+        <CloseIcon />
+      </button>
+    </div>
+  );
+}
