@@ -35,7 +35,7 @@ new PerformanceObserver((list) => {
 }).observe({ type: "longtask", buffered: true });
 window.__bench.until = (text) => new Promise((resolve) => {
   const tick = () => {
-    const rows = document.querySelectorAll(".terminal-pane:not(.hidden) .xterm-rows > div");
+    const rows = document.querySelectorAll(".terminal-pane:not(.hidden) .terminal-host .xterm-rows > div");
     for (const row of rows) if (row.textContent.includes(text)) return resolve(performance.now());
     requestAnimationFrame(tick);
   };

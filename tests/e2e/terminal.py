@@ -7,6 +7,8 @@ import re
 from playwright.sync_api import Locator, Page
 
 ACTIVE = ".terminal-pane:not(.hidden)"
+LIVE_ROWS = f"{ACTIVE} .terminal-host .xterm-rows > div"
+HISTORY_ROWS = f"{ACTIVE} .history-screen:not(.back) .xterm-rows > div"
 
 
 def host(page: Page) -> Locator:
@@ -15,11 +17,25 @@ def host(page: Page) -> Locator:
 
 def screen_text(page: Page) -> str:
     """The terminal's visible rows as plain text, one line per row."""
-    rows = page.locator(f"{ACTIVE} .xterm-rows > div").all_inner_texts()
+    return _rows(page, LIVE_ROWS)
+
+
+def history_text(page: Page) -> str:
+    """The history view's visible rows as plain text, one line per row."""
+    return _rows(page, HISTORY_ROWS)
+
+
+def _rows(page: Page, selector: str) -> str:
+    rows = page.locator(selector).all_inner_texts()
     return "\n".join(row.replace("\xa0", " ").rstrip() for row in rows)
 
 
-def wait_for_text(page: Page, pattern: str, timeout: float = 20_000) -> None:
+def wait_for_history_text(page: Page, pattern: str, timeout: float = 20_000) -> None:
+    """Waits until the history view shows a match of the regular expression `pattern`."""
+    wait_for_text(page, pattern, timeout, HISTORY_ROWS)
+
+
+def wait_for_text(page: Page, pattern: str, timeout: float = 20_000, rows: str = LIVE_ROWS) -> None:
     """Waits until the visible terminal shows a match of the regular expression `pattern`."""
     page.wait_for_function(
         """([selector, source]) => {
@@ -27,14 +43,14 @@ def wait_for_text(page: Page, pattern: str, timeout: float = 20_000) -> None:
             const text = [...rows].map(r => r.textContent.replace(/\\u00a0/g, ' ')).join('\\n');
             return new RegExp(source, 'm').test(text);
         }""",
-        arg=[f"{ACTIVE} .xterm-rows > div", pattern],
+        arg=[rows, pattern],
         timeout=timeout,
     )
 
 
 def wait_ready(page: Page) -> None:
-    """Waits for the terminal to be open, sized and connected (its history rendered)."""
-    page.wait_for_selector(f"{ACTIVE} .terminal-host[data-offset]")
+    """Waits for the terminal to be open, sized and connected (its history parsed)."""
+    page.wait_for_selector(f"{ACTIVE} .terminal-host[data-loaded]")
     page.wait_for_selector(f"{ACTIVE} .xterm-rows")
 
 

@@ -76,17 +76,29 @@ export class ReconnectingSocket {
     this.connect();
   }
 
+  /** Drops the current connection and connects again at once (asking for the URL anew). */
+  reconnect(): void {
+    if (this.stopped) return;
+    this.clearTimer();
+    this.detach();
+    this.connect();
+  }
+
   /** Teardown: cancels any pending retry and closes the socket for good. */
   close(): void {
     this.stopped = true;
     this.clearTimer();
+    this.detach();
+    this.setStatus({ kind: "closed", code: 1000, reason: "client closed" });
+  }
+
+  private detach(): void {
     const ws = this.ws;
     this.ws = null;
     if (ws !== null) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       ws.close(1000, "client closed");
     }
-    this.setStatus({ kind: "closed", code: 1000, reason: "client closed" });
   }
 
   private connect(): void {

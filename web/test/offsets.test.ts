@@ -23,6 +23,10 @@ describe("planHistory", () => {
     expect(planHistory(50, { data: "all", startOffset: 0, offset: 83 }).reset).toBe(true);
   });
 
+  it("writes a tail's terminal modes before its data", () => {
+    expect(planHistory(null, { data: "screen", startOffset: 900, offset: 906, modes: "\x1b[?1049h" }).write).toBe("\x1b[?1049hscreen");
+  });
+
   it("keeps an empty history as a no-op", () => {
     expect(planHistory(7, { data: "", startOffset: 7, offset: 7 })).toEqual({ reset: false, write: "", rendered: 7 });
   });

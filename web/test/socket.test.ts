@@ -126,6 +126,29 @@ describe("ReconnectingSocket", () => {
   });
 });
 
+describe("ReconnectingSocket.reconnect", () => {
+  it("drops the open connection silently and connects again at once, asking for the URL anew", () => {
+    const t = setup();
+    const first = t.last();
+    first.open();
+    t.socket.reconnect();
+    expect([first.closedWith, t.sockets.length, t.last().url]).toEqual([1000, 2, "ws://x/1"]);
+    first.onmessage?.({ data: "late" });
+    first.drop(1000);
+    t.last().open();
+    t.last().onmessage?.({ data: "new" });
+    expect(t.messages).toEqual(["new"]);
+    expect(t.statuses.at(-1)).toEqual({ kind: "open" });
+  });
+
+  it("does nothing once closed", () => {
+    const t = setup();
+    t.socket.close();
+    t.socket.reconnect();
+    expect(t.sockets).toHaveLength(1);
+  });
+});
+
 describe("socketUrl", () => {
   it("follows the page's scheme and host", () => {
     expect(socketUrl("/ws/app", { protocol: "http:", host: "127.0.0.1:3457" })).toBe("ws://127.0.0.1:3457/ws/app");

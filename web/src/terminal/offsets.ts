@@ -19,12 +19,14 @@ export interface Plan {
   rendered: number;
 }
 
+/** A history (with `?tail=`) brings `modes`, the escape sequence that puts the terminal in the
+ * modes in effect where its data starts (alternate screen, cursor keys, ...): written first. */
 export function planHistory(
   rendered: number | null,
-  message: { data: string; offset: number; startOffset: number },
+  message: { data: string; offset: number; startOffset: number; modes?: string },
 ): Plan {
   const reset = rendered !== null && message.startOffset !== rendered;
-  return { reset, write: message.data, rendered: message.offset };
+  return { reset, write: (message.modes ?? "") + message.data, rendered: message.offset };
 }
 
 export function planOutput(rendered: number | null, message: { data: string; offset: number }): Plan {

@@ -55,6 +55,8 @@ export interface TerminalStatus {
 /** How much recent output a terminal opens with: a few screens (10 MiB of history shows its end
  * in well under the 300 ms target; see bench/browser.py). */
 export const TAIL_BYTES = 256 * 1024;
+/** RIS: a full reset, written in line with the output before it. */
+const RESET = "\x1bc";
 
 const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
 
@@ -244,10 +246,10 @@ export class WorkerTerminal {
     switch (message.type) {
       case "history": {
         const plan = planHistory(this.rendered, message);
-        if (plan.reset || this.rendered === null) this.extent.reset(message.startOffset);
+        if (plan.reset && message.retainedStart === undefined) return this.startOver();
         if (message.retainedStart !== undefined) this.retainedStart = message.retainedStart;
         if (!this.current.loading) this.update({ loading: true });
-        return this.render(plan, true);
+        return this.render(plan, true, plan.reset || this.rendered === null ? message.startOffset : null);
       }
       case "output":
         if (this.current.exit !== null) this.update({ exit: null }); // the worker was restarted
@@ -261,9 +263,13 @@ export class WorkerTerminal {
     }
   }
 
-  /** Writes in chunks; each write callback counts against the flow control. */
-  private render(plan: Plan, history: boolean): void {
-    if (plan.reset) this.term.reset();
+  /** Writes in chunks; each write callback counts against the flow control. A terminal that
+   * starts over at `start` is reset in line with what is still being written (RIS, not reset()). */
+  private render(plan: Plan, history: boolean, start: number | null = null): void {
+    if (start !== null) {
+      this.element.dataset.start = String(start);
+      this.term.write(plan.reset ? RESET : "", () => this.extent.reset(start));
+    }
     this.rendered = plan.rendered;
     this.element.dataset.offset = String(plan.rendered);
     const pieces = chunks(plan.write);
@@ -286,6 +292,16 @@ export class WorkerTerminal {
       this.update({ loading: false });
     }
     this.checkEarlier();
+  }
+
+  /** The server could not continue from our offset (it left retention: a hidden or flooded
+   * terminal fell that far behind) and would stream all it keeps: start over from the recent
+   * tail instead, which shows at once and keeps up with a flood. */
+  private startOver(): void {
+    this.rendered = null;
+    this.term.write(RESET);
+    this.update({ loading: true });
+    this.socket.reconnect();
   }
 
   private signal(signal: FlowSignal): void {

@@ -1,0 +1,248 @@
+"""Long histories in the browser (issue 13): a terminal opens at its end from a tail of its output,
+pages older output in by offsets, finds text anywhere in it, and stays responsive in a flood.
+
+The timing figures against their targets are measured by bench/browser.py (`make bench`); these
+tests assert generously, as a loaded two-core machine allows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from websockets.sync.client import connect
+
+from tests.e2e.terminal import (
+    ACTIVE,
+    HISTORY_ROWS,
+    history_text,
+    host,
+    screen_text,
+    wait_for_history_text,
+    wait_for_text,
+    wait_ready,
+)
+from tests.harness import TIMEOUT, TOKEN, Server, create_session
+from tests.long_history import DONE, MIB, fill, history_file
+
+TAIL = 256 * 1024  # web/src/terminal/worker-terminal.ts TAIL_BYTES
+NEEDLE = "NEEDLE-PRINTED-8-MIB-AGO"
+LINE_NUMBER = re.compile(r"history line (\d{7})")
+FOUND = f"{ACTIVE} .history-screen:not(.back) .xterm-find-result-decoration"  # a highlighted match
+
+
+def long_worker(server: Server, tmp_path: Path, workers: int = 1) -> tuple[str, list[str]]:
+    """A session whose terminal workers each printed about 10 MiB (the needle 8 MiB before the
+    end); their ids."""
+    source = tmp_path / "history.txt"
+    history_file(source, 10 * MIB - 64 * 1024, NEEDLE, 8 * MIB)
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+        ids = [session["workers"][0]["id"]]
+        for _ in range(workers - 1):
+            added = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "terminal"})
+            ids.append(added.json()["worker"]["id"])
+    for n, worker in enumerate(ids, start=1):
+        fill(server, session["id"], worker, source, str(n))
+    return session["id"], ids
+
+
+def open_worker(page: Page, server: Server, session: str, worker: str, query: str = "") -> float:
+    """Opens a worker's page; seconds until its last line showed."""
+    began = time.monotonic()
+    page.goto(f"{server.base_url}/sessions/{session}/workers/{worker}{query}")
+    wait_for_text(page, DONE)
+    return time.monotonic() - began
+
+
+def opened_with(page: Page) -> int:
+    """How many bytes of history the visible terminal was opened with (and got since)."""
+    start, end = (host(page).get_attribute(name) for name in ("data-start", "data-offset"))
+    return int(end or 0) - int(start or 0)
+
+
+def numbers(text: str) -> list[int]:
+    return [int(n) for n in LINE_NUMBER.findall(text)]
+
+
+def test_a_10_mib_history_opens_at_its_end_and_scrolls_back_to_its_first_line(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """The end shows at once from a tail; past the terminal's top, older pages come in without
+    a gap; the position slider's start shows the very first lines."""
+    session, [worker] = long_worker(server, tmp_path)
+    assert open_worker(page, server, session, worker) < 5
+    wait_ready(page)
+    assert 0 < opened_with(page) <= TAIL, "the terminal opened with the whole history"
+    host(page).click()
+    for _ in range(400):  # up through what the terminal holds; past its top the history opens
+        page.keyboard.press("Shift+PageUp")
+        if page.get_by_test_id("history-bar").count():
+            break
+    expect(page.get_by_test_id("history-range")).not_to_have_text("Loading…")
+    live_top = numbers(screen_text(page))[0]
+    seen = set(numbers(history_text(page)))
+    assert max(seen) == live_top - 1, "the history view does not end where the terminal begins"
+    first_range = page.get_by_test_id("history-range").inner_text()
+    for _ in range(400):  # up through one page boundary, noting every line on the way
+        seen.update(page_up(page))
+        if page.get_by_test_id("history-range").inner_text()[:3] != first_range[:3]:
+            break
+    first_page = min(seen)
+    for _ in range(5):
+        seen.update(page_up(page))
+    assert min(seen) < first_page, "no older page came in"
+    missing = sorted(set(range(min(seen), max(seen) + 1)) - seen)
+    assert not missing, f"lines missing at a page boundary: {missing[:5]}… ({len(missing)})"
+    page.get_by_label("Position in the output (Home: the oldest)").press("Home")
+    wait_for_history_text(page, r"^history line 0000001 ")
+    assert "stty -echo; cat" in history_text(page)
+
+
+def test_ctrl_shift_f_finds_a_line_printed_8_mib_ago_and_shows_it_highlighted(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """Ctrl+F stays the program's in the terminal; Ctrl+Shift+F searches the worker's whole
+    history and pages the match in, highlighted."""
+    session, [worker] = long_worker(server, tmp_path)
+    open_worker(page, server, session, worker)
+    host(page).click()
+    page.keyboard.press("Control+f")
+    expect(page.get_by_test_id("terminal-search")).to_have_count(0)
+    page.keyboard.press("Control+Shift+F")
+    search = page.get_by_role("searchbox", name="Search this terminal's history")
+    expect(search).to_be_focused()
+    search.fill("needle-printed-8")
+    search.press("Enter")
+    expect(page.get_by_test_id("search-count")).to_have_text("1 of 1")
+    wait_for_history_text(page, NEEDLE)
+    expect(page.locator(FOUND).first).to_be_visible()
+    assert page.get_by_test_id("history-range").inner_text().startswith(("1.8", "1.9", "2.0"))
+    search.press("Escape")
+    expect(page.get_by_test_id("terminal-search")).to_have_count(0)
+    page.get_by_role("button", name="Back to live").click()
+    expect(page.get_by_test_id("history-bar")).to_have_count(0)
+    wait_for_text(page, DONE)
+
+
+def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """The search button opens the search; so does Ctrl+F while the keyboard is not in the terminal."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    page.get_by_test_id("search-button").click()
+    expect(page.get_by_test_id("terminal-search")).to_be_visible()
+    page.get_by_role("button", name="Close search").click()
+    page.locator(".session-head h1").click()
+    page.keyboard.press("Control+f")
+    expect(page.get_by_role("searchbox", name="Search this terminal's history")).to_be_focused()
+
+
+def test_a_link_to_an_offset_opens_the_worker_there(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """/sessions/S/workers/W?offset=N&q=text opens the worker's history at N with text found."""
+    session, [worker] = long_worker(server, tmp_path)
+    with server.http() as api:
+        found = api.get(
+            f"/api/sessions/{session}/workers/{worker}/search", params={"q": NEEDLE}
+        ).json()
+    [match] = found["matches"]
+    place = f"?offset={match['offset']}&q={NEEDLE}"
+    page.goto(f"{server.base_url}/sessions/{session}/workers/{worker}{place}")
+    wait_for_history_text(page, NEEDLE)
+    expect(page.get_by_test_id("search-count")).to_have_text("1 of 1")
+    expect(page.locator(FOUND).first).to_be_visible()
+
+
+def test_switching_to_a_long_history_tab_is_quick_and_a_hidden_tab_is_paused(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """A second 10 MiB tab opens from a tail too; the hidden tab's socket is paused (its output
+    waits in the log) and it catches up when shown."""
+    session, [first, second] = long_worker(server, tmp_path, workers=2)
+    open_worker(page, server, session, first)
+    began = time.monotonic()
+    page.locator(f'.tab[data-worker-id="{second}"]').click()
+    wait_for_text(page, f"{DONE}2")
+    assert time.monotonic() - began < 5
+    hidden = page.locator(f'.terminal-host[data-worker-id="{first}"]')
+    expect(hidden).to_have_attribute("data-paused", "true")
+    assert opened_with(page) <= TAIL
+    offset_hidden = int(hidden.get_attribute("data-offset") or 0)
+    log_end = type_in(server, session, first, "echo WHILE-$((20+1))-HIDDEN\r", "WHILE-21-HIDDEN")
+    assert log_end > offset_hidden
+    assert int(hidden.get_attribute("data-offset") or 0) == offset_hidden, "a hidden tab was fed"
+    page.locator(f'.tab[data-worker-id="{first}"]').click()
+    wait_for_text(page, "WHILE-21-HIDDEN")
+    expect(host(page)).to_have_attribute("data-paused", "false")
+
+
+def test_a_flood_is_flow_controlled_and_never_holds_the_page(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """30 MB printed at once: the terminal asks the server to pause while it is behind, keeps
+    up (starting over from the recent tail if it fell out of retention), takes what is typed
+    meanwhile, and no task holds the page long enough to block typing."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page.add_init_script(
+        """window.__paused = false; window.__tasks = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tasks.push(e.duration); })
+          .observe({ type: "longtask", buffered: true });
+        new MutationObserver(() => {
+          if (document.querySelector('.terminal-host[data-paused="true"]')) window.__paused = true;
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-paused"] });"""
+    )
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    host(page).click()
+    page.keyboard.type("yes 'flood line 0123456789' | head -c 30000000; echo FLOOD-$((40+2))")
+    page.evaluate("() => { window.__tasks = []; }")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.__paused", timeout=TIMEOUT * 1000)
+    page.keyboard.type("echo TYPED-DURING-$((1+1))")  # keys are taken while the flood runs
+    page.keyboard.press("Enter")
+    wait_for_text(page, "TYPED-DURING-2", timeout=6 * TIMEOUT * 1000)
+    assert "FLOOD-42" in screen_text(page)
+    longest = max(page.evaluate("() => window.__tasks"), default=0)
+    assert longest < 250, f"a task held the page for {longest:.0f} ms"
+
+
+def page_up(page: Page) -> list[int]:
+    """PageUp in the history view; the line numbers it shows once it has moved."""
+    state = """(selector) => [document.querySelector(selector)?.textContent,
+        document.querySelector('[data-testid=history-range]').textContent]"""
+    before = page.evaluate(state, HISTORY_ROWS)
+    page.keyboard.press("PageUp")
+    page.wait_for_function(
+        f"""([selector, before]) => {{
+            const now = ({state})(selector);
+            return !now[1].includes('Loading') && (now[0] !== before[0] || now[1] !== before[1]);
+        }}""",
+        arg=[HISTORY_ROWS, before],
+    )
+    return numbers(history_text(page))
+
+
+def type_in(server: Server, session: str, worker: str, text: str, until: str) -> int:
+    """Types `text` into a worker from a client of its own; the log's end once `until` is in it."""
+    url = f"{server.ws_base}/ws/session/{session}/worker/{worker}?tail=0"
+    with connect(url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+        ws.recv(timeout=TIMEOUT)
+        ws.send(json.dumps({"type": "input", "data": text}))
+        seen = ""
+        deadline = time.monotonic() + TIMEOUT
+        while until not in seen and time.monotonic() < deadline:
+            message: dict[str, Any] = json.loads(ws.recv(timeout=TIMEOUT))
+            seen += message.get("data", "")
+            end = int(message.get("offset", 0))
+    assert until in seen
+    return end
