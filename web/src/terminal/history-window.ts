@@ -24,8 +24,10 @@ export interface PageRequest {
   bytes: number;
 }
 
-export const PAGE_BYTES = 256 * 1024;
-export const WINDOW_BYTES = 512 * 1024;
+/** A page: about 1,300 lines of plain text. The view writes its whole window again at each step,
+ * so the window stays small (two pages) for each step to be quick. */
+export const PAGE_BYTES = 128 * 1024;
+export const WINDOW_BYTES = 256 * 1024;
 /** A page may end a few bytes short of the offset asked for (an invalid character at the end
  * of the log's piece is never cut in two), so "contiguous" allows that much of a gap. */
 const SLACK = 3;

@@ -52,9 +52,10 @@ export interface TerminalStatus {
   history: HistoryStatus;
 }
 
-/** How much recent output a terminal opens with: a few screens (10 MiB of history shows its end
- * in well under the 300 ms target; see bench/browser.py). */
-export const TAIL_BYTES = 256 * 1024;
+/** How much recent output a terminal opens with: a few screens (14 of plain 100-column text,
+ * fewer of a colourful TUI). Parsing it is most of the cost of opening a terminal with a long
+ * history (about 1 ms per KiB on a loaded two-core machine: see bench/browser.py). */
+export const TAIL_BYTES = 64 * 1024;
 /** RIS: a full reset, written in line with the output before it. */
 const RESET = "\x1bc";
 
