@@ -86,6 +86,11 @@ export function chunks(text: string, size: number = CHUNK): string[] {
   return out;
 }
 
+/** Synchronized output (DEC mode 2026): xterm.js draws nothing between these, so a history
+ * written in many chunks is drawn once, when all of it is parsed, not at every frame meanwhile. */
+export const BEGIN_SYNC = "\x1b[?2026h";
+export const END_SYNC = "\x1b[?2026l";
+
 export interface Writable {
   write(data: string, callback?: () => void): void;
 }

@@ -6,7 +6,7 @@
 
 import { SearchAddon, type ISearchOptions } from "@xterm/addon-search";
 import { Terminal, type ITerminalOptions } from "@xterm/xterm";
-import { writeChunks } from "./flow-control";
+import { BEGIN_SYNC, END_SYNC, writeChunks } from "./flow-control";
 
 const SEARCH: ISearchOptions = {
   caseSensitive: false,
@@ -63,9 +63,9 @@ export class HistoryScreen {
     this.search.clearDecorations();
     this.term.reset();
     this.term.options.scrollback = Math.min(MAX_LINES, estimateLines(pieces, this.term.cols));
-    await writeChunks(this.term, pieces.modes + pieces.before);
+    await writeChunks(this.term, BEGIN_SYNC + pieces.modes + pieces.before);
     const marker = this.term.registerMarker(0);
-    await writeChunks(this.term, pieces.after);
+    await writeChunks(this.term, pieces.after + END_SYNC);
     const line = marker.isDisposed ? null : marker.line;
     marker.dispose();
     return line;

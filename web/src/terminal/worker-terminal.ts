@@ -26,7 +26,7 @@ import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../soc
 import { base64Of, fitImage, ImageRefused, imageFiles, megabytes } from "./image-upload";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
-import { chunks, FlowControl, type FlowSignal } from "./flow-control";
+import { BEGIN_SYNC, chunks, END_SYNC, FlowControl, type FlowSignal } from "./flow-control";
 import { HistoryView, type HistoryStatus } from "./history-view";
 import { LiveExtent } from "./live-extent";
 import { planHistory, planOutput, type Plan } from "./offsets";
@@ -273,9 +273,10 @@ export class WorkerTerminal {
     }
     this.rendered = plan.rendered;
     this.element.dataset.offset = String(plan.rendered);
-    const pieces = chunks(plan.write);
+    const text = history && plan.write !== "" ? BEGIN_SYNC + plan.write + END_SYNC : plan.write;
+    const pieces = chunks(text);
     if (pieces.length === 0) return this.parsed(plan.rendered, history);
-    this.signal(this.flow.received(plan.write.length));
+    this.signal(this.flow.received(text.length));
     pieces.forEach((piece, i) =>
       this.term.write(piece, () => {
         this.signal(this.flow.written(piece.length));
