@@ -185,6 +185,30 @@ def test_switching_to_a_long_history_tab_is_quick_and_a_hidden_tab_is_paused(
     expect(host(page)).to_have_attribute("data-paused", "false")
 
 
+def test_a_tab_shown_after_missing_much_output_starts_over_from_the_tail(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """A hidden terminal that missed more than a few tails of output is not fed all of it when
+    shown again: it starts over from the recent tail (older output stays a scroll away)."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+        second = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "terminal"})
+    first = session["workers"][0]["id"]
+    page.goto(f"{server.base_url}/sessions/{session['id']}/workers/{first}")
+    wait_ready(page)
+    page.locator(f'.tab[data-worker-id="{second.json()["worker"]["id"]}"]').click()
+    hidden = page.locator(f'.terminal-host[data-worker-id="{first}"]')
+    expect(hidden).to_have_attribute("data-paused", "true")
+    printed = (
+        "seq -f 'missed line %06g ................................' 1 30000; echo MISSED-$((1+1))\r"
+    )
+    end = type_in(server, session["id"], first, printed, "MISSED-2")
+    page.locator(f'.tab[data-worker-id="{first}"]').click()
+    wait_for_text(page, "MISSED-2")
+    assert int(host(page).get_attribute("data-start") or 0) > end - 2 * TAIL
+    assert opened_with(page) <= TAIL + 4096
+
+
 def test_a_flood_is_flow_controlled_and_never_holds_the_page(
     page: Page, server: Server, tmp_path: Path
 ) -> None:

@@ -56,6 +56,9 @@ export interface TerminalStatus {
  * fewer of a colourful TUI). Parsing it is most of the cost of opening a terminal with a long
  * history (about 1 ms per KiB on a loaded two-core machine: see bench/browser.py). */
 export const TAIL_BYTES = 64 * 1024;
+/** A terminal shown again that missed more than this starts over from the tail rather than
+ * parse all it missed. */
+const CATCH_UP_BYTES = 4 * TAIL_BYTES;
 /** RIS: a full reset, written in line with the output before it. */
 const RESET = "\x1bc";
 
@@ -75,6 +78,7 @@ export class WorkerTerminal {
   private rendered: number | null = null;
   private retainedStart = 0;
   private opened = false;
+  private visible = true;
   private current: TerminalStatus;
 
   constructor(
@@ -156,9 +160,22 @@ export class WorkerTerminal {
     this.history.fit();
   }
 
-  /** A hidden terminal does not render: its socket is paused, and catches up when shown. */
+  /** A hidden terminal does not render: its socket is paused, and catches up when shown —
+   * from where it was, or, if that is far behind, from the recent tail (see startOver). */
   setVisible(visible: boolean): void {
-    this.signal(this.flow.setVisible(visible));
+    this.visible = visible;
+    if (visible && this.flow.paused && this.rendered !== null) void this.catchUp(this.rendered);
+    else this.signal(this.flow.setVisible(visible));
+  }
+
+  private async catchUp(from: number): Promise<void> {
+    const end = await api.workerHistory(this.sessionId, this.workerId, Number.MAX_SAFE_INTEGER, 1).then(
+      (page) => page.offset,
+      () => from, // nothing kept yet, or the server is away: resume, the socket knows best
+    );
+    if (!this.visible) return;
+    if (this.rendered === from && end - from > CATCH_UP_BYTES) this.startOver();
+    this.signal(this.flow.setVisible(true));
   }
 
   /** Opens the history view on the output before what the terminal holds. */
