@@ -1,5 +1,6 @@
 """`make bench`: throughput (1 and 4 clients), 20 workers at once, keystroke echo latency, idle
-CPU of 20 workers with clients attached, memory per idle worker and peak memory in a flood.
+CPU of 20 workers with clients attached, memory per idle worker and peak memory in a flood; then
+the browser opening and switching to 10 MiB histories (bench/browser.py, figures beside targets).
 
 Each figure is printed beside the raw PTY figure measured in the same run, and as a ratio, since
 these machines are noisy. Results are also written to bench/results/latest.json.
@@ -21,7 +22,7 @@ from typing import Any
 import psutil
 from tests.harness import Server
 
-from bench import host, raw, resilience
+from bench import browser, host, raw, resilience
 
 MB = 1_000_000
 
@@ -263,8 +264,12 @@ def main() -> int:
     parser.add_argument("--size-mb", type=int, default=200, help="bytes printed per flood, in MB")
     parser.add_argument("--samples", type=int, default=500, help="keystrokes for the echo latency")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--browser-runs", type=int, default=3, help="runs of the browser bench")
     args = parser.parse_args()
     results = asyncio.run(run(args))
+    # Playwright's sync API runs its own event loop: after the server figures, not inside them.
+    print("\nbrowser (chromium), 10 MiB histories:")
+    results += browser.rows(browser.measure(args.browser_runs))
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))

@@ -104,3 +104,18 @@ async def test_search_finds_a_line_anywhere_in_the_log(
     assert log_of(server, wid)[offset:].startswith(b"\x1b[31mNeedle")
     assert api.get(f"/api/sessions/{session['id']}/workers/{wid}/search",
                    params={"q": ""}).status_code == 400  # fmt: skip
+
+
+async def test_search_keeps_the_newest_matches_when_there_are_too_many(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Past 500 matching lines the answer keeps the newest 500 (what a terminal's find shows
+    first), oldest first, and says older ones were left out."""
+    session = create_session(api, tmp_path)
+    wid = session["workers"][0]["id"]
+    await print_lines(server, session, "seq -f 'hit-%g' 1 600; echo MANY-$((1+1))", "MANY-2")
+    found = api.get(f"/api/sessions/{session['id']}/workers/{wid}/search",
+                    params={"q": "hit-"}).json()  # fmt: skip
+    assert found["truncated"] is True
+    lines = [m["line"] for m in found["matches"]]
+    assert (len(lines), lines[0], lines[-1]) == (500, "hit-101", "hit-600")

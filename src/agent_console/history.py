@@ -9,6 +9,7 @@ effect there (`modes`), so a full-screen program shows right without the older o
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -113,9 +114,11 @@ async def search(
     host: WorkerHost, worker_id: str, query: str, live_end: int, limit: int = SEARCH_LIMIT
 ) -> tuple[list[Match], bool]:
     """Lines of the whole retained log (as plain text) that contain `query`, ignoring case,
-    oldest first; True when there were more than `limit`."""
+    oldest first: the newest `limit` of them (a terminal's find starts from the newest), and
+    True when older ones were left out."""
     needle = query.casefold()
-    found: list[Match] = []
+    found: deque[Match] = deque(maxlen=limit)
+    more = False
     offset = 0
     while offset < live_end:
         piece = await host.read(worker_id, offset, min(SEARCH_PIECE, live_end - offset))
@@ -124,8 +127,7 @@ async def search(
             whole = piece.data  # a line longer than a piece: search it as it is
         for start, text in lines(whole + (b"" if whole.endswith(b"\n") else b"\n"), piece.start):
             if needle in text.casefold():
-                if len(found) == limit:
-                    return found, True
+                more = more or len(found) == limit
                 found.append(Match(start, text))
         offset = piece.start + len(whole)
-    return found, False
+    return list(found), more
