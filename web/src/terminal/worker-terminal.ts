@@ -13,23 +13,13 @@ import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import { api } from "../api";
-import {
-  Close,
-  IMAGE_MAX_BYTES,
-  isImageType,
-  parseWorkerMessage,
-  workerSocketPath,
-  type WorkerClientMessage,
-  type WorkerServerMessage,
-} from "../protocol";
+import { Close, parseWorkerMessage, workerSocketPath, type WorkerClientMessage, type WorkerServerMessage } from "../protocol";
 import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
-import { base64Of, fitImage, ImageRefused, imageFiles, megabytes } from "./image-upload";
+import { HistoryView, type HistoryStatus } from "./history-view";
+import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
-import { BEGIN_SYNC, chunks, END_SYNC, FlowControl, type FlowSignal } from "./flow-control";
-import { HistoryView, type HistoryStatus } from "./history-view";
-import { LiveExtent } from "./live-extent";
-import { planHistory, planOutput, type Plan } from "./offsets";
+import { LiveOutput } from "./live-output";
 import type { SearchAnswer } from "./search-results";
 import { terminalTheme } from "./theme";
 
@@ -53,14 +43,12 @@ export interface TerminalStatus {
 }
 
 /** How much recent output a terminal opens with: a few screens (14 of plain 100-column text,
- * fewer of a colourful TUI). Parsing it is most of the cost of opening a terminal with a long
- * history (about 1 ms per KiB on a loaded two-core machine: see bench/browser.py). */
+ * fewer of a colourful TUI). Its parse is what opening a long history costs over an empty
+ * terminal, so it stays small (see bench/browser.py). */
 export const TAIL_BYTES = 64 * 1024;
 /** A terminal shown again that missed more than this starts over from the tail rather than
  * parse all it missed. */
 const CATCH_UP_BYTES = 4 * TAIL_BYTES;
-/** RIS: a full reset, written in line with the output before it. */
-const RESET = "\x1bc";
 
 const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
 
@@ -72,12 +60,10 @@ export class WorkerTerminal {
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly pending = new InputQueue();
-  private readonly flow = new FlowControl();
-  private readonly extent = new LiveExtent();
+  private readonly output: LiveOutput;
   readonly history: HistoryView;
-  private rendered: number | null = null;
-  private retainedStart = 0;
   private opened = false;
+  private tabShown = true;
   private visible = true;
   private current: TerminalStatus;
 
@@ -93,34 +79,28 @@ export class WorkerTerminal {
     this.term.loadAddon(this.fitAddon);
     this.term.loadAddon(new WebLinksAddon());
     this.socket = new ReconnectingSocket({
-      url: () => socketUrl(workerSocketPath(sessionId, workerId, this.rendered, this.rendered === null ? TAIL_BYTES : null), window.location),
+      url: () => socketUrl(workerSocketPath(sessionId, workerId, this.offset, this.offset === null ? TAIL_BYTES : null), window.location),
       onMessage: (raw) => this.onMessage(raw),
       onOpen: () => this.reconnected(),
       onStatus: (connection) => this.connectionChanged(connection),
       isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
     });
+    this.output = new LiveOutput(this.term, this.element, {
+      signal: (type) => this.send({ type }),
+      parsed: (offset, history) => this.parsed(offset, history),
+    });
     this.history = new HistoryView({
       page: ({ end, bytes }) => api.workerHistory(sessionId, workerId, end, bytes),
-      liveStart: () => this.extent.start(this.rendered ?? 0),
-      liveEnd: () => this.rendered ?? 0,
+      liveStart: () => this.output.liveStart(),
+      liveEnd: () => this.offset ?? 0,
       size: () => this.historySize(),
       options: () => this.looks(dark),
       closed: (offset) => this.historyClosed(offset),
       typed: (key) => this.typed(key),
       changed: () => this.update({ history: this.history.status }),
     });
-    this.current = {
-      connection: this.socket.status,
-      exit: null,
-      notice: null,
-      progress: null,
-      ctrlArmed: false,
-      queued: 0,
-      refused: 0,
-      loading: true,
-      earlier: false,
-      history: this.history.status,
-    };
+    const [connection, history] = [this.socket.status, this.history.status];
+    this.current = { connection, exit: null, notice: null, progress: null, ctrlArmed: false, queued: 0, refused: 0, loading: true, earlier: false, history };
     this.wire(dark);
   }
 
@@ -130,7 +110,7 @@ export class WorkerTerminal {
 
   /** The offset of the end of the output given to the terminal (null before its history). */
   get offset(): number | null {
-    return this.rendered;
+    return this.output.rendered;
   }
 
   subscribe(listener: () => void): () => void {
@@ -142,6 +122,7 @@ export class WorkerTerminal {
   open(): void {
     if (this.opened) return;
     this.opened = true;
+    this.applyVisibility();
     this.socket.start(); // connecting meanwhile: its first message is handled after this task
     this.term.open(this.element);
     this.fit();
@@ -160,12 +141,20 @@ export class WorkerTerminal {
     this.history.fit();
   }
 
-  /** A hidden terminal does not render: its socket is paused, and catches up when shown —
-   * from where it was, or, if that is far behind, from the recent tail (see startOver). */
+  /** A hidden terminal (its tab not shown, or the browser's tab in the background) does not
+   * render: its socket is paused, and catches up when shown — from where it was, or, if that
+   * is far behind, from the recent tail (see startOver). */
   setVisible(visible: boolean): void {
+    this.tabShown = visible;
+    this.applyVisibility();
+  }
+
+  private applyVisibility(): void {
+    const visible = this.tabShown && document.visibilityState !== "hidden";
+    if (visible === this.visible) return;
     this.visible = visible;
-    if (visible && this.flow.paused && this.rendered !== null) void this.catchUp(this.rendered);
-    else this.signal(this.flow.setVisible(visible));
+    if (visible && this.output.paused && this.offset !== null) void this.catchUp(this.offset);
+    else this.output.setVisible(visible);
   }
 
   private async catchUp(from: number): Promise<void> {
@@ -174,13 +163,13 @@ export class WorkerTerminal {
       () => from, // nothing kept yet, or the server is away: resume, the socket knows best
     );
     if (!this.visible) return;
-    if (this.rendered === from && end - from > CATCH_UP_BYTES) this.startOver();
-    this.signal(this.flow.setVisible(true));
+    if (this.offset === from && end - from > CATCH_UP_BYTES) this.startOver();
+    this.output.setVisible(true);
   }
 
   /** Opens the history view on the output before what the terminal holds. */
   openHistory(): void {
-    if (this.hasEarlier()) void this.history.openBefore();
+    if (this.output.hasEarlier()) void this.history.openBefore();
   }
 
   /** Shows the output at `offset` (a line start) in the history view, `query` highlighted. */
@@ -221,7 +210,7 @@ export class WorkerTerminal {
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();
-    this.extent.dispose();
+    this.output.dispose();
     this.term.dispose();
     this.listeners.clear();
   }
@@ -242,17 +231,17 @@ export class WorkerTerminal {
     const observer = new ResizeObserver(() => this.fit());
     observer.observe(this.element);
     this.disposers.push(() => observer.disconnect());
+    const onVisibility = () => this.applyVisibility();
+    document.addEventListener("visibilitychange", onVisibility);
+    this.disposers.push(() => document.removeEventListener("visibilitychange", onVisibility));
     const onScheme = () => (this.term.options.theme = terminalTheme(dark.matches));
     dark.addEventListener("change", onScheme);
     this.disposers.push(() => dark.removeEventListener("change", onScheme));
-    const onPaste = (event: ClipboardEvent) => this.paste(event);
-    this.element.addEventListener("paste", onPaste, true);
-    this.disposers.push(() => this.element.removeEventListener("paste", onPaste, true));
-    const onDrag = (event: DragEvent) => this.drag(event);
-    for (const type of ["dragover", "dragleave", "drop"] as const) {
-      this.element.addEventListener(type, onDrag);
-      this.disposers.push(() => this.element.removeEventListener(type, onDrag));
-    }
+    const images = acceptImages(this.element, {
+      send: (image) => this.send({ type: "image", ...image }),
+      report: (patch) => this.update(patch),
+    });
+    this.disposers.push(images);
   }
 
   private onMessage(raw: string): void {
@@ -262,16 +251,13 @@ export class WorkerTerminal {
 
   private handle(message: WorkerServerMessage): void {
     switch (message.type) {
-      case "history": {
-        const plan = planHistory(this.rendered, message);
-        if (plan.reset && message.retainedStart === undefined) return this.startOver();
-        if (message.retainedStart !== undefined) this.retainedStart = message.retainedStart;
+      case "history":
+        if (!this.output.history(message)) return this.startOver();
         if (!this.current.loading) this.update({ loading: true });
-        return this.render(plan, true, plan.reset || this.rendered === null ? message.startOffset : null);
-      }
+        return;
       case "output":
         if (this.current.exit !== null) this.update({ exit: null }); // the worker was restarted
-        return this.render(planOutput(this.rendered, message), false);
+        return this.output.output(message);
       case "exit":
         return this.update({ exit: { exitCode: message.exitCode, signal: message.signal } });
       case "error":
@@ -281,31 +267,8 @@ export class WorkerTerminal {
     }
   }
 
-  /** Writes in chunks; each write callback counts against the flow control. A terminal that
-   * starts over at `start` is reset in line with what is still being written (RIS, not reset()). */
-  private render(plan: Plan, history: boolean, start: number | null = null): void {
-    if (start !== null) {
-      this.element.dataset.start = String(start);
-      this.term.write(plan.reset ? RESET : "", () => this.extent.reset(start));
-    }
-    this.rendered = plan.rendered;
-    this.element.dataset.offset = String(plan.rendered);
-    const text = history && plan.write !== "" ? BEGIN_SYNC + plan.write + END_SYNC : plan.write;
-    const pieces = chunks(text);
-    if (pieces.length === 0) return this.parsed(plan.rendered, history);
-    this.signal(this.flow.received(text.length));
-    pieces.forEach((piece, i) =>
-      this.term.write(piece, () => {
-        this.signal(this.flow.written(piece.length));
-        if (i === pieces.length - 1) this.parsed(plan.rendered, history);
-      }),
-    );
-  }
-
-  /** Output up to `offset` is parsed: its line is marked for the history view. */
+  /** Output up to `offset` is parsed: the first history is on screen. */
   private parsed(offset: number, history: boolean): void {
-    const buffer = this.term.buffer.active;
-    if (buffer.type === "normal") this.extent.note(offset, buffer.baseY + buffer.cursorY, () => this.term.registerMarker(0));
     if (history && this.current.loading) {
       this.element.dataset.loaded = String(offset);
       this.update({ loading: false });
@@ -317,26 +280,15 @@ export class WorkerTerminal {
    * terminal fell that far behind) and would stream all it keeps: start over from the recent
    * tail instead, which shows at once and keeps up with a flood. */
   private startOver(): void {
-    this.rendered = null;
-    this.term.write(RESET);
+    this.output.restart();
     this.update({ loading: true });
     this.socket.reconnect();
-  }
-
-  private signal(signal: FlowSignal): void {
-    if (signal !== null) this.send({ type: signal });
-    this.element.dataset.paused = String(this.flow.paused);
-  }
-
-  /** Whether output older than what the terminal holds is kept. */
-  private hasEarlier(): boolean {
-    return this.rendered !== null && this.extent.start(this.rendered) > this.retainedStart;
   }
 
   /** `earlier`: the terminal shows its oldest line (of the normal screen) and more is kept. */
   private checkEarlier(): void {
     const buffer = this.term.buffer.active;
-    const earlier = buffer.type === "normal" && buffer.viewportY === 0 && this.hasEarlier();
+    const earlier = buffer.type === "normal" && buffer.viewportY === 0 && this.output.hasEarlier();
     if (earlier !== this.current.earlier) this.update({ earlier });
   }
 
@@ -351,7 +303,7 @@ export class WorkerTerminal {
   /** While the history view shows, its keys; else Shift+PageUp at the top opens it. */
   private liveKey(event: KeyboardEvent): boolean {
     if (this.history.status.open) return this.history.key(event) !== "took";
-    if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.hasEarlier()) {
+    if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.output.hasEarlier()) {
       this.openHistory();
       return false;
     }
@@ -359,7 +311,7 @@ export class WorkerTerminal {
   }
 
   private historyClosed(offset: number | null): void {
-    const line = offset === null ? null : this.extent.lineOf(offset);
+    const line = offset === null ? null : this.output.lineOf(offset);
     if (line === null) this.term.scrollToBottom();
     else this.term.scrollToLine(Math.max(0, line - this.term.rows + 1));
     this.term.focus();
@@ -399,7 +351,7 @@ export class WorkerTerminal {
 
   private reconnected(): void {
     this.sendSize();
-    this.signal(this.flow.connected());
+    this.output.connected();
     const refused = this.pending.refused;
     const queued = this.pending.drain();
     if (queued !== "") this.send({ type: "input", data: queued });
@@ -413,7 +365,8 @@ export class WorkerTerminal {
     this.element.classList.toggle("offline", down);
     this.term.options.cursorBlink = !down;
     if (connection.kind === "closed") this.pending.clear();
-    this.update({ connection, queued: this.pending.queued, refused: this.pending.refused });
+    const loading = this.current.loading && connection.kind !== "closed";
+    this.update({ connection, loading, queued: this.pending.queued, refused: this.pending.refused });
   }
 
   private sendSize(): void {
@@ -430,42 +383,6 @@ export class WorkerTerminal {
     const text = this.term.getSelection();
     if (text !== "" && navigator.clipboard !== undefined) {
       navigator.clipboard.writeText(text).catch(() => undefined);
-    }
-  }
-
-  /** A pasted image is sent as `image` (text is left to xterm.js, which pastes it). */
-  private paste(event: ClipboardEvent): void {
-    const files = imageFiles(event.clipboardData);
-    if (files.length === 0) return;
-    event.preventDefault();
-    event.stopPropagation();
-    void this.sendImages(files);
-  }
-
-  /** An image file dropped on the terminal does what pasting it does. */
-  private drag(event: DragEvent): void {
-    if (!(event.dataTransfer?.types.includes("Files") ?? false)) return;
-    event.preventDefault();
-    this.element.classList.toggle("drop-target", event.type === "dragover");
-    if (event.type !== "drop") return;
-    const files = imageFiles(event.dataTransfer);
-    if (files.length > 0) void this.sendImages(files);
-    else this.update({ notice: "Only images can be dropped on a terminal." });
-  }
-
-  private async sendImages(files: File[]): Promise<void> {
-    for (const file of files) {
-      if (file.size > IMAGE_MAX_BYTES || !isImageType(file.type)) {
-        this.update({ progress: `Making the ${megabytes(file.size)} image smaller to send it…` });
-      }
-      try {
-        const image = await fitImage(file);
-        const sent = this.send({ type: "image", data: await base64Of(image), mimeType: image.type });
-        this.update({ notice: sent ? null : "Not connected: the image was not sent.", progress: null });
-      } catch (error) {
-        const why = error instanceof ImageRefused ? error.message : String(error);
-        this.update({ notice: `The image was not sent. ${why}`, progress: null });
-      }
     }
   }
 
