@@ -50,7 +50,7 @@ describe("opensSearch", () => {
     expect(opensSearch(key("F", { ctrlKey: true, shiftKey: true }), false)).toBe(true);
   });
 
-  it("leaves Ctrl+F to the program in the terminal, takes it elsewhere", () => {
+  it("leaves Ctrl+F to the terminal's program (or a text field), takes it elsewhere", () => {
     expect(opensSearch(key("f", { ctrlKey: true }), true)).toBe(false);
     expect(opensSearch(key("f", { ctrlKey: true }), false)).toBe(true);
   });

@@ -41,12 +41,15 @@ export interface HistoryStatus {
 }
 
 type Place = "top" | "bottom" | "third";
+type Load = [request: () => PageRequest, how: "replace" | "prepend" | "append", anchor: number, place: Place];
 
 export class HistoryView {
   readonly element: HTMLDivElement;
   private window = new HistoryWindow();
   private screens: [HistoryScreen, HistoryScreen] | null = null;
   private busy = false;
+  /** A jump asked for while a page was loading: done next (the latest one wins). */
+  private nextJump: Load | null = null;
   private query: string | null = null;
   private noOlder = false;
   private current: HistoryStatus = {
@@ -118,6 +121,7 @@ export class HistoryView {
     this.window = new HistoryWindow();
     this.query = null;
     this.noOlder = false;
+    this.nextJump = null;
     this.update({ open: false, loading: false, notice: null });
     this.host.closed(offset);
   }
@@ -156,12 +160,19 @@ export class HistoryView {
   }
 
   dispose(): void {
+    this.nextJump = null;
     for (const screen of this.screens ?? []) screen.dispose();
     this.screens = null;
   }
 
-  private async load(request: () => PageRequest, how: "replace" | "prepend" | "append", anchor: number, place: Place): Promise<void> {
-    if (this.busy) return;
+  /** Fetches a page, puts it in the window and shows the window; one at a time (a scroll
+   * while busy is dropped, a jump waits its turn). */
+  private async load(...args: Load): Promise<void> {
+    const [request, how, anchor, place] = args;
+    if (this.busy) {
+      if (how === "replace") this.nextJump = args;
+      return;
+    }
     this.busy = true;
     this.show();
     this.update({ loading: true, notice: null });
@@ -178,6 +189,9 @@ export class HistoryView {
       this.busy = false;
       this.update({ loading: false, ...this.range() });
     }
+    const next = this.nextJump;
+    this.nextJump = null;
+    if (next !== null) await this.load(...next);
   }
 
   private async render(anchor: number, place: Place): Promise<void> {

@@ -4,8 +4,8 @@
  * The server lists the lines that contain the text, oldest first (`GET …/search?q=`). The
  * newest match is shown first, as a terminal's find does; "older" and "newer" step from there
  * and wrap around. Ctrl+Shift+F opens the search anywhere on the session page, the terminal
- * included; Ctrl+F only when the keyboard is not in the terminal, so a program that uses Ctrl+F
- * (readline's forward-char, editors, pagers) keeps it.
+ * included; Ctrl+F only when the keyboard is neither in the terminal, so a program that uses
+ * Ctrl+F (readline's forward-char, editors, pagers) keeps it, nor in a text field.
  */
 
 export interface Match {
@@ -69,8 +69,9 @@ export interface KeyPress {
   metaKey: boolean;
 }
 
-/** Whether a key press opens the terminal's search (see the module comment). */
-export function opensSearch(event: KeyPress, inTerminal: boolean): boolean {
+/** Whether a key press opens the terminal's search; `taken`: the keyboard is in the terminal or
+ * a text field (see the module comment). */
+export function opensSearch(event: KeyPress, taken: boolean): boolean {
   if (event.key.toLowerCase() !== "f" || !event.ctrlKey || event.altKey || event.metaKey) return false;
-  return event.shiftKey || !inTerminal;
+  return event.shiftKey || !taken;
 }

@@ -1,21 +1,18 @@
-/** Mounts one WorkerTerminal's elements and shows its connection, exit and notice bars, its
- * loading sign, history bar and search. */
+/** Mounts one WorkerTerminal's elements and shows its connection, exit and notice bars, and what
+ * floats over it (TerminalOverlays). */
 
-import "../history.css";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Worker } from "../protocol";
 import { Close } from "../protocol";
+import type { Place } from "../router";
 import { OFFLINE_INPUT_LIMIT } from "../terminal/input-queue";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
-import { opensSearch } from "../terminal/search-results";
 import { exitText } from "./common";
-import { HistoryBar } from "./HistoryBar";
 import { useExternal, useNow } from "./hooks";
-import { SearchIcon } from "./icons";
 import { KeyRow } from "./KeyRow";
 import type { RestartMode } from "./Restart";
-import { TerminalSearch } from "./TerminalSearch";
+import { TerminalOverlays } from "./TerminalOverlays";
 
 interface Props {
   sessionId: string;
@@ -25,7 +22,7 @@ interface Props {
   /** Whether the exit bar offers "Restart fresh" beside Restart (see canStartFresh). */
   fresh: boolean;
   /** A place in the output to show at once (a link: `?offset=…&q=…`). */
-  at?: { offset: number; query: string | null } | null;
+  at?: Place | null;
 }
 
 export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at = null }: Props) {
@@ -34,8 +31,6 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     useCallback((l: () => void) => terminal.subscribe(l), [terminal]),
     () => terminal.status,
   );
-
-  const [search, setSearch] = useState<{ query: string; near: number | null } | null | undefined>(undefined);
 
   useEffect(() => {
     host.current?.append(terminal.element, terminal.history.element);
@@ -48,22 +43,6 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     terminal.fit();
     terminal.focus();
   }, [terminal, visible]);
-
-  useEffect(() => {
-    if (!visible || at === null) return;
-    if (at.query !== null) setSearch({ query: at.query, near: at.offset });
-    else terminal.reveal(at.offset, null);
-  }, [terminal, visible, at?.offset, at?.query]);
-
-  const [focusSearch, setFocusSearch] = useState(0);
-  useSearchKeys(visible, () => {
-    setSearch((open) => open ?? null);
-    setFocusSearch((n) => n + 1);
-  });
-  const closeSearch = useCallback(() => {
-    setSearch(undefined);
-    terminal.focus();
-  }, [terminal]);
 
   const exited = worker.status !== undefined ? worker.status === "exited" : status.exit !== null;
   const exit = status.exit ?? { exitCode: worker.exitCode ?? null, signal: worker.signal ?? null };
@@ -85,50 +64,11 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
       {status.notice !== null && <div class="term-bar notice">{status.notice}</div>}
       <div class={status.history.open ? "terminal-frame history-open" : "terminal-frame"}>
         <div class="terminal-mount" ref={host} />
-        {status.history.open && <HistoryBar terminal={terminal} status={status.history} liveEnd={terminal.offset ?? 0} />}
-        {status.earlier && !status.history.open && (
-          <button type="button" class="button small earlier-pill" onClick={() => terminal.openHistory()}>
-            ↑ Earlier output
-          </button>
-        )}
-        <div class="terminal-tools">
-          {search === undefined ? (
-            <button type="button" class="icon-button" title="Search this terminal's history (Ctrl+Shift+F)" aria-label="Search" data-testid="search-button" onClick={() => setSearch(null)}>
-              <SearchIcon />
-            </button>
-          ) : (
-            <TerminalSearch terminal={terminal} initial={search} focus={focusSearch} onClose={closeSearch} />
-          )}
-        </div>
-        {status.loading && (
-          <div class="terminal-loading" data-testid="terminal-loading">
-            Loading…
-          </div>
-        )}
+        <TerminalOverlays terminal={terminal} status={status} visible={visible} at={at} />
       </div>
       <KeyRow terminal={terminal} ctrlArmed={status.ctrlArmed} />
     </div>
   );
-}
-
-/** Ctrl+Shift+F opens the search anywhere on the page; Ctrl+F too, unless the keyboard is in the
- * terminal, whose program may use it (see search-results.ts). */
-function useSearchKeys(active: boolean, open: () => void): void {
-  const latest = useRef(open);
-  latest.current = open;
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target instanceof Element ? event.target : null;
-      if (!opensSearch(event, target?.closest(".terminal-host") != null)) return;
-      if (target?.closest("input, textarea, select, [contenteditable]") != null && !target.closest(".terminal-host, .terminal-search")) return;
-      event.preventDefault();
-      event.stopPropagation();
-      latest.current();
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [active]);
 }
 
 function ConnectionBar({ terminal }: { terminal: WorkerTerminal }) {
