@@ -156,6 +156,8 @@ export class HistoryView {
       PageDown: () => down(page),
       ArrowUp: () => up(1),
       ArrowDown: () => down(1),
+      Home: () => void this.oldest(),
+      End: () => this.close(),
     };
   }
 
