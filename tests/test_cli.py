@@ -66,6 +66,34 @@ def test_new_ls_attach_detach(server: Server, tmp_path: Path) -> None:
     assert "from-cli" in run(server, "ls")  # detaching leaves the worker running
 
 
+def test_attach_opens_with_the_recent_tail_and_its_modes(server: Server, tmp_path: Path) -> None:
+    """`attach` asks for the tail only: a long history's first lines are not sent again, and
+    the cursor-keys mode set long before the tail is restored first."""
+    session_id = run(server, "new", str(tmp_path)).split()[1]
+    first = attach_cli(server, session_id)
+    try:
+        first.write(b"printf '\\033[?1h'; seq -f 'old %06g' 1 40000; echo FILL-$((1+1))\r")
+        read_until(first, b"FILL-2")
+        first.write(b"\x1d")
+        read_until(first, b"[detached]")
+    finally:
+        first.terminate(force=True)
+    again = attach_cli(server, session_id)
+    try:
+        again.write(b"echo BACK-$((2+2))\r")
+        out = read_until(again, b"BACK-4")
+    finally:
+        again.terminate(force=True)
+    assert b"old 040000" in out and b"old 000001" not in out and len(out) < 100_000
+    assert b"\x1b[?1h" in out.split(b"old ")[0]  # the mode comes before the tail's lines
+
+
+def attach_cli(server: Server, session_id: str) -> ptyprocess.PtyProcess:
+    env = {**os.environ, "AGENT_CONSOLE_TOKEN": TOKEN}
+    return ptyprocess.PtyProcess.spawn([*CLI, "attach", session_id[:8], "--url", server.base_url],
+                                       env=env, dimensions=(30, 90))  # fmt: skip
+
+
 def url_verb(data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "AGENT_CONSOLE_TOKEN"}
     return subprocess.run([*CLI, "url", "--data-dir", str(data_dir)], env=env,

@@ -1,7 +1,8 @@
 """Client connections: REST with the token, and sockets that reconnect with backoff.
 
 `WorkerStream` yields worker messages across reconnects, resuming with `?offset=` of the last
-output it delivered, so a consumer sees every byte exactly once. `AppStream` yields app messages;
+output it delivered, so a consumer sees every byte exactly once; asked for a `tail`, it opens
+with only the last `tail` bytes of history (`?tail=`), as tmux shows the screen, not the past. `AppStream` yields app messages;
 after each reconnect the server sends a fresh `sessions-sync`.
 """
 
@@ -86,15 +87,20 @@ class Client:
 class WorkerStream:
     """A worker's messages, resumed across reconnects by offset (nothing lost or repeated)."""
 
-    def __init__(self, client: Client, session_id: str, worker_id: str) -> None:
+    def __init__(
+        self, client: Client, session_id: str, worker_id: str, tail: int | None = None
+    ) -> None:
         self.client = client
         self.base = f"/ws/session/{session_id}/worker/{worker_id}"
+        self.tail = tail
         self.offset: int | None = None
         self.socket: ClientConnection | None = None
         self.connected = asyncio.Event()
 
     def _path(self) -> str:
-        return self.base if self.offset is None else f"{self.base}?offset={self.offset}"
+        if self.offset is not None:
+            return f"{self.base}?offset={self.offset}"
+        return self.base if self.tail is None else f"{self.base}?tail={self.tail}"
 
     async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         async for ws, message in self.client.messages(self._path):

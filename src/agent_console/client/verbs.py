@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported when a verb runs: `host` and `stop` start without 
     from agent_console.client.connection import Client
 
 DETACH_KEY = b"\x1d"  # Ctrl-]
+ATTACH_TAIL = 64 * 1024  # history shown on attach: the last screens, not all that was printed
 
 
 def add_verbs(verbs: Any) -> None:
@@ -142,7 +143,7 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
     """Joins the worker's terminal in this one until Ctrl-] (or the worker is deleted)."""
     from agent_console.client.connection import WorkerStream
 
-    stream = WorkerStream(client, session_id, worker_id)
+    stream = WorkerStream(client, session_id, worker_id, tail=ATTACH_TAIL)
     out = sys.stdout.buffer
     client.on_state = lambda state: _status(f"[{state}]")
     outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -187,7 +188,9 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
 
 def _render(message: dict[str, Any]) -> bytes:
     kind = message["type"]
-    if kind in ("history", "output"):
+    if kind == "history":  # a tail starts with the modes in effect there (alternate screen…)
+        return (str(message.get("modes", "")) + str(message["data"])).encode()
+    if kind == "output":
         return str(message["data"]).encode()
     if kind == "exit":
         return f"\r\n[exited with code {message['exitCode']}]\r\n".encode()
