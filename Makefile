@@ -51,8 +51,10 @@ pytest: setup
 
 test: lint typecheck web-test pytest
 
+# The output path against the raw PTY, then the dashboard in chromium (100 sessions, 150 workers).
 bench: setup
 	$(PY) -m bench $(ARGS)
+	$(PY) -m bench.dashboard $(DASHBOARD_ARGS)
 
 # The real agent CLIs (installed from npm into a cache folder) inside the product, against
 # loopback mocks of their providers: how well the product knows which agent asks, works, is idle.

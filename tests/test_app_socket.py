@@ -99,5 +99,6 @@ async def test_activity_states_and_broadcasts(
         )
         async with server.ws(server.worker_path(session["id"], wid)) as term:
             await term.send(json.dumps({"type": "input", "data": "ask\r"}))
-            await read_until(ws, lambda m: m == {"type": "worker-activity", "sessionId": session["id"],
-                                                 "workerId": wid, "activityState": "asking"})  # fmt: skip
+            wanted = {"type": "worker-activity", "sessionId": session["id"], "workerId": wid,
+                      "activityState": "asking", "attention": "asking"}  # fmt: skip
+            await read_until(ws, lambda m: {k: m.get(k) for k in wanted} == wanted)

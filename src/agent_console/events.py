@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_console.model import ActivityState, Session
+from agent_console.model import ActivityState, AttentionKind, Session, Worker
+from agent_console.previews import Preview
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,20 @@ class WorkerActivity:
     session_id: str
     worker_id: str
     state: ActivityState
+    # What changes with the activity on the worker itself (so clients hold what a sync gives).
+    attention: AttentionKind | None = None
+    attention_since: str | None = None
+    state_changed_at: str | None = None
+
+    @classmethod
+    def of(cls, session_id: str, worker: Worker, state: ActivityState) -> WorkerActivity:
+        return cls(session_id, worker.id, state, worker.attention, worker.attention_since,
+                   worker.state_changed_at)  # fmt: skip
 
 
-AppEvent = SessionCreated | SessionUpdated | SessionDeleted | WorkerActivity
+@dataclass(frozen=True)
+class WorkerPreviewed:
+    preview: Preview
+
+
+AppEvent = SessionCreated | SessionUpdated | SessionDeleted | WorkerActivity | WorkerPreviewed

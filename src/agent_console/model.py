@@ -28,6 +28,7 @@ class WorkerStatus(StrEnum):
 
 SessionType = Literal["worktree", "quick"]
 WorkerType = Literal["agent", "terminal", "git-diff"]
+AttentionKind = Literal["asking", "finished", "failed"]
 
 
 def new_id() -> str:
@@ -35,7 +36,13 @@ def new_id() -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_time(None)
+
+
+def iso_time(epoch: float | None) -> str:
+    """A wall-clock time (seconds since the epoch; None: now) as the wire writes times."""
+    moment = datetime.now(UTC) if epoch is None else datetime.fromtimestamp(epoch, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Wire(BaseModel):
@@ -59,6 +66,9 @@ class Worker(Wire):
     signal: str | None = None
     pid: int | None = None
     history_problem: str | None = None  # why its output is not being saved (a full disk)
+    attention: AttentionKind | None = None  # what it needs of its user (see attention.py)
+    attention_since: str | None = None
+    state_changed_at: str | None = None  # its last change of activity, exit or start
 
 
 class Session(Wire):

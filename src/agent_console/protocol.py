@@ -32,6 +32,7 @@ APP_SERVER_MESSAGE_TYPES = (
     "session-updated",
     "session-deleted",
     "worker-activity",
+    "worker-preview",
 )
 APP_CLIENT_MESSAGE_TYPES = ("request-sync",)
 WORKER_CLIENT_MESSAGE_TYPES = ("input", "resize", "image", "pause", "resume")
@@ -212,10 +213,13 @@ def error(code: str, message: str) -> str:
     return _encode({"type": "error", "code": code, "message": message})
 
 
-def sessions_sync(sessions: list[dict[str, Any]], activity_states: list[dict[str, Any]]) -> str:
-    return _encode(
-        {"type": "sessions-sync", "sessions": sessions, "activityStates": activity_states}
-    )
+def sessions_sync(
+    sessions: list[dict[str, Any]],
+    activity_states: list[dict[str, Any]],
+    previews: list[dict[str, Any]] | None = None,
+) -> str:
+    return _encode({"type": "sessions-sync", "sessions": sessions,
+                    "activityStates": activity_states, "previews": previews or []})  # fmt: skip
 
 
 def session_event(
@@ -228,12 +232,21 @@ def session_deleted(session_id: str) -> str:
     return _encode({"type": "session-deleted", "sessionId": session_id})
 
 
-def worker_activity(session_id: str, worker_id: str, state: str) -> str:
+def worker_activity(
+    session_id: str, worker_id: str, state: str, worker_fields: dict[str, Any] | None = None
+) -> str:
+    """`worker_fields`: the worker's attention, attentionSince and stateChangedAt, which change
+    with its activity."""
     return _encode(
         {
             "type": "worker-activity",
             "sessionId": session_id,
             "workerId": worker_id,
             "activityState": state,
+            **(worker_fields or {}),
         }
     )
+
+
+def worker_preview(preview: dict[str, Any]) -> str:
+    return _encode({"type": "worker-preview", **preview})

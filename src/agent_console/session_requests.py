@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent_console.directories import expand_home
 from agent_console.errors import InvalidRequest
 from agent_console.model import SessionType, WorkerType
 
@@ -33,7 +34,9 @@ class NewWorker:
 
 
 def resolve_directory(path: str, field: str = "locationPath") -> str:
-    """An absolute, resolved, existing directory — or a 400 saying which of those it is not."""
+    """An absolute (or `~`: the server's home), resolved, existing directory — or a 400 saying
+    which of those it is not."""
+    path = expand_home(path)
     if not path or not os.path.isabs(path) or "\0" in path:
         raise InvalidRequest(f"{field} must be an absolute path")
     try:

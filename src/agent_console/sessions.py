@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from agent_console import protocol
+from agent_console import attention, protocol
 from agent_console.activity import ActivityDetector, compile_patterns
 from agent_console.agent_catalog import AgentCatalog
 from agent_console.agents import INPUT_AREAS
@@ -28,9 +28,18 @@ from agent_console.events import (
     SessionDeleted,
     SessionUpdated,
     WorkerActivity,
+    WorkerPreviewed,
 )
 from agent_console.hub import Hub
-from agent_console.model import Agent, Session, Worker, WorkerActivityInfo, WorkerStatus
+from agent_console.model import (
+    Agent,
+    Session,
+    Worker,
+    WorkerActivityInfo,
+    WorkerStatus,
+    iso_time,
+)
+from agent_console.previews import Previews
 from agent_console.process import boot_id, end_leftovers, end_marked
 from agent_console.session_requests import NewSession, NewWorker, resolve_directory
 from agent_console.store import Store
@@ -69,6 +78,8 @@ class Sessions:
         self._tasks: set[asyncio.Task[None]] = set()
         self._boot = boot_id()
         self._closing = False
+        # The dashboard's live screens, from the screen state of the host of the moment.
+        self.previews = Previews(self._screen, lambda p: events.publish(WorkerPreviewed(p)))
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:
@@ -198,11 +209,20 @@ class Sessions:
                 raise InvalidRequest("a git-diff worker has no process to restart")
             agent = self._agents.resolve(live.model.agent_id) if live.model.agent_id else None
             await live.stop()
+            attention.apply(live.model, attention.NONE)  # restarting it is looking at it
             if isinstance(live, AgentWorker) and agent is not None:
                 live.reset_activity(self._detector(agent))
             await self._launch(session, live, agent, None, continue_conversation)
             self._changed(session)
             return live.model
+
+    def mark_seen(self, session_id: str, worker_id: str) -> Worker:
+        """The user opened the worker: a finish or failure it showed has been seen, everywhere."""
+        session = self.get(session_id)
+        worker = self.worker(session_id, worker_id)
+        if attention.apply(worker, attention.after_seen(attention.of(worker))):
+            self._changed(session)
+        return worker
 
     def set_base_commit(self, session_id: str, worker_id: str, base_commit: str | None) -> Worker:
         session = self.get(session_id)
@@ -250,6 +270,8 @@ class Sessions:
             return None
         if hosted is not None:
             hosted = await live.adopt()
+            if hosted.end_offset > hosted.start_offset:  # its screen, for the dashboard at once
+                self.previews.printed(session.id, worker.id, iso_time(hosted.last_output_at))
             if isinstance(live, AgentWorker) and agent is not None:
                 await live.recompute_activity(hosted, self._detector(agent))
             return None
@@ -316,6 +338,7 @@ class Sessions:
     async def shutdown(self) -> None:
         """Leaves every process running on the host; clients are told the server restarts."""
         self._closing = True
+        self.previews.close()
         for task in self._tasks:
             task.cancel()
         for live in self._live.values():
@@ -355,6 +378,7 @@ class Sessions:
         """Ends the worker's process, detaches its clients, forgets its log and records."""
         await live.stop()
         live.close()
+        self.previews.forget(live.id)
         if isinstance(live, PtyWorker):
             await live.host.forget(live.id, delete_log=True)
         self._store.forget_process(live.id)
@@ -380,11 +404,18 @@ class Sessions:
         retained, host = self.settings.limits.scrollback_bytes, self.host
         if worker.type == "git-diff":
             return DiffWorker(session.id, worker, Path(session.location_path), self._worker_changed)
+        live: PtyWorker
         if worker.type == "agent":
             detector = self._detector(agent) if agent else ActivityDetector([])
-            return AgentWorker(session.id, worker, host, retained, self._worker_changed, detector,
+            live = AgentWorker(session.id, worker, host, retained, self._worker_changed, detector,
                                self._worker_activity)  # fmt: skip
-        return TerminalWorker(session.id, worker, host, retained, self._worker_changed)
+        else:
+            live = TerminalWorker(session.id, worker, host, retained, self._worker_changed)
+        live.watch_output = lambda w: self.previews.printed(w.session_id, w.id)
+        return live
+
+    async def _screen(self, worker_id: str) -> list[str]:
+        return await self.host.screen(worker_id)
 
     def _agent_of(self, worker: Worker) -> Agent | None:
         with contextlib.suppress(NotFound):
@@ -452,11 +483,15 @@ class Sessions:
     def _announce_activity(self, live: LiveWorker) -> None:
         """A new agent worker's first state, so app clients hold what a fresh sync would give."""
         if live.activity is not None:
-            self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
+            self._events.publish(WorkerActivity.of(live.session_id, live.model, live.activity))
 
     def _worker_activity(self, live: LiveWorker) -> None:
         if live.activity is not None and not self._closing:
-            self._events.publish(WorkerActivity(live.session_id, live.id, live.activity))
+            self._events.publish(WorkerActivity.of(live.session_id, live.model, live.activity))
+            session = self._sessions.get(live.session_id)
+            if live.unsaved and session is not None:  # its attention changed: kept across restarts
+                live.unsaved = False
+                self._save_quietly(session)
 
     def _changed(self, session: Session, must_save: bool = True) -> None:
         """Saves and announces a change. What a worker did on its own (it exited, its history
@@ -465,13 +500,17 @@ class Sessions:
         if session.id not in self._sessions:
             return  # deleted meanwhile: a late update must not resurrect it for clients
         self._refresh_status(session)
+        if must_save:
+            self._save(session)
+        else:
+            self._save_quietly(session)
+        self._events.publish(SessionUpdated(session))
+
+    def _save_quietly(self, session: Session) -> None:
         try:
             self._save(session)
         except Error as exc:
-            if must_save:
-                raise
             log.warning("session %s changed but could not be saved: %s", session.id, exc.message)
-        self._events.publish(SessionUpdated(session))
 
     def _refresh_status(self, session: Session) -> None:
         running = any(
@@ -482,3 +521,6 @@ class Sessions:
     def _save(self, session: Session) -> None:
         if session.id in self._sessions:
             self._store.save_session(session)
+            for worker in session.workers:
+                if (live := self._live.get(worker.id)) is not None:
+                    live.unsaved = False

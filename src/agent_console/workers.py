@@ -21,13 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from agent_console import history, protocol
+from agent_console import attention, history, protocol
 from agent_console.activity import ActivityDetector
 from agent_console.diff import DiffWatcher
 from agent_console.errors import Error, SpawnFailed
 from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
-from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType
+from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType, now_iso
 from agent_console.output_stream import OutputStream
 from agent_console.worker_host import Hosted, SpawnSpec, WorkerHost
 
@@ -46,6 +46,7 @@ class LiveWorker:
         self.session_id = session_id
         self.model = model
         self.clients: set[Outbox] = set()
+        self.unsaved = False  # its model changed on its own and is to be saved (its attention)
         self._on_change = on_change
         self._loop = asyncio.get_running_loop()
         self._closed = False
@@ -98,6 +99,7 @@ class PtyWorker(LiveWorker):
         self._started_at = 0.0
         self._stopping = False
         self._last_writer: Outbox | None = None
+        self.watch_output: Callable[[PtyWorker], None] | None = None  # the dashboard's previews
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -122,11 +124,23 @@ class PtyWorker(LiveWorker):
         self.size = (hosted.cols, hosted.rows)
         self.model.history_problem = hosted.log_problem
         if hosted.running:
+            if self.model.status != WorkerStatus.RUNNING or not self.model.state_changed_at:
+                self.model.state_changed_at = now_iso()  # started (adopting is no change)
             self.model.status = WorkerStatus.RUNNING
             self.model.exit_code = self.model.signal = None
             self.model.pid = hosted.pid
+        elif self.model.status == WorkerStatus.RUNNING:  # it exited while no server ran
+            self._exited(hosted.exit_code or 0, hosted.signal)
         else:
             self._ended(hosted.exit_code or 0, hosted.signal)
+
+    def _exited(self, exit_code: int, signal: str | None) -> None:
+        """The process ended just now: the time of it, and whether its user should look."""
+        self._ended(exit_code, signal)
+        now = self.model.state_changed_at = now_iso()
+        was = attention.of(self.model)
+        after = attention.after_exit(exit_code, signal, self.kind == "agent", was, now)
+        self.unsaved = attention.apply(self.model, after) or self.unsaved
 
     def _ended(self, exit_code: int, signal: str | None) -> None:
         self.model.status = WorkerStatus.EXITED
@@ -160,6 +174,8 @@ class PtyWorker(LiveWorker):
         for outbox in self.clients:
             outbox.put(frame)
         self.printed(text)
+        if self.watch_output is not None:
+            self.watch_output(self)
         if self.clients:
             self._judge_flow()
 
@@ -170,7 +186,7 @@ class PtyWorker(LiveWorker):
         held = self.stream.flush()
         if held:
             self._emit(held)
-        self._ended(exit_code, signal)
+        self._exited(exit_code, signal)
         self.broadcast(Frame(protocol.exit_message(exit_code, signal)))
         self._on_change(self)
 
@@ -308,6 +324,7 @@ class AgentWorker(PtyWorker):
         self._on_activity = on_activity
         self._timer: asyncio.Handle | None = None
         self._timer_at: float | None = None  # uvloop's call_at may return a plain Handle
+        self._reported = detector.state  # the activity clients last heard
         self.type_when_idle: str | None = None  # typed once the agent first settles
         self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
 
@@ -357,9 +374,17 @@ class AgentWorker(PtyWorker):
             text, self.type_when_idle = self.type_when_idle, None
             self.write(text)
         if changed is not None:
+            self._mark(changed)
             self.broadcast(Frame(protocol.activity(changed.value)))
             self._on_activity(self)
         self._arm_timer()
+
+    def _mark(self, state: ActivityState) -> None:
+        """The time of the change, and what it does to whether the agent needs its user."""
+        old, self._reported = self._reported, state
+        now = self.model.state_changed_at = now_iso()
+        after = attention.after_activity(attention.of(self.model), old, state, now)
+        self.unsaved = attention.apply(self.model, after) or self.unsaved
 
     def _arm_timer(self) -> None:
         deadline = self.detector.next_deadline

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import (
@@ -36,6 +38,28 @@ ARGS = [
 ]
 DESKTOP = ViewportSize(width=1280, height=800)
 PHONE = ViewportSize(width=390, height=844)
+
+
+@dataclass(frozen=True)
+class Look:
+    """A viewport and a colour theme: the tests of the dashboard issue run in all four."""
+
+    name: str
+    viewport: ViewportSize
+    scheme: Literal["dark", "light"]
+
+    @property
+    def phone(self) -> bool:
+        return self.viewport == PHONE
+
+    def options(self) -> dict[str, object]:
+        return {"viewport": self.viewport, "color_scheme": self.scheme, "has_touch": self.phone}
+
+
+SCHEMES: tuple[Literal["dark", "light"], ...] = ("dark", "light")
+LOOKS = [Look(f"{device}-{scheme}", viewport, scheme)
+         for device, viewport in (("desktop", DESKTOP), ("phone", PHONE))
+         for scheme in SCHEMES]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -121,3 +145,15 @@ def server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def page(new_context: ContextFactory, server: Server) -> Page:
     return login(new_context(), server)
+
+
+@pytest.fixture(params=LOOKS, ids=[look.name for look in LOOKS])
+def look(request: pytest.FixtureRequest) -> Look:
+    """Each test that asks for it runs on a desktop and a phone viewport, in both themes."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def seen(new_context: ContextFactory, server: Server, look: Look) -> Page:
+    """The dashboard, signed in, in `look` (scripts may be injected: axe-core)."""
+    return login(new_context(**look.options(), bypass_csp=True), server)

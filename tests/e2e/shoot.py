@@ -1,7 +1,7 @@
 """Screenshots of the UI at desktop and phone size, with a few demo sessions (not a test).
 
     .venv/bin/python -m tests.e2e.shoot [OUT_DIR]        # default test-results/screens
-    .venv/bin/python -m tests.e2e.shoot docs --readme     # also writes docs/screenshot-dashboard.png
+    .venv/bin/python -m tests.e2e.shoot --readme          # also writes docs/screenshot-*.png
 
 Starts a real server on a temporary data directory, registers a demo repository with two
 worktree sessions (one with uncommitted changes and a Diff tab), creates quick sessions through
@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.e2e.conftest import ARGS, CHROMIUM, DESKTOP, PHONE
+from tests.e2e.terminal import send_input
 from tests.gitrepo import make_repo
 from tests.harness import ROOT, TOKEN, Server, fake_agent_fields, running
 
@@ -43,13 +45,15 @@ REPO_FILES = {
 
 
 def seed(api: httpx.Client, base: Path) -> dict[str, Any]:
-    """Demo data: a repository with two worktree sessions, and quick sessions beside it."""
+    """Demo data: a repository with three worktree sessions and a shell in its checkout, and
+    quick sessions beside it."""
     agent = api.post("/api/agents", json=fake_agent_fields("Demo Agent")).json()["agent"]
     repo = make_repo(base / "src" / "payments-api", REPO_FILES)
     rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
     worktree: dict[str, Any] = {}
     for branch, title in [("fix/refund-rounding", "Fix refund rounding"),
-                          ("feature/webhooks", "Payout webhooks")]:  # fmt: skip
+                          ("feature/webhooks", "Payout webhooks"),
+                          ("feature/payout-retry", "Retry failed payouts")]:  # fmt: skip
         body = {"mode": "custom", "branch": branch, "autoStartSession": True,
                 "agentId": agent["id"], "title": title}  # fmt: skip
         worktree[branch] = api.post(f"/api/repositories/{rid}/worktrees", json=body).json()
@@ -57,6 +61,8 @@ def seed(api: httpx.Client, base: Path) -> dict[str, Any]:
     change_files(Path(fix["worktree"]["path"]))
     sid = fix["session"]["id"]
     diff = api.post(f"/api/sessions/{sid}/workers", json={"type": "git-diff"}).json()["worker"]
+    checkout = {"type": "quick", "locationPath": str(repo), "title": "Release checklist"}
+    main = api.post("/api/sessions", json=checkout).json()["session"]
     quick = []
     for name, label, agent_id in [
         ("web-frontend", "Dark mode for settings", agent["id"]),
@@ -71,9 +77,10 @@ def seed(api: httpx.Client, base: Path) -> dict[str, Any]:
         if agent_id:
             request["agentId"] = agent_id
         quick.append(api.post("/api/sessions", json=request).json()["session"])
-    api.post(f"/api/sessions/{quick[0]['id']}/workers", json={"type": "terminal"})
+    build = api.post(f"/api/sessions/{quick[0]['id']}/workers", json={"type": "terminal"}).json()
     return {"fix": fix["session"], "webhooks": worktree["feature/webhooks"]["session"],
-            "quick": quick, "diff": diff}  # fmt: skip
+            "retry": worktree["feature/payout-retry"]["session"], "main": main,
+            "quick": quick, "diff": diff, "build": build["worker"]}  # fmt: skip
 
 
 def change_files(path: Path) -> None:
@@ -97,23 +104,94 @@ def change_files(path: Path) -> None:
     fmt.write_text(fmt.read_text().replace("`$${cents / 100}`", "`$${(cents / 100).toFixed(2)}`"))
 
 
+BUILD = (
+    "for i in $(seq 1 100000); do printf 'webpack  \\033[32mcompiled\\033[0m "
+    "src/settings/theme-%d.tsx in %d ms\\n' $i $((i * 7 % 90 + 10)); sleep 0.7; done\r"
+)
+PLAN = (
+    "printf 'Initializing the backend...\\nPlanning 14 resources...\\n"
+    "Error: no valid credential sources found for AWS provider\\n'; exit 2\r"
+)
+
+
 def drive(server: Server, data: dict[str, Any]) -> None:
-    """Puts the demo agents in different states by typing into them over the worker socket."""
-    import asyncio
+    """Puts the demo workers in different states by typing into them, as their users would, and
+    waits until the dashboard would show each one: asking, finished, failed, working."""
+    agents = [data["fix"], data["webhooks"], data["retry"], data["quick"][0], data["quick"][2]]
+    until(server, lambda sync: all(activity(sync, *first(s)) == "idle" for s in agents))
+    typing = [(data["fix"], "ask\r"), (data["webhooks"], "work 40\r"), (data["quick"][0], "work 40\r"),
+              (data["retry"], "work 4000\r"), (data["quick"][2], "work 4000\r"),
+              (data["quick"][1], PLAN), (data["main"], "git log --oneline -3 && git status --short\r")]  # fmt: skip
+    for session, text in typing:
+        send_input(server, *first(session), text)
+    send_input(server, data["quick"][0]["id"], data["build"]["id"], BUILD)
+    wanted = {first(data["fix"]): "asking", first(data["webhooks"]): "finished",
+              first(data["quick"][0]): "finished", first(data["quick"][1]): "failed"}  # fmt: skip
+    until(server, lambda sync: all(attention(sync, *key) == kind for key, kind in wanted.items()))
+
+
+def first(session: dict[str, Any]) -> tuple[str, str]:
+    """A session's first worker, as (session id, worker id)."""
+    return str(session["id"]), str(session["workers"][0]["id"])
+
+
+def until(server: Server, done: Callable[[dict[str, Any]], bool], timeout: float = 60) -> None:
+    """Asks the app socket for a sync until `done` holds for it (a script: polling is fine)."""
     import json
+    import time
 
-    async def send(session: dict[str, Any], text: str) -> None:
-        worker = session["workers"][0]
-        path = server.worker_path(str(session["id"]), str(worker["id"]))
-        async with server.ws(path) as ws:
-            await ws.send(json.dumps({"type": "input", "data": text}))
+    from websockets.sync.client import connect
 
-    asyncio.run(send(data["fix"], "ask\r"))
-    asyncio.run(send(data["quick"][0], "work 400\r"))
-    asyncio.run(send(data["quick"][1], "ls -la && git --version\r"))
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    end = time.monotonic() + timeout
+    with connect(server.ws_base + "/ws/app", additional_headers=headers, max_size=None) as ws:
+        while time.monotonic() < end:
+            ws.send(json.dumps({"type": "request-sync"}))
+            while (message := json.loads(ws.recv()))["type"] != "sessions-sync":
+                pass
+            if done(message):
+                return
+            time.sleep(0.5)
+    raise TimeoutError("the demo workers did not reach their states")
+
+
+def activity(sync: dict[str, Any], session_id: str, worker_id: str) -> str | None:
+    found = [a["activityState"] for a in sync["activityStates"]
+             if (a["sessionId"], a["workerId"]) == (session_id, worker_id)]  # fmt: skip
+    return found[0] if found else None
+
+
+def attention(sync: dict[str, Any], session_id: str, worker_id: str) -> str | None:
+    for session in sync["sessions"]:
+        for worker in session["workers"] if session["id"] == session_id else []:
+            if worker["id"] == worker_id:
+                return worker.get("attention")  # type: ignore[no-any-return]
+    return None
+
+
+def shoot_views(browser: Browser, server: Server, out: Path) -> None:
+    """The dashboard's cards, list and wall in every look — before any worker is opened, which
+    would clear its "finished" or "failed" mark."""
+    for label, viewport, scheme in SHOTS:
+        context = browser.new_context(
+            viewport=viewport, has_touch=label == "phone", color_scheme=scheme
+        )
+        page = context.new_page()
+        page.goto(f"{server.base_url}/?token={TOKEN}")
+        page.get_by_test_id("needs-you").wait_for()
+        for view in ("cards", "list", "wall"):
+            page.get_by_role("group", name="View").get_by_role("button", name=view.title()).click()
+            page.locator(
+                ".tile-screen pre:not(:empty)" if view == "wall" else "main"
+            ).first.wait_for()
+            settle(page)
+            page.screenshot(path=str(out / f"view-{view}-{label}.png"))
+        page.get_by_role("group", name="View").get_by_role("button", name="Cards").click()
+        context.close()
 
 
 def shoot(browser: Browser, server: Server, out: Path, data: dict[str, Any]) -> None:
+    shoot_views(browser, server, out)
     fix, shell = data["fix"], data["quick"][1]
     for label, viewport, scheme in SHOTS:
         context = browser.new_context(
@@ -188,7 +266,9 @@ def main() -> None:
             shoot(browser, server, out, data)
             browser.close()
     if "--readme" in sys.argv:
-        shutil.copy(out / "dashboard-desktop.png", ROOT / "docs" / "screenshot-dashboard.png")
+        for shot, name in [("view-cards-desktop", "dashboard"), ("view-cards-phone", "phone"),
+                           ("view-list-desktop-light", "list"), ("view-wall-desktop", "wall")]:  # fmt: skip
+            shutil.copy(out / f"{shot}.png", ROOT / "docs" / f"screenshot-{name}.png")
     print(f"screenshots in {out}")
 
 

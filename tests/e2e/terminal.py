@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import Locator, Page
+
+from tests.harness import TOKEN, Server
 
 ACTIVE = ".terminal-pane:not(.hidden)"
 LIVE_ROWS = f"{ACTIVE} .terminal-host .xterm-rows > div"
@@ -63,3 +66,13 @@ def run(page: Page, command: str) -> None:
 
 def count(page: Page, pattern: str) -> int:
     return len(re.findall(pattern, screen_text(page), re.M))
+
+
+def send_input(server: Server, session_id: str, worker_id: str, text: str) -> None:
+    """Types `text` into a worker over its socket, as another client would (a synchronous client:
+    Playwright's loop owns this thread)."""
+    from websockets.sync.client import connect
+
+    url = server.ws_base + server.worker_path(session_id, worker_id)
+    with connect(url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+        ws.send(json.dumps({"type": "input", "data": text}))

@@ -166,8 +166,10 @@ def test_agent_asking_changes_tab_title_and_badge(
     run(page, "ask")
     expect(dashboard).to_have_title("(1) asking — Agent Console")
     expect(page).to_have_title("(1) asking — asker · Agent Console")
-    badge = dashboard.locator(".session-card", has_text="asker").locator(".badge.activity-asking")
-    expect(badge).to_have_text("asking")
+    badge = dashboard.locator(".session-card", has_text="asker").locator(
+        ".badge[data-state=asking]"
+    )
+    expect(badge).to_have_text("?asking")
     page.keyboard.type("y")
     page.keyboard.press("Enter")
     expect(dashboard).to_have_title("Agent Console", timeout=20_000)

@@ -31,7 +31,8 @@ def test_exit_shows_code_and_restart_brings_the_worker_back(
 def test_add_terminal_tab_switch_with_keyboard_and_remove(
     page: Page, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """A second terminal opens as a new tab; Alt+1 goes back to the first; Remove closes a tab."""
+    """A second terminal opens as a new tab; Ctrl+Shift+1 in the terminal goes back to the first,
+    Alt+2 off it to the second; Remove closes a tab."""
     session = create_session(api, tmp_path)
     page.goto(f"{server.base_url}/sessions/{session['id']}")
     wait_ready(page)
@@ -43,9 +44,11 @@ def test_add_terminal_tab_switch_with_keyboard_and_remove(
     wait_ready(page)
     run(page, "echo second-$((1+1))")
     wait_for_text(page, r"^second-2$")
-    page.keyboard.press("Alt+1")
+    page.keyboard.press("Control+Shift+1")
     expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
     expect(page).to_have_url(re.compile(rf"/workers/{session['workers'][0]['id']}$"))
+    page.keyboard.press("Control+Shift+L")
+    expect(tabs.nth(0)).to_be_focused()
     page.keyboard.press("Alt+2")
     expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
     page.get_by_role("button", name="Remove").click()

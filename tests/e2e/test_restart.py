@@ -60,7 +60,7 @@ def test_restarting_a_working_agent_asks_first(
     """While the agent works, Restart opens a confirmation; Cancel leaves it running."""
     open_agent(page, server, api, tmp_path)
     run(page, "work 2000")
-    expect(page.locator(".tab.active .dot")).to_have_attribute("data-activity", "active")
+    expect(page.locator(".tab.active .mark")).to_have_attribute("data-state", "working")
     page.get_by_role("button", name="Restart", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("is working right now")

@@ -114,12 +114,13 @@ async def test_prompt_with_leading_dashes_is_not_an_option(
 def test_location_paths_must_be_absolute_existing_directories(
     api: httpx.Client, tmp_path: Path
 ) -> None:
-    """Relative, traversing, missing, non-directory, NUL-carrying and huge paths are 400s; a
-    path with `..` that resolves to a directory is stored resolved."""
+    """Relative, traversing, missing, non-directory, NUL-carrying and huge paths are 400s (`~`
+    alone is the server's home, but `~user` is no path); a path with `..` that resolves to a
+    directory is stored resolved."""
     file = tmp_path / "file.txt"
     file.write_text("x")
     (tmp_path / "link-to-file").symlink_to(file)
-    bad = ["relative", "../../etc", "~", "", str(tmp_path / "missing"), str(file), "/etc/passwd",
+    bad = ["relative", "../../etc", "~root", "~/no-such-folder", "", str(tmp_path / "missing"), str(file), "/etc/passwd",
            str(tmp_path / "link-to-file"), f"{tmp_path}/\u0000/x", "/" + "a" * 5000,
            "--help", "-"]  # fmt: skip
     for path in bad:

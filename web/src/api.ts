@@ -220,6 +220,8 @@ export const api = {
   diffReview: (id: string) => request<{ available: boolean; reason?: string }>("GET", `${sid(id)}/diff-review`),
   addWorker: (id: string, body: NewWorker) =>
     request<{ worker: Worker }>("POST", `${sid(id)}/workers`, body),
+  /** The user has seen this worker: its "finished" or "failed" mark goes, on every device. */
+  markSeen: (id: string, workerId: string) => request<{ worker: Worker }>("POST", `${wid(id, workerId)}/seen`),
   deleteWorker: (id: string, workerId: string) => request<{ success: boolean }>("DELETE", wid(id, workerId)),
   /** Restarts a worker in place; `continueConversation` resumes an agent's last conversation. */
   restartWorker: (id: string, workerId: string, continueConversation: boolean) =>
@@ -234,6 +236,9 @@ export const api = {
   /** The lines of a worker's whole retained output that contain `query` (ignoring case). */
   searchWorker: (id: string, workerId: string, query: string) =>
     request<SearchAnswer>("GET", `${wid(id, workerId)}/search?q=${encodeURIComponent(query)}`),
+  /** The server's home directory and its folders that complete `prefix` (an absolute path). */
+  directories: (prefix: string) =>
+    request<{ home: string; directories: string[] }>("GET", `/api/directories?${new URLSearchParams({ prefix }).toString()}`),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>

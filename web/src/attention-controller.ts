@@ -1,14 +1,15 @@
 /**
  * Shows what needs attention wherever the user is: the tab's title and favicon, and desktop
- * notifications (when allowed) that open the worker on click. The decisions are attention.ts's.
+ * notifications (when allowed) that open the worker on click. The decisions are attention.ts's;
+ * what needs attention is the server's word (each worker's `attention`, the same on every device).
  */
 
 import type { AppConnection } from "./app-connection";
 import {
+  attentionOf,
   composeTitle,
   emptyMemory,
   faviconSvg,
-  markSeen,
   notificationTag,
   observe,
   summarize,
@@ -17,6 +18,12 @@ import {
 } from "./attention";
 import { sessionLabel } from "./groups";
 import type { AppState } from "./state";
+
+const VERB: Record<AttentionEvent["kind"], string> = {
+  asking: "is asking for input",
+  finished: "has finished",
+  failed: "has failed",
+};
 
 export class AttentionController {
   private memory: AttentionMemory = emptyMemory;
@@ -31,17 +38,7 @@ export class AttentionController {
     private readonly open: (sessionId: string, workerId: string) => void,
   ) {
     this.icon = faviconLink();
-    const unsubscribe = app.subscribe(() => this.refresh());
-    // Coming back to the tab counts as seeing the session on screen.
-    const onVisible = () => {
-      this.clearViewed();
-      this.paint();
-    };
-    document.addEventListener("visibilitychange", onVisible);
-    this.unsubscribe = () => {
-      unsubscribe();
-      document.removeEventListener("visibilitychange", onVisible);
-    };
+    this.unsubscribe = app.subscribe(() => this.refresh());
     this.refresh();
   }
 
@@ -51,11 +48,9 @@ export class AttentionController {
     this.paint();
   }
 
-  /** The session (and worker) on screen: their "done" marks clear, and they do not notify. */
+  /** The worker on screen: it does not notify while the page has the focus. */
   setViewing(sessionId: string | null, workerId: string | null = null): void {
     this.viewing = sessionId === null ? null : { sessionId, workerId };
-    this.clearViewed();
-    this.paint();
   }
 
   dispose(): void {
@@ -65,21 +60,15 @@ export class AttentionController {
   private refresh(): void {
     const state = this.app.getState();
     if (!state.synced) return;
-    const result = observe(this.memory, state.activity);
+    const attention = attentionOf(state);
+    const result = observe(this.memory, attention);
     this.memory = result.memory;
     for (const event of result.events) this.notify(event, state);
-    this.clearViewed();
     this.paint();
   }
 
-  private clearViewed(): void {
-    if (this.viewing === null || document.visibilityState !== "visible") return;
-    const prefix = `${this.viewing.sessionId}/`;
-    this.memory = markSeen(this.memory, [...this.memory.done].filter((k) => k.startsWith(prefix)));
-  }
-
   private paint(): void {
-    const summary = summarize(this.memory);
+    const summary = summarize(this.memory.last);
     document.title = composeTitle(this.baseTitle, summary);
     const svg = faviconSvg(summary);
     if (svg !== this.lastIcon) {
@@ -95,7 +84,7 @@ export class AttentionController {
     const session = state.sessions.find((s) => s.id === sessionId);
     const worker = session?.workers.find((w) => w.id === workerId);
     if (session === undefined || worker === undefined) return;
-    const verb = event.kind === "asking" ? "is asking for input" : "has finished";
+    const verb = VERB[event.kind];
     const notification = new Notification(`${worker.name} ${verb}`, {
       body: `${sessionLabel(session)} — ${session.locationPath}`,
       tag: notificationTag(event),

@@ -1,59 +1,63 @@
 /**
- * What needs the user's attention (pure): agents asking, agents that just finished.
+ * What needs the user's attention, as the server says it (each worker's `attention`), turned into
+ * the tab's title and favicon and into one notification per change (pure).
  *
- * `observe` diffs the app's activity map against what it saw last, so each real change yields
- * exactly one event however often the same state is reported (a re-sync, a reconnect, a second
- * message). The first observation only primes the memory: loading the page notifies nothing.
+ * `observe` diffs the attention of every worker against what it saw last, so each real change
+ * yields exactly one event however often the same state is reported (a re-sync, a reconnect, a
+ * second message). The first observation only primes the memory: loading the page notifies nothing.
  */
 
-import type { ActivityState } from "./protocol";
+import type { Attention } from "./protocol";
+import { activityKey, type AppState } from "./state";
 
 export interface AttentionEvent {
-  kind: "asking" | "finished";
+  kind: Attention;
   key: string; // sessionId/workerId
 }
 
 export interface AttentionMemory {
   primed: boolean;
-  last: Readonly<Record<string, ActivityState>>;
-  /** Agents that finished (active → idle) and whose session the user has not looked at since. */
-  done: ReadonlySet<string>;
+  last: Readonly<Record<string, Attention>>;
 }
 
-export const emptyMemory: AttentionMemory = { primed: false, last: {}, done: new Set() };
+export const emptyMemory: AttentionMemory = { primed: false, last: {} };
+
+/** Every worker that needs the user, by key. */
+export function attentionOf(state: AppState): Record<string, Attention> {
+  const found: Record<string, Attention> = {};
+  for (const session of state.sessions) {
+    for (const worker of session.workers) {
+      if (worker.attention !== undefined && worker.attention !== null) found[activityKey(session.id, worker.id)] = worker.attention;
+    }
+  }
+  return found;
+}
 
 export function observe(
   memory: AttentionMemory,
-  activity: Readonly<Record<string, ActivityState>>,
+  attention: Readonly<Record<string, Attention>>,
 ): { memory: AttentionMemory; events: AttentionEvent[] } {
   const events: AttentionEvent[] = [];
-  const done = new Set<string>();
-  for (const [key, next] of Object.entries(activity)) {
-    const prev = memory.last[key] ?? "unknown";
-    if (memory.primed && next === "asking" && prev !== "asking") events.push({ kind: "asking", key });
-    const finished = memory.primed && prev === "active" && next === "idle";
-    if (finished) events.push({ kind: "finished", key });
-    if (next === "idle" && (finished || memory.done.has(key))) done.add(key);
+  if (memory.primed) {
+    for (const [key, kind] of Object.entries(attention)) if (memory.last[key] !== kind) events.push({ kind, key });
   }
-  return { memory: { primed: true, last: { ...activity }, done }, events };
-}
-
-/** The user looked at these workers: their "finished" marks go away. */
-export function markSeen(memory: AttentionMemory, keys: readonly string[]): AttentionMemory {
-  if (!keys.some((k) => memory.done.has(k))) return memory;
-  const done = new Set(memory.done);
-  for (const key of keys) done.delete(key);
-  return { ...memory, done };
+  return { memory: { primed: true, last: { ...attention } }, events };
 }
 
 export interface AttentionSummary {
   asking: number;
   done: number;
+  failed: number;
 }
 
-export function summarize(memory: AttentionMemory): AttentionSummary {
-  const asking = Object.values(memory.last).filter((s) => s === "asking").length;
-  return { asking, done: memory.done.size };
+export function summarize(attention: Readonly<Record<string, Attention>>): AttentionSummary {
+  const summary: AttentionSummary = { asking: 0, done: 0, failed: 0 };
+  for (const kind of Object.values(attention)) {
+    if (kind === "asking") summary.asking += 1;
+    else if (kind === "finished") summary.done += 1;
+    else summary.failed += 1;
+  }
+  return summary;
 }
 
 /** The browser tab's title: attention first, so it shows in a narrow tab strip. */
@@ -61,13 +65,14 @@ export function composeTitle(base: string, summary: AttentionSummary): string {
   const parts: string[] = [];
   if (summary.asking > 0) parts.push(`(${summary.asking}) asking`);
   if (summary.done > 0) parts.push(`(${summary.done}) done`);
+  if (summary.failed > 0) parts.push(`(${summary.failed}) failed`);
   return parts.length === 0 ? base : `${parts.join(" · ")} — ${base}`;
 }
 
-/** The favicon as SVG: a terminal prompt, with an amber dot when asking, green when done. */
+/** The favicon as SVG: a terminal prompt, with a dot of the most urgent state — amber asking,
+ * red failed, green done. */
 export function faviconSvg(summary: AttentionSummary): string {
-  const dot =
-    summary.asking > 0 ? "#f59e0b" : summary.done > 0 ? "#22c55e" : null;
+  const dot = summary.asking > 0 ? "#f59e0b" : summary.failed > 0 ? "#ef4444" : summary.done > 0 ? "#22c55e" : null;
   const badge = dot === null ? "" : `<circle cx="25" cy="7" r="6.5" fill="${dot}" stroke="#0f1115" stroke-width="2"/>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +

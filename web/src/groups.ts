@@ -3,7 +3,8 @@
  * sessions in each, then the quick sessions. Newest first inside a worktree and among quick ones.
  *
  * A session belongs to the worktree whose path is its directory, else the one on its branch
- * (`worktreeId`). Sessions that match no listed worktree still show, under their branch, with no
+ * (`worktreeId`). A quick session whose directory lies in a listed worktree of a registered
+ * repository (its main checkout, typically) shows under that worktree too. Sessions that match no listed worktree still show, under their branch, with no
  * worktree (the list is not loaded yet, or the worktree went away); sessions of a repository that
  * is no longer registered keep running and show in a group of their own.
  */
@@ -40,8 +41,9 @@ export function groupDashboard(
 ): DashboardGroups {
   const byRepo = new Map<string, Session[]>();
   const quick: Session[] = [];
+  const listed = repositories.flatMap((r) => worktrees.get(r.id) ?? []);
   for (const session of sessions) {
-    const repoId = session.type === "worktree" ? session.repositoryId : undefined;
+    const repoId = session.type === "worktree" ? session.repositoryId : containing(listed, session.locationPath)?.repositoryId;
     if (repoId === undefined) quick.push(session);
     else byRepo.set(repoId, [...(byRepo.get(repoId) ?? []), session]);
   }
@@ -59,16 +61,20 @@ function repositoryGroup(
   sessions: Session[],
 ): RepositoryGroup {
   const ordered = [...(listed ?? [])].sort(mainThenBranch);
-  const groups: WorktreeGroup[] = ordered.map((w) => ({ key: `wt:${w.path}`, branch: w.branch, worktree: w, sessions: [] }));
+  const groups: WorktreeGroup[] = ordered.map((w) => ({ key: `wt:${trimPath(w.path)}`, branch: w.branch, worktree: w, sessions: [] }));
   const strays = new Map<string, Session[]>();
   for (const session of sessions) {
-    const group = groups.find((g) => g.worktree !== null && samePath(g.worktree.path, session.locationPath)) ??
+    const inside = session.type === "quick" ? containing(ordered, session.locationPath) : undefined;
+    const group = groups.find((g) => g.worktree !== null && (g.worktree === inside || samePath(g.worktree.path, session.locationPath))) ??
       groups.find((g) => g.branch !== "" && g.branch === session.worktreeId);
     if (group !== undefined) group.sessions.push(session);
     else strays.set(session.worktreeId ?? "", [...(strays.get(session.worktreeId ?? "") ?? []), session]);
   }
   for (const [branch, list] of [...strays].sort(([a], [b]) => a.localeCompare(b))) {
-    groups.push({ key: `branch:${branch}`, branch, worktree: null, sessions: list });
+    // Keyed by folder like a listed worktree: when the list arrives, its cards stay mounted.
+    const path = trimPath(list[0]?.locationPath ?? branch);
+    const key = groups.some((g) => g.key === `wt:${path}`) ? `branch:${branch}` : `wt:${path}`;
+    groups.push({ key, branch, worktree: null, sessions: list });
   }
   for (const group of groups) group.sessions.sort(newestFirst);
   return { key: `repo:${id}`, repositoryId: id, repository, loaded: listed !== undefined, worktrees: groups };
@@ -78,9 +84,34 @@ function mainThenBranch(a: Worktree, b: Worktree): number {
   return Number(b.isMain) - Number(a.isMain) || a.branch.localeCompare(b.branch) || a.path.localeCompare(b.path);
 }
 
+function trimPath(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, "") : p;
+}
+
 function samePath(a: string, b: string): boolean {
-  const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
-  return trim(a) === trim(b);
+  return trimPath(a) === trimPath(b);
+}
+
+/** The deepest of `worktrees` whose folder is `path` or holds it. */
+function containing(worktrees: readonly Worktree[], path: string): Worktree | undefined {
+  const target = trimPath(path);
+  let best: Worktree | undefined;
+  for (const w of worktrees) {
+    const root = trimPath(w.path);
+    const inside = target === root || target.startsWith(root === "/" ? "/" : `${root}/`);
+    if (inside && (best === undefined || root.length > trimPath(best.path).length)) best = w;
+  }
+  return best;
+}
+
+/** The registered repository a session belongs to: its own, or the one whose worktree holds it. */
+export function repositoryOf(
+  session: Session,
+  repositories: readonly Repository[],
+  worktrees: ReadonlyMap<string, readonly Worktree[]>,
+): string | undefined {
+  if (session.repositoryId !== undefined) return session.repositoryId;
+  return containing(repositories.flatMap((r) => worktrees.get(r.id) ?? []), session.locationPath)?.repositoryId;
 }
 
 function newestFirst(a: Session, b: Session): number {

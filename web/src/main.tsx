@@ -1,22 +1,25 @@
 /** Starts the client: the app connection, the attention controller, and the UI. */
 
-import "@xterm/xterm/css/xterm.css";
 import "./styles.css";
-import "./diff.css";
+import "./dashboard.css";
 import { render } from "preact";
 import { onAuthError } from "./api";
 import { AppConnection } from "./app-connection";
 import { AttentionController } from "./attention-controller";
+import { PreferenceStore } from "./preferences";
 import { RepositoryList } from "./repository-list";
 import { App } from "./ui/App";
 import { ServicesContext } from "./ui/hooks";
 import { navigate } from "./ui/navigation";
+import { installShortcuts } from "./ui/shortcuts";
 
 const app = new AppConnection(window.location);
 const attention = new AttentionController(app, (sessionId, workerId) =>
   navigate({ page: "session", sessionId, workerId }),
 );
 const repositories = new RepositoryList();
+const preferences = new PreferenceStore(window.localStorage);
+installShortcuts();
 onAuthError(() => app.setAuthRequired(true));
 app.start();
 window.addEventListener("pagehide", () => app.stop());
@@ -27,7 +30,7 @@ window.addEventListener("pageshow", (event) => {
 const root = document.getElementById("app");
 if (root !== null) {
   render(
-    <ServicesContext.Provider value={{ app, attention, repositories }}>
+    <ServicesContext.Provider value={{ app, attention, repositories, preferences }}>
       <App />
     </ServicesContext.Provider>,
     root,

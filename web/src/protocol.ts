@@ -10,6 +10,7 @@ export const APP_SERVER_MESSAGE_TYPES = [
   "session-updated",
   "session-deleted",
   "worker-activity",
+  "worker-preview",
 ] as const;
 export const APP_CLIENT_MESSAGE_TYPES = ["request-sync"] as const;
 export const WORKER_CLIENT_MESSAGE_TYPES = ["input", "resize", "image", "pause", "resume"] as const;
@@ -38,6 +39,16 @@ export const Close = {
 
 export type ActivityState = "active" | "idle" | "asking" | "unknown";
 export type WorkerStatus = "running" | "exited";
+/** Why a worker needs the user: asking now, or a turn that finished / a process that failed
+ * since the user last opened it. */
+export type Attention = "asking" | "finished" | "failed";
+
+/** What an asking agent asks, when the server could read it off the screen. */
+export interface Question {
+  text: string;
+  choices?: string[];
+  kind?: string;
+}
 
 interface WorkerBase {
   id: string;
@@ -47,6 +58,12 @@ interface WorkerBase {
   exitCode?: number;
   signal?: string | null;
   pid?: number;
+  attention?: Attention | null;
+  /** ISO time since when `attention` holds. */
+  attentionSince?: string | null;
+  /** ISO time of the worker's last change of state: activity, exit or start. */
+  stateChangedAt?: string | null;
+  question?: Question | null;
 }
 export type Worker =
   | (WorkerBase & { type: "agent"; agentId: string })
@@ -112,14 +129,30 @@ export interface Worktree {
   head?: string;
 }
 
+/** What a worker-activity message also says of the worker (the same fields as on the Worker). */
+export interface WorkerAttentionInfo {
+  attention?: Attention | null;
+  attentionSince?: string | null;
+  stateChangedAt?: string | null;
+}
+
+/** A worker's screen as text (trailing blanks trimmed), and when its output last changed. */
+export interface WorkerPreview {
+  sessionId: string;
+  workerId: string;
+  lines: string[];
+  at: string;
+}
+
 // --- /ws/app --------------------------------------------------------------------------------
 
 export type AppServerMessage =
-  | { type: "sessions-sync"; sessions: Session[]; activityStates: WorkerActivityInfo[] }
+  | { type: "sessions-sync"; sessions: Session[]; activityStates: WorkerActivityInfo[]; previews?: WorkerPreview[] }
   | { type: "session-created"; session: Session }
   | { type: "session-updated"; session: Session }
   | { type: "session-deleted"; sessionId: string }
-  | ({ type: "worker-activity" } & WorkerActivityInfo);
+  | ({ type: "worker-activity" } & WorkerActivityInfo & WorkerAttentionInfo)
+  | ({ type: "worker-preview" } & WorkerPreview);
 
 export type AppClientMessage = { type: "request-sync" };
 

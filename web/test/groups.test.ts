@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupDashboard, sessionLabel, worktreeSignature } from "../src/groups";
+import { groupDashboard, repositoryOf, sessionLabel, worktreeSignature } from "../src/groups";
 import type { Repository, Session, Worktree } from "../src/protocol";
 
 function s(id: string, createdAt: string, extra: Partial<Session> = {}): Session {
@@ -17,6 +17,21 @@ function wt(id: string, branch: string, path: string, createdAt = "2024-01-01", 
 const ids = (list: readonly Session[]) => list.map((x) => x.id);
 
 describe("groupDashboard", () => {
+  it("shows a quick session in a repository's main checkout (or a folder in it) under that worktree", () => {
+    const sessions = [s("top", "2024-01-01", { locationPath: "/src/api" }), s("sub", "2024-02-01", { locationPath: "/src/api/web/" }), s("away", "2024-01-01", { locationPath: "/src/apiary" })];
+    const groups = groupDashboard(sessions, [repo], new Map([["r1", [main, feat]]]));
+    expect(ids(groups.repositories[0]?.worktrees[0]?.sessions ?? [])).toEqual(["sub", "top"]);
+    expect(ids(groups.quick)).toEqual(["away"]);
+    expect(repositoryOf(sessions[1] as Session, [repo], new Map([["r1", [main, feat]]]))).toBe("r1");
+    expect(repositoryOf(sessions[2] as Session, [repo], new Map([["r1", [main, feat]]]))).toBeUndefined();
+  });
+
+  it("puts a quick session in the deepest worktree that holds it", () => {
+    const nested: Worktree = { path: "/src/api/.worktrees/feat", branch: "nested", isMain: false, repositoryId: "r1" };
+    const groups = groupDashboard([s("n", "2024-01-01", { locationPath: "/src/api/.worktrees/feat/x" })], [repo], new Map([["r1", [main, nested]]]));
+    expect(groups.repositories[0]?.worktrees.find((w) => w.branch === "nested")?.sessions.map((x) => x.id)).toEqual(["n"]);
+  });
+
   it("puts quick sessions in their own list, newest first", () => {
     const groups = groupDashboard([s("a", "2024-01-01"), s("b", "2024-02-01")], [], new Map());
     expect(groups.repositories).toEqual([]);

@@ -10,6 +10,15 @@ describe("keySequence", () => {
     ]);
   });
 
+  it("sends back-tab, interrupt and the paging keys as a terminal does", () => {
+    expect(["ShiftTab", "CtrlC", "PageUp", "PageDown"].map((k) => keySequence(k as never, false))).toEqual([
+      "\x1b[Z",
+      "\x03",
+      "\x1b[5~",
+      "\x1b[6~",
+    ]);
+  });
+
   it("follows the cursor-key mode for arrows", () => {
     expect(keySequence("Up", false)).toBe("\x1b[A");
     expect(keySequence("Left", true)).toBe("\x1bOD");

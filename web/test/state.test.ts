@@ -87,6 +87,21 @@ describe("reduce", () => {
     expect(activityOf(run({ type: "session-created", session: session("s1", ["w1"]) }), "s1", "w1")).toBe("unknown");
   });
 
+  it("keeps screen previews from the sync and from worker-preview, only for workers that exist", () => {
+    const state = run(
+      {
+        type: "sessions-sync",
+        sessions: [session("s1", ["w1", "w2"])],
+        activityStates: [],
+        previews: [{ sessionId: "s1", workerId: "w1", lines: ["old"], at: "t0" }, { sessionId: "gone", workerId: "x", lines: [], at: "t0" }],
+      },
+      { type: "worker-preview", sessionId: "s1", workerId: "w2", lines: ["hello"], at: "t1" },
+      { type: "worker-preview", sessionId: "s1", workerId: "nope", lines: ["ghost"], at: "t1" },
+      { type: "session-updated", session: session("s1", ["w2"]) },
+    );
+    expect(state.previews).toEqual({ "s1/w2": { sessionId: "s1", workerId: "w2", lines: ["hello"], at: "t1" } });
+  });
+
   it("ends in the state a fresh sync would give after any sequence of updates", () => {
     const final = [session("a", ["x"], "A"), session("c", ["z"])];
     const incremental = run(
@@ -96,12 +111,53 @@ describe("reduce", () => {
       { type: "session-deleted", sessionId: "b" },
       { type: "session-updated", session: session("a", ["x"], "A") },
       { type: "worker-activity", sessionId: "c", workerId: "z", activityState: "asking" },
+      { type: "worker-preview", sessionId: "b", workerId: "y", lines: ["gone soon"], at: "t1" },
+      { type: "worker-preview", sessionId: "c", workerId: "z", lines: ["$ ls"], at: "t2" },
     );
     const fresh = run({
       type: "sessions-sync",
       sessions: final,
       activityStates: [{ sessionId: "c", workerId: "z", activityState: "asking" }],
+      previews: [{ sessionId: "c", workerId: "z", lines: ["$ ls"], at: "t2" }],
     });
     expect(incremental).toEqual(fresh);
+  });
+});
+
+describe("worker-activity with attention", () => {
+  it("patches the worker's attention and state time into its session, as a sync would hold them", () => {
+    const base = session("s1", ["w1"]);
+    const state = run(
+      { type: "sessions-sync", sessions: [base], activityStates: [] },
+      { type: "worker-activity", sessionId: "s1", workerId: "w1", activityState: "asking", attention: "asking", attentionSince: "t1", stateChangedAt: "t1" },
+    );
+    const patched = { ...base, workers: [{ ...base.workers[0]!, attention: "asking" as const, attentionSince: "t1", stateChangedAt: "t1" }] };
+    expect(state).toEqual(run({ type: "sessions-sync", sessions: [patched], activityStates: [{ sessionId: "s1", workerId: "w1", activityState: "asking" }] }));
+  });
+
+  it("keeps the same session object when nothing about the worker changed", () => {
+    const before = run(
+      { type: "sessions-sync", sessions: [session("s1", ["w1"])], activityStates: [] },
+      { type: "worker-activity", sessionId: "s1", workerId: "w1", activityState: "idle", attention: null, stateChangedAt: "t1" },
+    );
+    const after = reduce(before, { type: "worker-activity", sessionId: "s1", workerId: "w1", activityState: "idle", attention: null, stateChangedAt: "t1" });
+    expect(after).toBe(before);
+  });
+});
+
+describe("a repeated sync", () => {
+  it("keeps the objects of sessions and previews that did not change", () => {
+    const sync = (title: string): AppServerMessage => ({
+      type: "sessions-sync",
+      sessions: [session("same", ["w"]), session("changed", [], title)],
+      activityStates: [],
+      previews: [{ sessionId: "same", workerId: "w", lines: ["x"], at: "t" }],
+    });
+    const before = run(sync("old"));
+    const after = reduce(before, sync("new"));
+    expect(after.sessions[0]).toBe(before.sessions[0]);
+    expect(after.sessions[1]).not.toBe(before.sessions[1]);
+    expect(after.sessions[1]?.title).toBe("new");
+    expect(after.previews["same/w"]).toBe(before.previews["same/w"]);
   });
 });

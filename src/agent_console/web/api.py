@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -14,6 +15,7 @@ from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException
 
 from agent_console.diff import compute_diff, resolve_base
+from agent_console.directories import complete, home
 from agent_console.errors import Error, InvalidRequest
 from agent_console.model import Agent
 from agent_console.session_requests import NewSession, NewWorker
@@ -172,6 +174,12 @@ async def restart_worker(
     return {"worker": worker.dump()}
 
 
+@router.post("/sessions/{session_id}/workers/{worker_id}/seen")
+async def worker_seen(request: Request, session_id: str, worker_id: str) -> dict[str, Any]:
+    """The user opened the worker: its "finished" or "failed" mark clears on every device."""
+    return {"worker": console(request).sessions.mark_seen(session_id, worker_id).dump()}
+
+
 class UpdateWorker(Body_):
     base_commit: Name | None = None
 
@@ -201,6 +209,16 @@ async def worker_diff(request: Request, session_id: str, worker_id: str) -> dict
     if worker.type != "git-diff":
         raise InvalidRequest("only git-diff workers have a diff")
     return (await compute_diff(Path(session.location_path), worker.base_commit)).dump()
+
+
+@router.get("/directories")
+async def directories(
+    prefix: Annotated[str, StringConstraints(max_length=4096)] = "~/",
+) -> dict[str, Any]:
+    """The server's home directory, and its folders that complete `prefix` (absolute or ~)."""
+    home_dir = home()
+    found = await asyncio.to_thread(complete, prefix, home_dir)
+    return {"home": home_dir, "directories": found}
 
 
 # --- agents -----------------------------------------------------------------------------------

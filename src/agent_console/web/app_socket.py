@@ -15,6 +15,7 @@ from agent_console.events import (
     SessionDeleted,
     SessionUpdated,
     WorkerActivity,
+    WorkerPreviewed,
 )
 from agent_console.hub import Frame, Outbox
 from agent_console.sessions import Sessions
@@ -32,8 +33,11 @@ def event_message(event: AppEvent) -> str:
             return protocol.session_event("session-updated", session.listed())
         case SessionDeleted(session_id):
             return protocol.session_deleted(session_id)
-        case WorkerActivity(session_id, worker_id, state):
-            return protocol.worker_activity(session_id, worker_id, state.value)
+        case WorkerActivity(session_id, worker_id, state, attention, since, changed_at):
+            fields = {"attention": attention, "attentionSince": since, "stateChangedAt": changed_at}
+            return protocol.worker_activity(session_id, worker_id, state.value, fields)
+        case WorkerPreviewed(preview):
+            return protocol.worker_preview(preview.dump())
 
 
 class AppClients:
@@ -48,6 +52,7 @@ class AppClients:
         return protocol.sessions_sync(
             [s.listed() for s in self._sessions.all()],
             [a.dump() for a in self._sessions.activity_states()],
+            [p.dump() for p in self._sessions.previews.current()],
         )
 
     def send_sync(self, outbox: Outbox) -> None:

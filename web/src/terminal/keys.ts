@@ -1,6 +1,6 @@
 /** The on-screen key row's keys and the bytes each sends (pure). */
 
-export type KeyName = "Esc" | "Tab" | "Up" | "Down" | "Left" | "Right" | "Enter";
+export type KeyName = "Esc" | "Tab" | "ShiftTab" | "CtrlC" | "PageUp" | "PageDown" | "Up" | "Down" | "Left" | "Right" | "Enter";
 
 const ARROW_FINAL: Record<string, string> = { Up: "A", Down: "B", Right: "C", Left: "D" };
 
@@ -14,6 +14,14 @@ export function keySequence(key: KeyName, applicationCursor: boolean): string {
       return "\x1b";
     case "Tab":
       return "\t";
+    case "ShiftTab":
+      return "\x1b[Z";
+    case "CtrlC":
+      return "\x03";
+    case "PageUp":
+      return "\x1b[5~";
+    case "PageDown":
+      return "\x1b[6~";
     case "Enter":
       return "\r";
     default:

@@ -9,6 +9,7 @@
  * much is pending or the terminal is not visible (flow-control.ts).
  */
 
+import "@xterm/xterm/css/xterm.css";
 import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
@@ -194,6 +195,24 @@ export class WorkerTerminal {
   pressKey(key: KeyName): void {
     this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
     this.term.focus();
+  }
+
+  /** The key row's Paste: the clipboard's text, as if pasted (bracketed when the program asks). */
+  async pasteClipboard(): Promise<void> {
+    let text: string;
+    try {
+      text = await navigator.clipboard.readText();
+    } catch {
+      this.update({ notice: "The browser did not give the clipboard: allow it, or paste with a long press on the terminal." });
+      return;
+    }
+    if (text !== "") this.term.paste(text);
+    this.term.focus();
+  }
+
+  /** xterm.js's screen-reader mode: new output is read aloud and the screen can be browsed. */
+  setScreenReader(on: boolean): void {
+    if (this.term.options.screenReaderMode !== on) this.term.options.screenReaderMode = on;
   }
 
   /** Ctrl from the key row applies to the next key typed. */

@@ -7,7 +7,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, errorField, type NewSession } from "../api";
 import type { Agent, Worktree } from "../protocol";
 import { AgentOptions, NotInstalledHint } from "./AgentChoice";
+import { expandHome, rememberDirectory } from "../directory-suggestions";
 import { Field, FormEnd, Modal } from "./common";
+import { DirectoryField, recentDirectories, storeRecentDirectories } from "./DirectoryField";
 import { navigate } from "./navigation";
 
 const FIELDS = ["locationPath", "agentId", "initialPrompt", "title"] as const;
@@ -16,7 +18,7 @@ const LAST_DIR = "agent-console:last-directory";
 const SHELL = "";
 
 interface Props {
-  agents: Agent[];
+  agents: readonly Agent[];
   onClose: () => void;
   worktree?: Worktree;
 }
@@ -28,6 +30,7 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
   const [title, setTitle] = useState("");
   const [errors, setErrors] = useState<Partial<Record<FieldName | "form", string>>>({});
   const [busy, setBusy] = useState(false);
+  const [home, setHome] = useState<string | null>(null);
   const directory = useRef<HTMLInputElement>(null);
   useEffect(() => directory.current?.focus(), []);
 
@@ -37,8 +40,11 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
     if (problem !== null) return setErrors({ locationPath: problem });
     setBusy(true);
     try {
-      const { session } = await api.createSession(body(locationPath, agentId, initialPrompt, title, worktree));
-      if (worktree === undefined) localStorage.setItem(LAST_DIR, session.locationPath);
+      const { session } = await api.createSession(body(expandHome(locationPath.trim(), home), agentId, initialPrompt, title, worktree));
+      if (worktree === undefined) {
+        localStorage.setItem(LAST_DIR, session.locationPath);
+        storeRecentDirectories(rememberDirectory(recentDirectories(), session.locationPath));
+      }
       onClose();
       navigate({ page: "session", sessionId: session.id, workerId: null });
     } catch (e) {
@@ -55,21 +61,32 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
             In the worktree <code class="path-wrap">{worktree.path}</code>
           </p>
         ) : (
-          <Field label="Directory" error={errors.locationPath} hint="An absolute path on the machine running the server.">
-            <input
-              class="input mono"
-              name="locationPath"
+          <div class={errors.locationPath === undefined ? "field" : "field invalid"}>
+            <label class="field-label" for="new-session-directory">
+              Directory
+            </label>
+            <DirectoryField
+              id="new-session-directory"
+              describedBy="new-session-directory-note"
+              invalid={errors.locationPath !== undefined}
               value={locationPath}
-              placeholder="/home/you/project"
-              autoComplete="off"
-              spellcheck={false}
-              ref={directory}
-              onInput={(e) => {
-                setLocationPath(e.currentTarget.value);
+              inputRef={directory}
+              onHome={setHome}
+              onInput={(value) => {
+                setLocationPath(value);
                 setErrors((x) => ({ ...x, locationPath: undefined }));
               }}
             />
-          </Field>
+            {errors.locationPath !== undefined ? (
+              <span class="field-error" role="alert" id="new-session-directory-note">
+                {errors.locationPath}
+              </span>
+            ) : (
+              <span class="field-hint" id="new-session-directory-note">
+                {directoryHint(locationPath, home)}
+              </span>
+            )}
+          </div>
         )}
         <Field label="Run" error={errors.agentId}>
           <select class="input" name="agentId" value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
@@ -93,9 +110,16 @@ export function NewSessionDialog({ agents, onClose, worktree }: Props) {
 }
 
 function checkDirectory(path: string): string | null {
-  if (path.trim() === "") return "Enter the directory to work in.";
-  if (!path.trim().startsWith("/")) return "Use an absolute path, such as /home/you/project.";
+  const p = path.trim();
+  if (p === "") return "Enter the directory to work in.";
+  if (!p.startsWith("/") && p !== "~" && !p.startsWith("~/")) return "Use an absolute path, such as /home/you/project, or one under ~.";
   return null;
+}
+
+function directoryHint(path: string, home: string | null): string {
+  const p = path.trim();
+  if (home !== null && (p === "~" || p.startsWith("~/"))) return `On the server: ${expandHome(p, home)}`;
+  return "An absolute path on the machine running the server; ~ is its home directory.";
 }
 
 function body(locationPath: string, agentId: string, initialPrompt: string, title: string, worktree?: Worktree): NewSession {

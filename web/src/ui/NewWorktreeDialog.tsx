@@ -27,7 +27,7 @@ const MODES: { mode: WorktreeMode; label: string; hint: string }[] = [
 interface Props {
   repository: Repository;
   worktrees: readonly Worktree[];
-  agents: Agent[];
+  agents: readonly Agent[];
   onClose: () => void;
 }
 

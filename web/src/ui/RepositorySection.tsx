@@ -6,7 +6,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { RepositoryGroup, WorktreeGroup } from "../groups";
-import type { ActivityState, Agent, Repository, Worktree } from "../protocol";
+import type { Agent, Repository, Session, Worktree } from "../protocol";
+import type { WorkerEntry } from "../triage";
 import { ConfirmDialog } from "./common";
 import { DeleteWorktreeDialog } from "./DeleteWorktreeDialog";
 import { useServices } from "./hooks";
@@ -20,8 +21,10 @@ interface Props {
   /** The repository list is still loading: a missing repository is not known to be gone. */
   pending: boolean;
   error: string | null;
-  activity: Readonly<Record<string, ActivityState>>;
-  agents: Agent[];
+  workersOf: (session: Session) => readonly WorkerEntry[];
+  /** The sessions the filters let through (null: no filter). */
+  visible: ReadonlySet<string> | null;
+  agents: readonly Agent[];
 }
 
 type Dialog =
@@ -31,7 +34,7 @@ type Dialog =
   | { kind: "new-session"; worktree: Worktree }
   | null;
 
-export function RepositorySection({ group, pending, error, activity, agents }: Props) {
+export function RepositorySection({ group, pending, error, workersOf, visible, agents }: Props) {
   const { repositories } = useServices();
   const [dialog, setDialog] = useState<Dialog>(null);
   const repo = group.repository;
@@ -68,7 +71,8 @@ export function RepositorySection({ group, pending, error, activity, agents }: P
             key={wt.key}
             group={wt}
             loaded={group.loaded}
-            activity={activity}
+            workersOf={workersOf}
+            visible={visible}
             agents={agents}
             onNewSession={repo === null || wt.worktree === null ? null : (worktree) => setDialog({ kind: "new-session", worktree })}
             onDelete={repo === null ? null : (worktree) => setDialog({ kind: "delete-worktree", worktree, sessions: wt.sessions.length })}
@@ -109,20 +113,23 @@ function RemoveMessage({ repo, sessions }: { repo: Repository; sessions: number 
 interface BlockProps {
   group: WorktreeGroup;
   loaded: boolean;
-  activity: Readonly<Record<string, ActivityState>>;
-  agents: Agent[];
+  workersOf: (session: Session) => readonly WorkerEntry[];
+  visible: ReadonlySet<string> | null;
+  agents: readonly Agent[];
   onNewSession: ((worktree: Worktree) => void) | null;
   onDelete: ((worktree: Worktree) => void) | null;
 }
 
-function WorktreeBlock({ group, loaded, activity, agents, onNewSession, onDelete }: BlockProps) {
+function WorktreeBlock({ group, loaded, workersOf, visible, agents, onNewSession, onDelete }: BlockProps) {
   const wt = group.worktree;
+  const sessions = visible === null ? group.sessions : group.sessions.filter((s) => visible.has(s.id));
+  if (visible !== null && sessions.length === 0) return null;
   return (
     <div class="worktree" data-branch={group.branch} data-worktree-path={wt?.path}>
       <div class="worktree-head">
         <span class="branch-name mono">
           <BranchIcon />
-          {group.branch === "" ? "detached HEAD" : group.branch}
+          <span class="branch-text">{group.branch === "" ? "detached HEAD" : group.branch}</span>
         </span>
         {wt?.isMain === true && <span class="badge neutral">main worktree</span>}
         {wt === null && loaded && (
@@ -154,10 +161,10 @@ function WorktreeBlock({ group, loaded, activity, agents, onNewSession, onDelete
           )}
         </span>
       </div>
-      {group.sessions.length > 0 && (
+      {sessions.length > 0 && (
         <div class="cards">
-          {group.sessions.map((session) => (
-            <SessionCard key={session.id} session={session} activity={activity} agents={agents} inWorktree />
+          {sessions.map((session) => (
+            <SessionCard key={session.id} session={session} workers={workersOf(session)} inWorktree={session.type === "worktree"} />
           ))}
         </div>
       )}

@@ -1,29 +1,48 @@
-/** One session on the dashboard: editable title, directory, branch, workers with live activity. */
+/** One session on the dashboard: editable title, directory, branch, and each worker's state,
+ * what it needs, its exit code and its latest screen lines. */
 
+import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { sessionLabel } from "../groups";
-import type { ActivityState, Agent, Session, Worker } from "../protocol";
+import type { Session } from "../protocol";
 import { routePath } from "../router";
-import { activityKey } from "../state";
-import { ActivityBadge, ConfirmDialog, exitText, WorkerIcon } from "./common";
+import { meaningfulLines, type WorkerEntry } from "../triage";
+import { ConfirmDialog } from "./common";
 import { PencilIcon, TrashIcon } from "./icons";
+import { AttentionBadge, exitText, StateBadge, WorkerIcon } from "./marks";
 import { onLinkClick } from "./navigation";
+import { QuestionView } from "./QuestionView";
+import { TimeAgo } from "./TimeAgo";
 
 interface Props {
   session: Session;
-  activity: Readonly<Record<string, ActivityState>>;
-  agents: Agent[];
+  /** The session's workers, in order. */
+  workers: readonly WorkerEntry[];
   /** Shown under its worktree, which already says the directory and branch. */
   inWorktree?: boolean;
 }
 
-export function SessionCard({ session, activity, agents, inWorktree = false }: Props) {
+/** Re-rendered only when its session, its workers' entries or the agents change. */
+export const SessionCard = memo(SessionCardView, (a, b) =>
+  a.session === b.session && a.inWorktree === b.inWorktree && sameEntries(a.workers, b.workers),
+);
+
+function sameEntries(a: readonly WorkerEntry[], b: readonly WorkerEntry[]): boolean {
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i];
+    return (
+      y !== undefined && x.worker === y.worker && x.state === y.state && x.attention === y.attention && x.since === y.since && x.preview === y.preview && x.agentName === y.agentName
+    );
+  });
+}
+
+function SessionCardView({ session, workers, inWorktree = false }: Props) {
   const [confirming, setConfirming] = useState(false);
   const href = routePath({ page: "session", sessionId: session.id, workerId: null });
-  const asking = session.workers.some((w) => activity[activityKey(session.id, w.id)] === "asking");
+  const attention = workers.find((w) => w.attention !== null)?.attention ?? null;
   return (
-    <article class={asking ? "card session-card attention" : "card session-card"} data-session-id={session.id}>
+    <article class={attention === null ? "card session-card" : `card session-card needs-${attention}`} data-session-id={session.id}>
       <header class="card-head">
         <TitleEditor session={session} href={href} />
         <button type="button" class="icon-button" title="Delete session" aria-label="Delete session" onClick={() => setConfirming(true)}>
@@ -39,10 +58,10 @@ export function SessionCard({ session, activity, agents, inWorktree = false }: P
         </div>
       )}
       <ul class="worker-list">
-        {session.workers.map((worker) => (
-          <WorkerRow key={worker.id} session={session} worker={worker} agents={agents} state={activity[activityKey(session.id, worker.id)] ?? "unknown"} />
+        {workers.map((entry) => (
+          <WorkerRow key={entry.worker.id} entry={entry} />
         ))}
-        {session.workers.length === 0 && <li class="muted">No workers</li>}
+        {workers.length === 0 && <li class="muted">No workers</li>}
       </ul>
       {confirming && (
         <ConfirmDialog
@@ -62,23 +81,37 @@ export function SessionCard({ session, activity, agents, inWorktree = false }: P
   );
 }
 
-function WorkerRow(props: { session: Session; worker: Worker; agents: Agent[]; state: ActivityState }) {
-  const { session, worker } = props;
+function WorkerRow({ entry }: { entry: WorkerEntry }) {
+  const { session, worker, state, attention, agentName } = entry;
   const href = routePath({ page: "session", sessionId: session.id, workerId: worker.id });
-  const agent = worker.type === "agent" ? props.agents.find((a) => a.id === worker.agentId) : undefined;
+  const exited = state === "exited" || state === "failed";
+  const question = attention === "asking" ? (worker.question ?? null) : null;
   return (
-    <li class="worker-row" data-worker-id={worker.id}>
-      <a href={href} onClick={onLinkClick(href)} class="worker-link">
-        <WorkerIcon worker={worker} />
-        <span class="worker-name">{worker.name}</span>
-        {agent !== undefined && agent.name !== worker.name && <span class="muted small">{agent.name}</span>}
-      </a>
-      {worker.status === "exited" ? (
-        <span class="badge exited">{exitText(worker.exitCode, worker.signal)}</span>
-      ) : (
-        worker.type === "agent" && <ActivityBadge state={props.state} />
-      )}
+    <li class={`worker-row state-${state}`} data-worker-id={worker.id} data-state={state}>
+      <div class="worker-line">
+        <a href={href} onClick={onLinkClick(href)} class="worker-link">
+          <WorkerIcon worker={worker} />
+          <span class="worker-name">{worker.name}</span>
+          {agentName !== undefined && agentName !== worker.name && <span class="muted small agent-name">{agentName}</span>}
+        </a>
+        {attention !== null && attention !== "asking" && attention !== "failed" && <AttentionBadge attention={attention} />}
+        {state !== "diff" && !(attention === "finished" && state === "idle") && (
+          <StateBadge state={state} text={exited ? exitText(worker.exitCode, worker.signal) : undefined} />
+        )}
+        {entry.lastChange !== null && <TimeAgo since={entry.lastChange} />}
+      </div>
+      {question !== null ? <QuestionView question={question} /> : <PreviewLines entry={entry} count={2} />}
     </li>
+  );
+}
+
+/** The last lines of a worker's screen that say something (from the server's preview). */
+export function PreviewLines({ entry, count }: { entry: WorkerEntry; count: number }) {
+  const lines = meaningfulLines(entry.preview?.lines ?? [], count);
+  return lines.length === 0 ? null : (
+    <pre class="preview" data-testid="preview">
+      {lines.join("\n")}
+    </pre>
   );
 }
 

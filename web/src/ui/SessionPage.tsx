@@ -1,17 +1,23 @@
-/** One session: a tab per worker with its activity, the terminal filling the page. */
+/** One session: a tab per worker with its activity, the terminal filling the page. Loaded on
+ * demand (it brings xterm.js), so the dashboard starts without it. */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import "../diff.css";
+
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { sessionLabel } from "../groups";
 import type { Session, Worker } from "../protocol";
 import { routePath } from "../router";
-import { activityOf, findSession } from "../state";
+import { activityKey, activityOf, findSession } from "../state";
 import { WorkerTerminal } from "../terminal/worker-terminal";
-import { useAgents, useAppState, usePageTitle, useServices } from "./hooks";
+import type { WorkerEntry } from "../triage";
+import { useAgents, useAppState, useEntries, usePageTitle, usePreferences, useServices } from "./hooks";
 import { BranchEditor } from "./BranchEditor";
 import { DiffPane } from "./DiffPane";
-import { BackIcon, CloseIcon } from "./icons";
+import { BackIcon, CloseIcon, SearchIcon } from "./icons";
 import { navigate, onLinkClick, useRoute } from "./navigation";
+import { NextAttention } from "./NextAttention";
+import { runCommand, useCommand } from "./shortcuts";
 import { canStartFresh } from "./Restart";
 import { SessionToolbar } from "./SessionToolbar";
 import { WorkerTabs } from "./WorkerTabs";
@@ -45,11 +51,17 @@ export function SessionPage({ sessionId, workerId }: { sessionId: string; worker
 function SessionView({ session, workerId }: { session: Session; workerId: string | null }) {
   const { attention } = useServices();
   const state = useAppState();
+  const all = useEntries();
   const { agents } = useAgents();
   const active = session.workers.find((w) => w.id === workerId) ?? session.workers[0];
   const route = useRoute();
   const at = route.page === "session" && route.workerId === active?.id ? (route.at ?? null) : null;
   const terminals = useTerminals(session, active);
+  const entries = useMemo(() => workerEntries(all, session.id), [all, session.id]);
+  const { screenReader } = usePreferences();
+  useEffect(() => {
+    for (const terminal of terminals.values()) terminal.setScreenReader(screenReader);
+  });
   const [error, setError] = useState<string | null>(null);
   const openDiff = useOpenDiff(session, setError);
 
@@ -57,6 +69,7 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
     attention.setViewing(session.id, active?.id ?? null);
   }, [attention, session.id, active?.id]);
   useTabShortcuts(session, active);
+  useSeen(session.id, active);
 
   const path = routePath({ page: "dashboard" });
   return (
@@ -72,12 +85,19 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
           </span>
           {session.type === "worktree" && session.worktreeId !== undefined && <BranchEditor session={session} />}
         </div>
+        <NextAttention current={active === undefined ? null : activityKey(session.id, active.id)} />
+        <button type="button" class="icon-button narrow-only" aria-label="Go to…" data-testid="open-palette" onClick={() => runCommand("palette")}>
+          <SearchIcon />
+        </button>
       </div>
       <div class="tab-strip">
+        <a class="back strip-back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
+          <BackIcon />
+        </a>
         <WorkerTabs
           session={session}
           activeId={active?.id ?? null}
-          activity={(w) => activityOf(state, session.id, w)}
+          entries={entries}
           onOpenDiff={session.type === "worktree" && !session.workers.some((w) => w.type === "git-diff") ? openDiff : null}
         />
         <SessionToolbar
@@ -159,23 +179,42 @@ function useOpenDiff(session: Session, onError: (message: string | null) => void
   };
 }
 
-/** Alt+1…9 picks a tab, Alt+[ and Alt+] step through them — even while the terminal has focus. */
-function useTabShortcuts(session: Session, active: Worker | undefined): void {
+/**
+ * The worker on screen is seen: when it finished or failed, the server is told (while the page is
+ * visible), which clears the mark everywhere. An agent asking stays asking until it is answered.
+ */
+function useSeen(sessionId: string, worker: Worker | undefined): void {
+  const id = worker?.id;
+  const attention = worker?.attention ?? null;
+  const since = worker?.attentionSince ?? null;
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const index = session.workers.findIndex((w) => w.id === active?.id);
-      const digit = /^Digit([1-9])$/.exec(event.code);
-      let target: Worker | undefined;
-      if (digit !== null) target = session.workers[Number(digit[1]) - 1];
-      else if (event.code === "BracketLeft") target = session.workers.at((index - 1) % session.workers.length);
-      else if (event.code === "BracketRight") target = session.workers[(index + 1) % session.workers.length];
-      else return;
-      event.preventDefault();
-      event.stopPropagation();
-      if (target !== undefined) navigate({ page: "session", sessionId: session.id, workerId: target.id });
+    if (id === undefined || attention === null || attention === "asking") return;
+    const send = () => {
+      if (document.visibilityState === "visible") api.markSeen(sessionId, id).catch(() => undefined);
     };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [session, active?.id]);
+    send();
+    document.addEventListener("visibilitychange", send);
+    return () => document.removeEventListener("visibilitychange", send);
+  }, [sessionId, id, attention, since]);
+}
+
+/** The session's workers' entries by worker id. */
+function workerEntries(all: readonly WorkerEntry[], sessionId: string): Map<string, WorkerEntry> {
+  return new Map(all.filter((e) => e.session.id === sessionId).map((e) => [e.worker.id, e]));
+}
+
+/**
+ * Tab N, previous and next tab (keymap.ts: Alt+… off the terminal, Ctrl+Shift+… anywhere), and
+ * leaving the terminal: focus goes to the shown tab, from where Tab walks on through the page.
+ */
+function useTabShortcuts(session: Session, active: Worker | undefined): void {
+  const open = (target: Worker | undefined) => {
+    if (target !== undefined) navigate({ page: "session", sessionId: session.id, workerId: target.id });
+  };
+  const index = session.workers.findIndex((w) => w.id === active?.id);
+  const count = session.workers.length;
+  useCommand("tab", ({ index: n }) => open(session.workers[n ?? 0]));
+  useCommand("tab-previous", () => open(session.workers[(index - 1 + count) % count]));
+  useCommand("tab-next", () => open(session.workers[(index + 1) % count]));
+  useCommand("leave-terminal", () => document.querySelector<HTMLElement>('.tab[aria-selected="true"]')?.focus());
 }

@@ -13,7 +13,7 @@ import { canStartFresh, RestartButton, useRestart } from "./Restart";
 interface Props {
   session: Session;
   worker: Worker | null;
-  agents: Agent[];
+  agents: readonly Agent[];
   activity: ActivityState | null;
   /** Shows a failed action's message (null clears it); the page puts it where it fits. */
   onError: (message: string | null) => void;
@@ -43,6 +43,7 @@ export function SessionToolbar({ session, worker, agents, activity, onError }: P
           class="button small"
           aria-haspopup="menu"
           aria-expanded={menu.open}
+          aria-label="Add a worker"
           onClick={() => menu.setOpen(!menu.open)}
           data-testid="add-worker"
         >

@@ -8,7 +8,7 @@ import { Close } from "../protocol";
 import type { Place } from "../router";
 import { OFFLINE_INPUT_LIMIT } from "../terminal/input-queue";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
-import { exitText } from "./common";
+import { exitText } from "./marks";
 import { useExternal, useNow } from "./hooks";
 import { KeyRow } from "./KeyRow";
 import type { RestartMode } from "./Restart";

@@ -1,56 +1,31 @@
-/** Small presentational pieces shared by the pages: badges, modal, confirm dialog, field. */
+/** Small presentational pieces shared by the pages: modal, confirm dialog, field, form end. */
 
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
-import type { ActivityState, Worker } from "../protocol";
+import { createPortal } from "preact/compat";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { CloseIcon } from "./icons";
 
-const ACTIVITY_LABEL: Record<ActivityState, string> = {
-  active: "working",
-  idle: "idle",
-  asking: "asking",
-  unknown: "unknown",
-};
-
-export function ActivityBadge({ state }: { state: ActivityState }) {
-  return (
-    <span class={`badge activity-${state}`} data-activity={state} title={`Agent is ${ACTIVITY_LABEL[state]}`}>
-      <span class="dot" aria-hidden="true" />
-      {ACTIVITY_LABEL[state]}
-    </span>
-  );
-}
-
-export function ActivityDot({ state }: { state: ActivityState }) {
-  return <span class={`dot activity-${state}`} data-activity={state} title={ACTIVITY_LABEL[state]} />;
-}
-
-export function WorkerIcon({ worker }: { worker: Worker }) {
-  const glyph = worker.type === "agent" ? "✦" : worker.type === "git-diff" ? "±" : "›_";
-  return (
-    <span class={`worker-icon worker-${worker.type}`} aria-hidden="true">
-      {glyph}
-    </span>
-  );
-}
-
-export function exitText(exitCode: number | null | undefined, signal: string | null | undefined): string {
-  if (signal !== null && signal !== undefined && signal !== "") return `killed by ${signal}`;
-  return exitCode === null || exitCode === undefined ? "exited" : `exited with code ${exitCode}`;
-}
-
-export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+/**
+ * A modal dialog: Escape or a press on the backdrop closes it; Tab and Shift+Tab stay inside it;
+ * on close, focus goes back to what had it when the dialog opened (the button that opened it).
+ */
+export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean; class?: string }) {
   const { onClose } = props;
-  useEffect(() => {
+  const dialog = useRef<HTMLDivElement>(null);
+  // Layout effects: in place before the next key press is handled, however fast it comes.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
+      if (e.key === "Escape" && isTopmost(dialog.current)) onClose();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
-  return (
-    <div class="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div class={props.wide === true ? "modal wide" : "modal"} role="dialog" aria-modal="true" aria-label={props.title}>
+  useFocusTrap(dialog);
+  const classes = ["modal", props.wide === true ? "wide" : "", props.class ?? ""].filter((c) => c !== "").join(" ");
+  // On the body: a dialog opened from inside a card is not held in the card's containment.
+  return createPortal(
+    <div class={props.class === "palette" ? "modal-backdrop top" : "modal-backdrop"} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div class={classes} role="dialog" aria-modal="true" aria-label={props.title} ref={dialog} tabIndex={-1} onKeyDown={(e) => trapTab(e, dialog.current)}>
         <header class="modal-header">
           <h2>{props.title}</h2>
           <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>
@@ -59,8 +34,45 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
         </header>
         {props.children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
+}
+
+/** Focus moves into the dialog when it opens (its own fields may take it after) and back out to
+ * the element that had it when the dialog closes. */
+function useFocusTrap(dialog: { current: HTMLDivElement | null }): void {
+  useLayoutEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!(dialog.current?.contains(document.activeElement) ?? false)) dialog.current?.focus();
+    return () => {
+      if (opener !== null && opener.isConnected) opener.focus();
+    };
+  }, [dialog]);
+}
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function trapTab(event: KeyboardEvent, dialog: HTMLElement | null): void {
+  if (event.key !== "Tab" || dialog === null) return;
+  const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+  const first = items[0];
+  const last = items.at(-1);
+  if (first === undefined || last === undefined) return event.preventDefault();
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || active === dialog)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || active === dialog)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+/** Whether `dialog` is the last open dialog (Escape closes only the one on top). */
+function isTopmost(dialog: HTMLElement | null): boolean {
+  const open = document.querySelectorAll('[role="dialog"][aria-modal="true"]');
+  return dialog !== null && open[open.length - 1] === dialog;
 }
 
 export function ConfirmDialog(props: {

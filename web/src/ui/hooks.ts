@@ -2,19 +2,23 @@
 
 import { createContext } from "preact";
 import type { RefObject } from "preact";
-import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
 import type { AppConnection } from "../app-connection";
 import type { AttentionController } from "../attention-controller";
+import type { PreferenceStore, Preferences } from "../preferences";
 import type { Agent } from "../protocol";
 import type { RepositoryList, RepositorySnapshot } from "../repository-list";
 import type { SocketStatus } from "../socket";
+import { repositoryOf } from "../groups";
 import type { AppState } from "../state";
+import { entries, type WorkerEntry } from "../triage";
 
 export interface Services {
   app: AppConnection;
   attention: AttentionController;
   repositories: RepositoryList;
+  preferences: PreferenceStore;
 }
 
 export const ServicesContext = createContext<Services | null>(null);
@@ -26,17 +30,27 @@ export function useServices(): Services {
 }
 
 /**
- * Re-renders on every change of `subscribe`'s source and returns `read()`. A change between the
- * first render and the subscription (a socket message can land there) is caught by rendering
- * once more right after subscribing.
+ * Re-renders after changes of `subscribe`'s source and returns `read()`: at most once per
+ * animation frame, however many messages came in it (and not at all while the page is hidden,
+ * until it shows again). A change between the first render and the subscription (a socket
+ * message can land there) is caught by rendering once more right after subscribing.
  */
 export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T): T {
   const [, force] = useState(0);
   useEffect(() => {
-    const update = () => force((n) => n + 1);
+    let frame = 0;
+    const update = () => {
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        force((n) => n + 1);
+      });
+    };
     const unsubscribe = subscribe(update);
     update();
-    return unsubscribe;
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+    };
   }, [subscribe]);
   return read();
 }
@@ -49,10 +63,30 @@ export function useAppState(): AppState {
   );
 }
 
+/** The app socket's status and whether sign-in is needed; re-renders only when they change. */
 export function useAppStatus(): { status: SocketStatus; authRequired: boolean } {
   const { app } = useServices();
-  useAppState();
+  const [, force] = useState(0);
+  const shown = useRef<readonly [SocketStatus, boolean]>([app.status, app.authRequired]);
+  shown.current = [app.status, app.authRequired];
+  useEffect(() => {
+    const update = () => {
+      if (app.status !== shown.current[0] || app.authRequired !== shown.current[1]) force((n) => n + 1);
+    };
+    const unsubscribe = app.subscribe(update);
+    update();
+    return unsubscribe;
+  }, [app]);
   return { status: app.status, authRequired: app.authRequired };
+}
+
+/** The user's lasting choices (view, filters, screen-reader mode), following changes. */
+export function usePreferences(): Preferences {
+  const { preferences } = useServices();
+  return useExternal(
+    useCallback((l: () => void) => preferences.subscribe(l), [preferences]),
+    () => preferences.current,
+  );
 }
 
 /** The current time, ticking every `ms` while `active`. */
@@ -154,4 +188,21 @@ export function useMenu(): { open: boolean; setOpen: (open: boolean) => void; an
     };
   }, [open]);
   return { open, setOpen, anchor };
+}
+
+/** Every worker as the dashboard sees it (state, attention, repository), following changes. */
+export function useEntries(): WorkerEntry[] {
+  const state = useAppState();
+  const repos = useRepositories();
+  const { agents } = useAgents();
+  return useMemo(() => entriesOf(state, repos, agents ?? []), [state, repos, agents]);
+}
+
+export function entriesOf(state: AppState, repos: RepositorySnapshot, agents: readonly Agent[] = agentsCache ?? []): WorkerEntry[] {
+  const names = new Map(agents.map((a) => [a.id, a.name]));
+  return entries(
+    state,
+    (s) => repositoryOf(s, repos.repositories ?? [], repos.worktrees),
+    (id) => names.get(id),
+  );
 }
