@@ -148,6 +148,11 @@ async def test_printed_output_reaches_app_clients_as_a_preview_and_in_the_sync(
         assert [p["lines"] for p in sync["previews"] if p["workerId"] == wid] == [preview["lines"]]
 
 
+def shows_prompt(preview: Message) -> bool:
+    """The preview's last line is a shell prompt (a shell may print other things before it)."""
+    return bool(preview["lines"]) and preview["lines"][-1].endswith(("$", "#"))
+
+
 async def test_a_busy_worker_is_previewed_at_most_every_two_seconds_and_idle_ones_never(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
@@ -160,10 +165,10 @@ async def test_a_busy_worker_is_previewed_at_most_every_two_seconds_and_idle_one
     async with server.ws("/ws/app") as app:
         sync = await recv(app)
         waiting = {s["workers"][0]["id"] for s in idle}  # until the idle shells' prompts show
-        waiting -= {p["workerId"] for p in sync["previews"]}
+        waiting -= {p["workerId"] for p in sync["previews"] if shows_prompt(p)}
 
         def prompt_shown(m: Message) -> bool:
-            if m["type"] == "worker-preview":
+            if m["type"] == "worker-preview" and shows_prompt(m):
                 waiting.discard(m["workerId"])
             return not waiting
 

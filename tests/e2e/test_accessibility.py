@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import Look
+from tests.e2e.conftest import LOOKS, Look
 from tests.e2e.terminal import run, send_input, wait_for_text, wait_ready
 from tests.e2e.ui import open_palette
 from tests.gitrepo import make_repo
@@ -80,11 +81,12 @@ def test_screen_reader_mode_is_a_lasting_switch(
     expect(tree).to_have_count(0)
 
 
+@pytest.mark.parametrize("look", LOOKS, ids=[look.name for look in LOOKS])
 def test_every_page_passes_axe_in_this_look(
     seen: Page, look: Look, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """Dashboard (cards, list, wall), session page, diff review, agents page, every dialog, the
-    palette and the shortcut list: no WCAG 2.1 A/AA violation, contrast included."""
+    """In all four looks — dashboard (cards, list, wall), session page, diff review, agents page,
+    every dialog, the palette and the shortcut list: no WCAG 2.1 A/AA violation, contrast too."""
     agent = api.post("/api/agents", json=fake_agent_fields("Checker")).json()["agent"]
     repo = make_repo(tmp_path / "shop", {"app.py": "print('hi')\n"})
     rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]

@@ -41,7 +41,8 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     if (!visible) return;
     terminal.open();
     terminal.fit();
-    terminal.focus();
+    // Shown as the page loads: a dialog opened meanwhile (the palette) keeps the keys.
+    if (document.querySelector('[role="dialog"][aria-modal="true"]') === null) terminal.focus();
   }, [terminal, visible]);
 
   const exited = worker.status !== undefined ? worker.status === "exited" : status.exit !== null;
