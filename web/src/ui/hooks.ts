@@ -32,34 +32,53 @@ export function useServices(): Services {
 /**
  * Re-renders after changes of `subscribe`'s source and returns `read()`: at most once per
  * animation frame, however many messages came in it (and not at all while the page is hidden,
- * until it shows again). A change between the first render and the subscription (a socket
- * message can land there) is caught by rendering once more right after subscribing.
+ * until it shows again), and at most once per `minInterval` ms. A change between the first
+ * render and the subscription (a socket message can land there) is caught by rendering once
+ * more right after subscribing.
  */
-export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T): T {
+export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T, minInterval = 0): T {
   const [, force] = useState(0);
   useEffect(() => {
     let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = -Infinity;
+    const render = () => {
+      frame = 0;
+      last = performance.now();
+      force((n) => n + 1);
+    };
     const update = () => {
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        force((n) => n + 1);
-      });
+      if (frame !== 0 || timer !== undefined) return;
+      const wait = last + minInterval - performance.now();
+      if (wait <= 0) frame = requestAnimationFrame(render);
+      else
+        timer = setTimeout(() => {
+          timer = undefined;
+          frame = requestAnimationFrame(render);
+        }, wait);
     };
     const unsubscribe = subscribe(update);
     update();
     return () => {
       unsubscribe();
       cancelAnimationFrame(frame);
+      clearTimeout(timer);
     };
-  }, [subscribe]);
+  }, [subscribe, minInterval]);
   return read();
 }
+
+/** How often at most the pages follow the app's state: with 20 busy agents their activity and
+ * previews change many times a second; four pictures a second are live enough and cost a
+ * fraction of the CPU and garbage. */
+const APP_STATE_INTERVAL_MS = 250;
 
 export function useAppState(): AppState {
   const { app } = useServices();
   return useExternal(
     useCallback((l: () => void) => app.subscribe(l), [app]),
     () => app.getState(),
+    APP_STATE_INTERVAL_MS,
   );
 }
 
@@ -190,12 +209,25 @@ export function useMenu(): { open: boolean; setOpen: (open: boolean) => void; an
   return { open, setOpen, anchor };
 }
 
-/** Every worker as the dashboard sees it (state, attention, repository), following changes. */
+/** Every worker as the dashboard sees it (state, attention, repository), following changes.
+ * The components that ask for them in one render (page, header counts, next-agent key) share
+ * one computation. */
 export function useEntries(): WorkerEntry[] {
   const state = useAppState();
   const repos = useRepositories();
   const { agents } = useAgents();
-  return useMemo(() => entriesOf(state, repos, agents ?? []), [state, repos, agents]);
+  return sharedEntries(state, repos, agents ?? NO_AGENTS);
+}
+
+const NO_AGENTS: readonly Agent[] = [];
+let lastEntries: { state: AppState; repos: RepositorySnapshot; agents: readonly Agent[]; entries: WorkerEntry[] } | null = null;
+
+function sharedEntries(state: AppState, repos: RepositorySnapshot, agents: readonly Agent[]): WorkerEntry[] {
+  const last = lastEntries;
+  if (last !== null && last.state === state && last.repos === repos && last.agents === agents) return last.entries;
+  const computed = entriesOf(state, repos, agents);
+  lastEntries = { state, repos, agents, entries: computed };
+  return computed;
 }
 
 export function entriesOf(state: AppState, repos: RepositorySnapshot, agents: readonly Agent[] = agentsCache ?? []): WorkerEntry[] {
