@@ -21,7 +21,8 @@ def test_directory_suggestions_and_a_quick_session_under_its_repository(
     seen: Page, look: Look, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
     """The field lists the repository's main checkout, its worktree and a recent directory;
-    picking the checkout starts a quick session that the dashboard shows under the repository."""
+    picking the checkout starts a quick session that the dashboard shows under the repository;
+    `~/proj` suggests the home's folder `~/projects`, where the next session starts."""
     repo = make_repo(tmp_path / "billing", {"README.md": "x\n"})
     rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
     api.post(f"/api/repositories/{rid}/worktrees", json={"mode": "custom", "branch": "fix/tax"})
@@ -60,3 +61,18 @@ def test_directory_suggestions_and_a_quick_session_under_its_repository(
         page.locator('[data-group="quick"] .session-card', has_text="still here")
     ).to_be_visible()
     assert recent["locationPath"] == str(tmp_path / "scratch")
+
+    (tmp_path / "home" / "projects").mkdir()  # in the server's home (the `server` fixture's)
+    page.get_by_test_id("new-session").click()
+    field = page.get_by_role("combobox", name="Directory")
+    field.fill("~/proj")
+    folder = options.filter(has_text="folder")
+    expect(folder).to_contain_text("projects")
+    folder.click()
+    expect(field).to_have_value("~/projects")
+    page.get_by_role("dialog").get_by_label("Title").fill("at home")
+    page.get_by_role("button", name="Start session").click()
+    expect(page).to_have_url(re.compile(r"/sessions/[\w-]+$"))
+    sessions = api.get("/api/sessions").json()["sessions"]
+    at_home = [s["locationPath"] for s in sessions if s["title"] == "at home"]
+    assert at_home == [str(tmp_path / "home" / "projects")]
