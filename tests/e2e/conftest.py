@@ -145,6 +145,29 @@ def server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
         yield srv
 
 
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for all the tests of a module that asks for it (see `shared_server`)."""
+    with running(tmp_path_factory.mktemp("shared") / "data") as srv:
+        yield srv
+
+
+@pytest.fixture
+def shared_server(module_server: Server) -> Iterator[Server]:
+    """The module's server, left as a test finds a fresh one: no session, repository or custom
+    agent (starting a server per test cost several seconds each). Its HOME is
+    `server.env["HOME"]`."""
+    yield module_server
+    with module_server.http() as api:
+        for session in api.get("/api/sessions").json()["sessions"]:
+            api.delete(f"/api/sessions/{session['id']}").raise_for_status()
+        for repo in api.get("/api/repositories").json()["repositories"]:
+            api.delete(f"/api/repositories/{repo['id']}").raise_for_status()
+        for agent in api.get("/api/agents").json()["agents"]:
+            if not agent["isBuiltIn"]:
+                api.delete(f"/api/agents/{agent['id']}").raise_for_status()
+
+
 @pytest.fixture
 def page(new_context: ContextFactory, server: Server) -> Page:
     return login(new_context(), server)

@@ -1,6 +1,6 @@
-"""Accessibility (issue 12 item 6), on a desktop and a phone, in both themes: dialogs keep the
+"""Accessibility (issue 12 item 6), on a desktop (dark) and a phone (light): dialogs keep the
 focus and give it back, xterm's screen-reader mode can be switched on, and axe-core finds no WCAG
-A/AA problem — colour contrast of all text included — on any page."""
+A/AA problem — colour contrast of all text included — on any page, in both themes on each."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ from tests.e2e.terminal import run, send_input, wait_for_text, wait_ready
 from tests.e2e.ui import open_palette
 from tests.gitrepo import make_repo
 from tests.harness import Server, create_session, fake_agent_fields
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
 
 
 def focus_in_dialog(page: Page) -> bool:

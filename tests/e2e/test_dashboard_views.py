@@ -1,5 +1,5 @@
-"""Dense cards, the list view and the filters (issue 12 item 3), on a desktop and a phone, in both
-themes: one line per worker, filters by state, repository and agent that outlive a reload, and
+"""Dense cards, the list view and the filters (issue 12 item 3), on a desktop (dark) and a phone
+(light): one line per worker, filters by state, repository and agent that outlive a reload, and
 exit codes in red."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
@@ -15,6 +16,12 @@ from tests.e2e.terminal import run, wait_ready
 from tests.e2e.ui import show_view
 from tests.gitrepo import make_repo
 from tests.harness import Server, create_session, fake_agent_fields
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
 
 
 def test_list_view_filters_and_their_persistence(

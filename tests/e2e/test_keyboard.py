@@ -1,6 +1,6 @@
 """The keyboard (issue 12 item 2): the palette finds anything by name, the `?` overlay lists every
-shortcut, and a focused terminal keeps readline's keys — each on a desktop and a phone, in both
-themes."""
+shortcut, and a focused terminal keeps readline's keys — each on a desktop (dark) and a phone
+(light)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.axe import assert_accessible
@@ -16,6 +17,12 @@ from tests.e2e.terminal import run, wait_for_text, wait_ready
 from tests.e2e.ui import open_palette
 from tests.gitrepo import make_repo
 from tests.harness import Server, create_session
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
 
 
 def matches(page: Page) -> Locator:

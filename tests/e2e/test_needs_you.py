@@ -1,4 +1,4 @@
-"""Needs you first (issue 12 item 1), on a desktop and a phone, in both themes: asking, then
+"""Needs you first (issue 12 item 1), on a desktop (dark) and a phone (light): asking, then
 finished, then failed agents on top of the dashboard; one key or one click opens the asking one;
 the header's counts filter to them; "seen" is the server's, the same on every device and after a
 restart of the server."""

@@ -1,4 +1,4 @@
-"""A new session, faster (issue 12 item 7), on a desktop and a phone, in both themes: the
+"""A new session, faster (issue 12 item 7), on a desktop (dark) and a phone (light): the
 directory field suggests registered repositories, their worktrees and recent directories, `~` is
 the server's home, and a quick session in a repository's main checkout shows under it."""
 
@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
@@ -15,6 +16,12 @@ from tests.e2e.conftest import Look
 from tests.e2e.terminal import wait_ready
 from tests.gitrepo import make_repo
 from tests.harness import Server, create_session
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
 
 
 def test_directory_suggestions_and_a_quick_session_under_its_repository(
@@ -62,7 +69,8 @@ def test_directory_suggestions_and_a_quick_session_under_its_repository(
     ).to_be_visible()
     assert recent["locationPath"] == str(tmp_path / "scratch")
 
-    (tmp_path / "home" / "projects").mkdir()  # in the server's home (the `server` fixture's)
+    home = Path(server.env["HOME"])
+    (home / "projects").mkdir(exist_ok=True)
     page.get_by_test_id("new-session").click()
     field = page.get_by_role("combobox", name="Directory")
     field.fill("~/proj")
@@ -75,4 +83,4 @@ def test_directory_suggestions_and_a_quick_session_under_its_repository(
     expect(page).to_have_url(re.compile(r"/sessions/[\w-]+$"))
     sessions = api.get("/api/sessions").json()["sessions"]
     at_home = [s["locationPath"] for s in sessions if s["title"] == "at home"]
-    assert at_home == [str(tmp_path / "home" / "projects")]
+    assert at_home == [str(home / "projects")]

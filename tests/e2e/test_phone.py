@@ -16,6 +16,13 @@ from tests.e2e.conftest import LOOKS, ContextFactory, Look, login
 from tests.e2e.terminal import run, send_input, wait_for_text, wait_ready
 from tests.harness import Server, create_session, fake_agent_fields
 
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
+
+
 PHONES = [look for look in LOOKS if look.name == "phone-dark"]  # the paired looks have phone-light
 
 

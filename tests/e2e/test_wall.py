@@ -1,4 +1,4 @@
-"""Live screens (issue 12 items 3 and 4), on a desktop and a phone, in both themes: cards show
+"""Live screens (issue 12 items 3 and 4), on a desktop (dark) and a phone (light): cards show
 each worker's last screen lines from the server's previews, and the wall shows every live
 terminal's screen, updating as it prints; clicking a tile opens that worker."""
 
@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
@@ -15,6 +16,12 @@ from tests.e2e.conftest import Look
 from tests.e2e.terminal import send_input
 from tests.e2e.ui import show_view
 from tests.harness import Server, create_session
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
 
 
 def test_cards_and_wall_show_live_screens_and_a_tile_opens_its_worker(
