@@ -31,7 +31,7 @@ def test_toolbar_restart_continues_and_restart_fresh_does_not(
     page.get_by_role("button", name="Restart", exact=True).click()
     wait_for_text(page, CONTINUED)
     # A relaunch's banner can read as work on a loaded machine; "working" would (rightly) ask.
-    expect(page.locator(".tab.active .dot")).not_to_have_attribute("data-activity", "active")
+    expect(page.locator(".tab.active .mark")).not_to_have_attribute("data-state", "working")
     page.get_by_role("button", name="More ways to restart").click()
     page.get_by_role("menuitem", name="Restart fresh").click()
     page.wait_for_function(
