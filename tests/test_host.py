@@ -165,3 +165,23 @@ async def test_a_worker_over_the_protocol(host_dir: Path) -> None:
     await host.forget("w1", delete_log=True)
     assert not (host_dir / "logs" / "w1.log").exists()
     await host.close()
+
+
+async def test_a_dropped_workers_log_stays_readable_until_deleted(host_dir: Path) -> None:
+    """forget without deleteLog keeps the log: `logs` lists it, `read` serves it from the file,
+    and a later forget with deleteLog deletes it."""
+    host = await LocalHost.connect(host_dir, 1 << 20, start=False)
+    sink = Sink()
+    await host.spawn(SpawnSpec("w2", ["/bin/sh", "-c", "echo retired-$((6*7))"], str(host_dir),
+                               child_env(os.environ)), sink)  # fmt: skip
+    await asyncio.wait_for(sink.exited, TIMEOUT)
+    await host.forget("w2", delete_log=False)
+    assert "w2" not in {h.worker_id for h in await host.list()}
+    [stored] = [log for log in await host.logs() if log.worker_id == "w2"]
+    assert (stored.start_offset, stored.end_offset, stored.hosted) == (0, len(sink.output), False)
+    piece = await host.read("w2", 3, 1 << 20)
+    assert (piece.start, piece.data, piece.retained_start) == (3, bytes(sink.output[3:]), 0)
+    await host.forget("w2", delete_log=True)
+    assert not (host_dir / "logs" / "w2.log").exists()
+    assert [log for log in await host.logs() if log.worker_id == "w2"] == []
+    await host.close()

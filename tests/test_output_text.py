@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from agent_console.output_text import complete, lines, plain
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agent_console.output_text import complete, indexed, lines, plain
 
 
 def test_escapes_go_and_carriage_returns_write_over() -> None:
@@ -17,3 +22,25 @@ def test_lines_keep_raw_offsets_and_wait_for_their_end() -> None:
     data = "é one\r\n\x1b[32mtwo\x1b[0m\r\nthr".encode()
     assert list(lines(data, 1000)) == [(1000, "é one"), (1008, "two")]
     assert complete(data) == len(data) - 3
+
+
+def test_indexed_text_is_each_distinct_line_once_as_shown() -> None:
+    """The index's text: escapes gone, CR writing over as on screen, a repeated line once."""
+    data = b"\x1b[1mbold\x1b[0m words\r\nprogress 10%\rprogress 100%\r\n\x1b[1mbold\x1b[0m words\r\n"
+    assert indexed(data).split("\n") == ["bold words", "progress 100%", ""]
+
+
+_PIECES = st.sampled_from(
+    ["word", "é", "\r", "\r\n", "\n", "\x1b[31m", "\x1b]0;title\x07", "\x1b(B", "\x1b", "\x01",
+     " ", "\t", "\x1bP1$r\x1b\\", "x_y", "1.5"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=40), st.binary(max_size=8))
+def test_indexed_text_holds_every_word_a_line_shows(pieces: list[str], noise: bytes) -> None:
+    """Whatever the bytes, every word of every line `lines` shows is a word of `indexed`: the
+    index never misses a line the exact search would find."""
+    data = "".join(pieces).encode() + noise + b"\n"
+    words = set(re.findall(r"[^\W_]+", indexed(data)))
+    for _, text in lines(data, 0):
+        assert set(re.findall(r"[^\W_]+", text)) <= words

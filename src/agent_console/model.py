@@ -154,6 +154,27 @@ class WorkerActivityInfo(Wire):
     activity_state: ActivityState
 
 
+class LogOwner(Wire):
+    """Whose output a log holds. Kept for a removed worker (its session may be gone too) while
+    its log is retained, so that search can still say where a line came from."""
+
+    session_id: str
+    session_title: str | None = None
+    branch: str | None = None
+    location_path: str = ""
+    worker_id: str
+    worker_name: str
+    worker_type: WorkerType
+    removed_at: str | None = None
+
+    @classmethod
+    def of(cls, session: Session, worker: Worker, removed: bool = False) -> LogOwner:
+        return cls(session_id=session.id, session_title=session.title, branch=session.worktree_id,
+                   location_path=session.location_path, worker_id=worker.id,
+                   worker_name=worker.name, worker_type=worker.type,
+                   removed_at=now_iso() if removed else None)  # fmt: skip
+
+
 QuarantineKind = Literal["database", "session", "worker", "agent", "repository", "log"]
 
 

@@ -4,6 +4,12 @@ What search looks at: escape sequences (colours, cursor moves, titles) and other
 removed, and a carriage return starts the line over (a progress bar leaves its last state), so
 the text is what a person read on the screen, line by line. Offsets stay those of the raw stream,
 so a match can be shown at its place.
+
+`indexed` is the cheap form the search index takes (whole pieces at C speed, no per-line work
+for the common case): the same words, each distinct raw line once (a TUI redrawing its screen
+prints the same lines again and again), escapes gone, every CR a line break. It may hold more
+words than `lines` shows (what a CR wrote over), never fewer, so the index only ever points at
+too many places, which the exact `lines` then sorts out.
 """
 
 from __future__ import annotations
@@ -20,15 +26,18 @@ _ESCAPES = re.compile(
     r"|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]"  # controls but TAB, LF and CR
 )
 MAX_LINE = 2000  # longer lines are cut for search and display
+# The same sequences as _ESCAPES (for bytes, none crossing a line end), and the same controls.
+_ESCAPES_BYTES = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[PX^_][^\x1b\n]*(?:\x1b\\)?"
+    rb"|[ #%()*+\-./].|.)"
+)
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def plain(raw: str) -> str:
     """One raw line (no LF) as the screen showed it: escapes gone, each CR writing over the
     start of the line (as a terminal does)."""
-    shown = ""
-    for part in _ESCAPES.sub("", raw).rstrip("\r").split("\r"):
-        shown = part + shown[len(part) :]
-    return shown.rstrip()[:MAX_LINE]
+    return _written_over(_ESCAPES.sub("", raw)).rstrip()[:MAX_LINE]
 
 
 def lines(data: bytes, base: int) -> Iterator[tuple[int, str]]:
@@ -43,3 +52,22 @@ def lines(data: bytes, base: int) -> Iterator[tuple[int, str]]:
 def complete(data: bytes) -> int:
     """How many bytes of `data` form complete lines (up to and including its last LF)."""
     return data.rfind(b"\n") + 1
+
+
+def indexed(data: bytes) -> str:
+    """The text of `data` (whole lines of raw output) for the search index: each distinct raw
+    line once, escape sequences and controls removed, a CR writing over the line as in `plain`."""
+    distinct = b"\n".join(dict.fromkeys(data.split(b"\n")))
+    if b"\x1b" in distinct:
+        distinct = _ESCAPES_BYTES.sub(b"", distinct)
+    text = distinct.translate(None, _CONTROLS).decode("utf-8", "replace").replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
+    return "\n".join(_written_over(line) if "\r" in line else line for line in text.split("\n"))
+
+
+def _written_over(line: str) -> str:
+    shown = ""
+    for part in line.rstrip("\r").split("\r"):
+        shown = part + shown[len(part) :]
+    return shown

@@ -237,6 +237,23 @@ class Scrollback:
             remaining -= len(chunk)
 
 
+def read_stored(path: Path, start: int, size: int) -> tuple[int, int, bytes]:
+    """(first retained offset, end offset, up to `size` bytes from `start` or the first retained
+    byte) of a log file no process appends to any more, read without changing it. OSError when
+    it is missing or is not a log."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    try:
+        head = os.pread(fd, HEADER.size, 0)
+        if len(head) != HEADER.size or HEADER.unpack(head)[0] != MAGIC:
+            raise OSError(f"{path.name} is not an output log")
+        base = int(HEADER.unpack(head)[1])
+        end = base + os.fstat(fd).st_size - HEADER.size
+        first = min(max(start, base), end)
+        return base, end, _pread_all(fd, min(size, end - first), HEADER.size + first - base)
+    finally:
+        os.close(fd)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

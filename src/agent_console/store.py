@@ -18,7 +18,15 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from agent_console.errors import StoreFailed
-from agent_console.model import Agent, Quarantined, QuarantineKind, Repository, Session, Worker
+from agent_console.model import (
+    Agent,
+    LogOwner,
+    Quarantined,
+    QuarantineKind,
+    Repository,
+    Session,
+    Worker,
+)
 
 _T = TypeVar("_T")
 
@@ -56,6 +64,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0004_quarantine",
         # data: the Quarantined record; row: what was set aside, kept for a person to recover.
         "CREATE TABLE quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL, row TEXT)",
+    ),
+    (
+        "0005_retired_workers",
+        # data: the LogOwner of a removed worker whose output log is kept (for search).
+        "CREATE TABLE retired_workers (worker_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
     ),
 )
 # SQLite's verdicts on a file that is not (or no longer) a sound database.
@@ -198,6 +211,33 @@ class Store:
                 session.workers = workers.get(session_id, [])
                 sessions.append(session)
         return sessions
+
+    # --- removed workers whose logs are kept ------------------------------------------------
+
+    def retire(self, owners: Sequence[LogOwner]) -> None:
+        """Records who removed workers belonged to (their logs stay until pruned by age)."""
+        with self._transaction():
+            for owner in owners:
+                self._db.execute(
+                    "INSERT INTO retired_workers VALUES (?, ?) ON CONFLICT(worker_id) DO UPDATE "
+                    "SET data=excluded.data",
+                    (owner.worker_id, owner.model_dump_json()),
+                )
+
+    def retired(self) -> dict[str, LogOwner]:
+        """The removed workers whose logs are kept, by worker id (unreadable rows skipped)."""
+        owners = {}
+        for worker_id, data in self._db.execute("SELECT worker_id, data FROM retired_workers"):
+            try:
+                owners[worker_id] = LogOwner.model_validate_json(data)
+            except ValueError:
+                continue
+        return owners
+
+    def forget_retired(self, worker_ids: Sequence[str]) -> None:
+        with self._transaction():
+            for worker_id in worker_ids:
+                self._db.execute("DELETE FROM retired_workers WHERE worker_id = ?", (worker_id,))
 
     # --- worker processes (to end leftovers of a killed server) -----------------------------
 

@@ -77,6 +77,22 @@ class Piece:
         return self.start + len(self.data)
 
 
+@dataclass(frozen=True)
+class StoredLog:
+    """An output log the host keeps: a hosted worker's, or a retired one (its worker dropped)."""
+
+    worker_id: str
+    start_offset: int
+    end_offset: int
+    modified: float  # wall clock of its last write
+    hosted: bool
+
+    @classmethod
+    def parse(cls, fields: Mapping[str, Any]) -> StoredLog:
+        return cls(str(fields["worker"]), int(fields["startOffset"]), int(fields["endOffset"]),
+                   float(fields["modified"]), bool(fields["hosted"]))  # fmt: skip
+
+
 class HostSink(Protocol):
     """What a hosted worker's events reach in the domain (one sink per subscribed worker).
     `on_started` comes first: the host's answer to spawn or subscribe, before any event after."""
@@ -97,6 +113,7 @@ class WorkerHost(Protocol):
     def signal(self, worker_id: str, name: str) -> None: ...
     async def stop(self, worker_id: str) -> None: ...
     async def forget(self, worker_id: str, delete_log: bool) -> None: ...
+    async def logs(self) -> list[StoredLog]: ...
     async def subscribe(self, worker_id: str, sink: HostSink) -> Hosted: ...
     def unsubscribe(self, worker_id: str) -> None: ...
     async def read(self, worker_id: str, start: int, size: int, modes: bool = False) -> Piece: ...

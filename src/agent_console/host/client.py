@@ -23,7 +23,7 @@ from typing import Any
 from agent_console.errors import Conflict, Error, InvalidRequest, NotFound, SpawnFailed
 from agent_console.host import wire
 from agent_console.host.daemon import SOCKET_NAME
-from agent_console.worker_host import Hosted, HostSink, Piece, SpawnSpec
+from agent_console.worker_host import Hosted, HostSink, Piece, SpawnSpec, StoredLog
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 20.0
@@ -234,6 +234,10 @@ class LocalHost:
     async def list(self) -> list[Hosted]:
         reply = await self._request({"op": "list"})
         return [Hosted.parse(fields) for fields in reply.get("workers", [])]
+
+    async def logs(self) -> list[StoredLog]:
+        reply = await self._request({"op": "logs"})
+        return [StoredLog.parse(fields) for fields in reply.get("logs", [])]
 
     async def shutdown(self) -> None:
         """Stops every child of the host, then the host itself."""

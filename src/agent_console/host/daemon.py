@@ -28,6 +28,7 @@ from agent_console import __version__
 from agent_console.errors import Conflict, Error, InvalidRequest, NotFound, SpawnFailed
 from agent_console.host import wire
 from agent_console.host.hosted import ASKED, FULL, Exit, HostedWorker, Subscriber
+from agent_console.scrollback import read_stored
 
 log = logging.getLogger("agent_console.host")
 
@@ -61,6 +62,9 @@ class Host:
             raise NotFound(f"worker {fields.get('worker')!r} is not hosted here")
         return worker
 
+    def log_path(self, worker_id: str) -> Path:
+        return self.logs_dir / f"{worker_id}.log"
+
     def hosted(self, worker_id: str, log_cap: int) -> HostedWorker:
         """The worker with this id; a new one (no process yet) keeps its log in logs/."""
         worker = self.workers.get(worker_id)
@@ -68,7 +72,7 @@ class Host:
             if log_cap <= 0:
                 raise InvalidRequest("logCap must be positive")
             self.logs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            worker = HostedWorker(worker_id, self.logs_dir / f"{worker_id}.log", log_cap)
+            worker = HostedWorker(worker_id, self.log_path(worker_id), log_cap)
             self.workers[worker_id] = worker
         return worker
 
@@ -265,14 +269,18 @@ async def _stop(client: Client, message: wire.Message) -> Reply:
 
 
 async def _forget(client: Client, message: wire.Message) -> Reply:
-    worker = client.host.worker(message.fields)
-    await worker.stop()
-    if client.host.workers.get(worker.id) is worker:
-        del client.host.workers[worker.id]
-        worker.close()
-        if message.fields.get("deleteLog"):
-            with contextlib.suppress(FileNotFoundError):
-                worker.log.path.unlink()
+    """Stops and drops a hosted worker; its log stays (a retired log) unless `deleteLog`. A
+    worker no longer hosted has only its log, deleted when asked."""
+    host, worker_id = client.host, _worker_id(message.fields)
+    worker = host.workers.get(worker_id)
+    if worker is not None:
+        await worker.stop()
+        if host.workers.get(worker_id) is worker:
+            del host.workers[worker_id]
+            worker.close()
+    if message.fields.get("deleteLog") and host.workers.get(worker_id) is None:
+        with contextlib.suppress(FileNotFoundError):
+            host.log_path(worker_id).unlink()
     return None
 
 
@@ -290,16 +298,48 @@ def _unsubscribe(client: Client, message: wire.Message) -> Reply:
 
 
 def _read(client: Client, message: wire.Message) -> Reply:
-    worker = client.host.worker(message.fields)
     start, size = int(message.fields["start"]), min(int(message.fields["max"]), READ_MAX)
     if start < 0 or size <= 0:
         raise InvalidRequest("start must be >= 0 and max > 0")
+    worker = client.host.workers.get(_worker_id(message.fields))
+    if worker is None:
+        return _read_retired(client.host, _worker_id(message.fields), start, size)
     first, data = worker.read(start, size)
     fields: dict[str, Any] = {"startOffset": first, "endOffset": first + len(data),
               "retainedStart": worker.log.start_offset}  # fmt: skip
     if message.fields.get("modes"):
         fields["modes"] = worker.modes_at(first)
     return fields, data
+
+
+def _read_retired(host: Host, worker_id: str, start: int, size: int) -> Reply:
+    """A read from the log of a worker no longer hosted (kept for search until pruned)."""
+    try:
+        base, end, data = read_stored(host.log_path(worker_id), start, size)
+    except OSError:
+        raise NotFound(f"worker {worker_id!r} has no log here") from None
+    first = min(max(start, base), end)
+    return {"startOffset": first, "endOffset": first + len(data), "retainedStart": base}, data
+
+
+def _logs(client: Client, message: wire.Message) -> Reply:
+    """Every output log in logs/: hosted workers' and retired ones (kept after their worker
+    was dropped), with their offsets and when each was last written."""
+    host, found = client.host, []
+    for path in sorted(host.logs_dir.glob("*.log")):
+        worker_id = path.name.removesuffix(".log")
+        hosted = host.workers.get(worker_id)
+        try:
+            modified = path.stat().st_mtime
+            if hosted is not None:
+                start, end = hosted.log.start_offset, hosted.log.end_offset
+            else:
+                start, end, _ = read_stored(path, 0, 0)
+        except OSError:
+            continue  # gone meanwhile, or not a log
+        found.append({"worker": worker_id, "startOffset": start, "endOffset": end,
+                      "modified": modified, "hosted": hosted is not None})  # fmt: skip
+    return {"logs": found}
 
 
 def _note(client: Client, message: wire.Message) -> Reply:
@@ -336,7 +376,7 @@ HANDLERS: dict[str, Callable[[Client, wire.Message], Reply | Awaitable[Reply]]] 
     "hello": _hello, "spawn": _spawn, "input": _input, "resize": _resize, "signal": _signal,
     "stop": _stop, "forget": _forget, "subscribe": _subscribe, "unsubscribe": _unsubscribe,
     "read": _read, "note": _note, "pause": _pause, "resume": _resume, "screen": _screen,
-    "list": _list, "shutdown": _shutdown,
+    "list": _list, "logs": _logs, "shutdown": _shutdown,
 }  # fmt: skip
 assert set(HANDLERS) == set(wire.REQUESTS)
 

@@ -32,7 +32,7 @@ REQUESTS = (
     "resize",  # {worker, cols, rows}
     "signal",  # {worker, signal}
     "stop",  # {worker} -> once the process group has ended
-    "forget",  # {worker, deleteLog} -> the host drops an exited worker
+    "forget",  # {worker, deleteLog} -> the host drops a worker (its log kept unless deleteLog)
     "subscribe",  # {worker} -> {startOffset, endOffset}; then live `output` events from endOffset
     "unsubscribe",  # {worker}
     "read",  # {worker, start, max, modes?} -> data + {startOffset, endOffset, retainedStart, modes?}
@@ -41,6 +41,7 @@ REQUESTS = (
     "resume",  # {worker}
     "screen",  # {worker} -> {lines, title}
     "list",  # -> {workers: [...]}
+    "logs",  # -> {logs: [{worker, startOffset, endOffset, modified, hosted}]}: every output log
     "shutdown",  # -> stops every child gracefully, then the host exits
 )
 EVENTS = ("output", "exit", "input-dropped", "log-state")
