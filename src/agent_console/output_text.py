@@ -17,27 +17,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+# Escape sequences, none crossing a line end (so one pass serves one line or many), on bytes.
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (titles, hyperlinks)
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[ #%()*+\-./]."  # charset selections
-    r"|\x1b."  # other two-character escapes
-    r"|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]"  # controls but TAB, LF and CR
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC (titles, hyperlinks)
+    rb"|[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    rb"|[ #%()*+\-./][^\n]"  # charset selections
+    rb"|[^\n])"  # other two-byte escapes
 )
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # but TAB, LF and CR
 MAX_LINE = 2000  # longer lines are cut for search and display
-# The same sequences as _ESCAPES (for bytes, none crossing a line end), and the same controls.
-_ESCAPES_BYTES = re.compile(
-    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[PX^_][^\x1b\n]*(?:\x1b\\)?"
-    rb"|[ #%()*+\-./].|.)"
-)
-_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-def plain(raw: str) -> str:
+def _stripped(raw: bytes) -> bytes:
+    """`raw` without escape sequences, then without the other controls (TAB, LF, CR stay)."""
+    if b"\x1b" in raw:
+        raw = _ESCAPES.sub(b"", raw)
+    return raw.translate(None, _CONTROLS)
+
+
+def _written_over(line: str) -> str:
+    """A line as a terminal shows it: each CR starts writing again at its beginning."""
+    shown = ""
+    for part in line.rstrip("\r").split("\r"):
+        shown = part + shown[len(part) :]
+    return shown
+
+
+def plain(raw: bytes) -> str:
     """One raw line (no LF) as the screen showed it: escapes gone, each CR writing over the
     start of the line (as a terminal does)."""
-    return _written_over(_ESCAPES.sub("", raw)).rstrip()[:MAX_LINE]
+    return _written_over(_stripped(raw).decode("utf-8", "replace")).rstrip()[:MAX_LINE]
 
 
 def lines(data: bytes, base: int) -> Iterator[tuple[int, str]]:
@@ -45,7 +55,7 @@ def lines(data: bytes, base: int) -> Iterator[tuple[int, str]]:
     whose first byte is at offset `base`; the bytes after the last LF are not a line yet."""
     start = 0
     while (end := data.find(b"\n", start)) >= 0:
-        yield base + start, plain(data[start:end].decode("utf-8", "replace"))
+        yield base + start, plain(data[start:end])
         start = end + 1
 
 
@@ -56,18 +66,10 @@ def complete(data: bytes) -> int:
 
 def indexed(data: bytes) -> str:
     """The text of `data` (whole lines of raw output) for the search index: each distinct raw
-    line once, escape sequences and controls removed, a CR writing over the line as in `plain`."""
-    distinct = b"\n".join(dict.fromkeys(data.split(b"\n")))
-    if b"\x1b" in distinct:
-        distinct = _ESCAPES_BYTES.sub(b"", distinct)
-    text = distinct.translate(None, _CONTROLS).decode("utf-8", "replace").replace("\r\n", "\n")
-    if "\r" not in text:
-        return text
-    return "\n".join(_written_over(line) if "\r" in line else line for line in text.split("\n"))
-
-
-def _written_over(line: str) -> str:
-    shown = ""
-    for part in line.rstrip("\r").split("\r"):
-        shown = part + shown[len(part) :]
-    return shown
+    line once, stripped as `plain` strips it (in one pass over all of them), a CR writing over
+    its line only where it is not part of a line end."""
+    distinct = _stripped(b"\n".join(dict.fromkeys(data.split(b"\n"))))
+    text = distinct.decode("utf-8", "replace")
+    if distinct.count(b"\r") == distinct.count(b"\r\n"):
+        return text  # CRs only before LFs: separators to the index, as spaces are
+    return "\n".join(_written_over(line) for line in text.split("\n"))
