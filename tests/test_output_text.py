@@ -26,7 +26,9 @@ def test_lines_keep_raw_offsets_and_wait_for_their_end() -> None:
 
 def test_indexed_text_is_each_distinct_line_once_as_shown() -> None:
     """The index's text: escapes gone, CR writing over as on screen, a repeated line once."""
-    data = b"\x1b[1mbold\x1b[0m words\r\nprogress 10%\rprogress 100%\r\n\x1b[1mbold\x1b[0m words\r\n"
+    data = (
+        b"\x1b[1mbold\x1b[0m words\r\nprogress 10%\rprogress 100%\r\n\x1b[1mbold\x1b[0m words\r\n"
+    )
     shown = [line.rstrip("\r") for line in indexed(data).split("\n")]
     assert shown == ["bold words", "progress 100%", ""]
 

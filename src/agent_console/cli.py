@@ -151,6 +151,7 @@ def _serve_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         allow_hosts=tuple(args.allow_host),
         allow_origins=tuple(args.allow_origin),
         log_level=args.log_level,
+        history_days=args.history_days,
     )
 
 
@@ -222,6 +223,14 @@ def parser() -> argparse.ArgumentParser:
         type=_size_arg(64 * 1024),
         default=Limits.worker_message_bytes,
         help="largest message a client may send on a worker socket (default 2 MiB)",
+    )
+    serve.add_argument(
+        "--history-days",
+        type=_size_arg(0),
+        default=int(Settings.history_days),
+        metavar="N",
+        help="keep output searchable for N days, and a removed worker's log N days after its "
+        f"last output (default {int(Settings.history_days)}; 0: no search, logs go at once)",
     )
     serve.add_argument(
         "--worktree-root",

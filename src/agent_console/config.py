@@ -50,10 +50,17 @@ class Settings:
     quiet_period: float = 2.0
     worktree_root: Path | None = None
     log_level: str = "warning"  # "info" adds uvicorn's access log, "debug" everything
+    # Output stays searchable this long; a removed worker's log is kept this long after its last
+    # output. 0: no search index, and a removed worker's log is deleted at once.
+    history_days: float = 30.0
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "agent-console.db"
+
+    @property
+    def search_index_path(self) -> Path:
+        return self.data_dir / "search.db"
 
     @property
     def logs_dir(self) -> Path:

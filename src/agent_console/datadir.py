@@ -87,10 +87,6 @@ def _holder(fd: int) -> str:
 # --- a worker's files ---------------------------------------------------------------------------
 
 
-def log_path(logs_dir: Path, worker_id: str) -> Path:
-    return logs_dir / f"{worker_id}{LOG_SUFFIX}"
-
-
 def worker_images(images_dir: Path, worker_id: str) -> Iterator[Path]:
     """The images pasted into a worker (named `<worker id>-<random>.<ext>`)."""
     for path in _entries(images_dir):
@@ -98,9 +94,9 @@ def worker_images(images_dir: Path, worker_id: str) -> Iterator[Path]:
             yield path
 
 
-def remove_worker_files(logs_dir: Path, images_dir: Path, worker_id: str) -> None:
-    """Deletes a removed worker's output log and the images pasted into it."""
-    for path in [log_path(logs_dir, worker_id), *worker_images(images_dir, worker_id)]:
+def remove_worker_files(images_dir: Path, worker_id: str) -> None:
+    """Deletes the images pasted into a removed worker (its log is the host's to delete)."""
+    for path in worker_images(images_dir, worker_id):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 

@@ -33,6 +33,7 @@ from agent_console.events import (
 from agent_console.hub import Hub
 from agent_console.model import (
     Agent,
+    LogOwner,
     Session,
     Worker,
     WorkerActivityInfo,
@@ -80,6 +81,7 @@ class Sessions:
         self._closing = False
         # The dashboard's live screens, from the screen state of the host of the moment.
         self.previews = Previews(self._screen, lambda p: events.publish(WorkerPreviewed(p)))
+        self.output_logged: Callable[[str, int], None] | None = None  # the search indexer's hook
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:
@@ -116,6 +118,10 @@ class Sessions:
             for live in self._live.values()
             if (state := live.activity) is not None
         ]
+
+    def owners(self) -> dict[str, LogOwner]:
+        """Whose output each live worker's log holds, by worker id."""
+        return {w.id: LogOwner.of(s, w) for s in self._sessions.values() for w in s.workers}
 
     def agent_in_use(self, agent_id: str) -> bool:
         return any(live.model.agent_id == agent_id for live in self._live.values())
@@ -167,7 +173,8 @@ class Sessions:
             self._store.delete_session(session_id)  # first: refused, nothing has changed
             del self._sessions[session_id]
             lives = [self._live.pop(w.id) for w in session.workers if w.id in self._live]
-            await asyncio.gather(*(self._discard(live) for live in lives))
+            keep = self._retire(session, lives)
+            await asyncio.gather(*(self._discard(live, keep) for live in lives))
             self._events.publish(SessionDeleted(session_id))
         self._locks.pop(session_id, None)
 
@@ -196,8 +203,9 @@ class Sessions:
             rest = [w for w in session.workers if w.id != worker_id]
             self._store.save_session(session.model_copy(update={"workers": rest}))
             del self._live[worker_id]
+            keep = self._retire(session, [live])
             session.workers = rest
-            await self._discard(live)
+            await self._discard(live, keep)
             self._changed(session)
 
     async def restart_worker(
@@ -374,15 +382,31 @@ class Sessions:
             await self._discard(live)
             raise
 
-    async def _discard(self, live: LiveWorker) -> None:
-        """Ends the worker's process, detaches its clients, forgets its log and records."""
+    def _retire(self, session: Session, lives: list[LiveWorker]) -> bool:
+        """Records who removed workers belonged to, so that their logs stay searchable until
+        pruned by age; False when their logs go at once (`--history-days 0`, or the store
+        refused: a log must not outlive the record of whose it is)."""
+        if self.settings.history_days <= 0:
+            return False
+        owners = [LogOwner.of(session, live.model, removed=True) for live in lives
+                  if isinstance(live, PtyWorker)]  # fmt: skip
+        try:
+            self._store.retire(owners)
+        except Error as exc:
+            log.warning("removed workers' logs deleted: %s", exc.message)
+            return False
+        return True
+
+    async def _discard(self, live: LiveWorker, keep_log: bool = False) -> None:
+        """Ends the worker's process, detaches its clients, forgets its records and pasted
+        images; its log stays (for search) when `keep_log`, else it is deleted."""
         await live.stop()
         live.close()
         self.previews.forget(live.id)
         if isinstance(live, PtyWorker):
-            await live.host.forget(live.id, delete_log=True)
+            await live.host.forget(live.id, delete_log=not keep_log)
         self._store.forget_process(live.id)
-        remove_worker_files(self.settings.logs_dir, self.settings.images_dir, live.id)
+        remove_worker_files(self.settings.images_dir, live.id)
 
     def _new_worker_model(
         self, session: Session, request: NewWorker, agent: Agent | None
@@ -412,6 +436,7 @@ class Sessions:
         else:
             live = TerminalWorker(session.id, worker, host, retained, self._worker_changed)
         live.watch_output = lambda w: self.previews.printed(w.session_id, w.id)
+        live.logged = self.output_logged
         return live
 
     async def _screen(self, worker_id: str) -> list[str]:

@@ -100,6 +100,7 @@ class PtyWorker(LiveWorker):
         self._stopping = False
         self._last_writer: Outbox | None = None
         self.watch_output: Callable[[PtyWorker], None] | None = None  # the dashboard's previews
+        self.logged: Callable[[str, int], None] | None = None  # told how far the log reached
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -164,6 +165,8 @@ class PtyWorker(LiveWorker):
     # --- HostSink: what the host reports ----------------------------------------------------
 
     def on_output(self, end_offset: int, data: bytes) -> None:
+        if self.logged is not None:
+            self.logged(self.id, end_offset)  # the search indexer reads it later, by offset
         text = self.stream.feed(data, end_offset)
         if text:
             self._emit(text)

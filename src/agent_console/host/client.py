@@ -231,13 +231,13 @@ class LocalHost:
         reply = await self._request({"op": "screen", "worker": worker_id})
         return [str(line) for line in reply.get("lines", [])]
 
-    async def list(self) -> list[Hosted]:
-        reply = await self._request({"op": "list"})
-        return [Hosted.parse(fields) for fields in reply.get("workers", [])]
-
     async def logs(self) -> list[StoredLog]:
         reply = await self._request({"op": "logs"})
         return [StoredLog.parse(fields) for fields in reply.get("logs", [])]
+
+    async def list(self) -> list[Hosted]:
+        reply = await self._request({"op": "list"})
+        return [Hosted.parse(fields) for fields in reply.get("workers", [])]
 
     async def shutdown(self) -> None:
         """Stops every child of the host, then the host itself."""

@@ -14,6 +14,7 @@ from agent_console.datadir import sweep
 from agent_console.events import AppEvent
 from agent_console.host.client import LocalHost
 from agent_console.hub import Hub
+from agent_console.indexer import Indexer, Retired
 from agent_console.quarantine import open_data, report
 from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import Sessions
@@ -24,6 +25,7 @@ from agent_console.web import (
     history_api,
     quarantine_api,
     repositories_api,
+    search_api,
     spa,
     worker_socket,
 )
@@ -41,6 +43,16 @@ class Console:
     sessions: Sessions
     events: Hub[AppEvent]
     app_clients: app_socket.AppClients
+    indexer: Indexer | None  # None with --history-days 0
+
+
+def _indexer(settings: Settings, sessions: Sessions, store: Store) -> Indexer | None:
+    """The search indexer, unless history is kept for 0 days."""
+    if settings.history_days <= 0:
+        return None
+    owners = Retired(lambda: sessions.owners().keys(), store.retired, store.forget_retired)
+    return Indexer(settings.search_index_path, lambda: sessions.host, owners,
+                   settings.history_days)  # fmt: skip
 
 
 def create_app(
@@ -64,20 +76,26 @@ def create_app(
         sessions = Sessions(settings, store, agents, events, host, connect_host)
         clients = app_socket.AppClients(sessions, settings.limits.client_queue_bytes)
         events.subscribe(clients.on_event)
+        indexer = _indexer(settings, sessions, store)
+        sessions.output_logged = indexer.seen if indexer else None
         app.state.console = Console(
-            settings, store, agents, RepositoryCatalog(store), sessions, events, clients
+            settings, store, agents, RepositoryCatalog(store), sessions, events, clients, indexer
         )
         await sessions.restore()
         workers = {worker.id for session in sessions.all() for worker in session.workers}
         set_aside = {worker for record in store.quarantined() for worker in record.worker_ids}
-        sweep(settings.logs_dir, settings.images_dir, workers | set_aside)
+        sweep(settings.logs_dir, settings.images_dir, workers | set_aside | set(store.retired()))
         report(store, settings.db_path)
+        if indexer is not None:
+            await indexer.start()
         if on_ready is not None:
             on_ready()
         try:
             yield
         finally:
             clients.close_all()
+            if indexer is not None:
+                await indexer.close()
             await sessions.shutdown()
             await sessions.host.close()
             store.close()
@@ -95,6 +113,7 @@ def create_app(
     app.include_router(repositories_api.router)
     app.include_router(quarantine_api.router)
     app.include_router(history_api.router)
+    app.include_router(search_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

@@ -1,0 +1,158 @@
+"""Search across everything: a query's words → the index's candidate chunks, newest first →
+each chunk read back from its log → the lines that really match, with a little context.
+
+What matches: a line that contains the query, ignoring case, starting at the beginning of a word
+("build fail" finds "Build failed", not "rebuild failed"). The index only knows which words a
+chunk holds, so the query becomes every whole word of it plus its last word as a prefix; the
+exact match is then checked on the line as `output_text.lines` shows it. A request reads at most
+MAX_CHUNKS chunks, so its cost is bounded; `next` goes on from where it stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from agent_console.errors import Error, InvalidRequest
+from agent_console.model import LogOwner
+from agent_console.output_text import lines
+from agent_console.search_index import Chunk
+from agent_console.worker_host import WorkerHost
+
+WORD = re.compile(r"[^\W_]+")
+MAX_CHUNKS = 24  # chunks read back per request
+CONTEXT = 1  # lines shown before and after a match
+Candidates = Callable[[str, int | None, int], Awaitable[list[Chunk]]]
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    match: str  # the FTS5 expression for the index
+    pattern: re.Pattern[str]  # the exact test on a line
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        words = WORD.findall(text)
+        if not words:
+            raise InvalidRequest("q: search for at least one letter or digit")
+        prefix = bool(WORD.fullmatch(text[-1]))  # the last word may go on in the line
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"' + ("*" if prefix else "")]
+        start = r"(?<![^\W_])" if WORD.match(text) else ""
+        return cls(text, " AND ".join(terms), re.compile(start + re.escape(text), re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page stopped: within chunk `chunk`, the lines before `offset` are still to come."""
+
+    chunk: int
+    offset: int
+
+    def dump(self) -> str:
+        return f"{self.chunk}.{self.offset}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        chunk, _, offset = text.partition(".")
+        if not (chunk.isdigit() and offset.isdigit()):
+            raise InvalidRequest("cursor: give back the `next` of the previous page")
+        return cls(int(chunk), int(offset))
+
+
+@dataclass(frozen=True)
+class Hit:
+    owner: LogOwner
+    time: float
+    offset: int
+    line: str
+    before: Sequence[str]
+    after: Sequence[str]
+
+    def dump(self, live_sessions: set[str]) -> dict[str, Any]:
+        o = self.owner
+        return {
+            "session": {"id": o.session_id, "title": o.session_title, "branch": o.branch,
+                        "locationPath": o.location_path, "removed": o.session_id not in live_sessions},
+            "worker": {"id": o.worker_id, "name": o.worker_name, "type": o.worker_type,
+                       "removed": o.removed_at is not None},
+            "time": datetime.fromtimestamp(self.time, UTC).isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
+            "offset": self.offset, "line": self.line, "before": list(self.before),
+            "after": list(self.after),
+        }  # fmt: skip
+
+
+@dataclass
+class Page:
+    hits: list[Hit]
+    next: Cursor | None
+    gone: list[tuple[str, int]]  # (worker, retained start) of chunks whose bytes left the log
+
+
+async def search(
+    query: Query,
+    candidates: Candidates,
+    host: WorkerHost,
+    owners: Mapping[str, LogOwner],
+    cursor: Cursor | None,
+    limit: int,
+) -> Page:
+    """Up to `limit` matching lines, newest first, from `cursor` on."""
+    page = Page([], None, [])
+    below = cursor.chunk + 1 if cursor else None
+    chunks = await candidates(query.match, below, MAX_CHUNKS)
+    for chunk in chunks:
+        owner = owners.get(chunk.worker_id)
+        data = await _read(host, chunk, page) if owner is not None else None
+        before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
+        for hit in _matches(query, owner, chunk, data or b"", before):
+            if len(page.hits) == limit:
+                page.next = Cursor(chunk.id, page.hits[-1].offset)
+                return page
+            page.hits.append(hit)
+    if len(chunks) == MAX_CHUNKS:
+        page.next = Cursor(chunks[-1].id, chunks[-1].start)  # more chunks may match
+    return page
+
+
+async def _read(host: WorkerHost, chunk: Chunk, page: Page) -> bytes | None:
+    """The chunk's bytes, or None when they are no longer all in the log."""
+    try:
+        piece = await host.read(chunk.worker_id, chunk.start, chunk.end - chunk.start)
+    except Error:
+        return None
+    if piece.start != chunk.start or piece.end < chunk.end:
+        page.gone.append((chunk.worker_id, piece.retained_start))
+        return None
+    return piece.data
+
+
+def _matches(
+    query: Query, owner: LogOwner | None, chunk: Chunk, data: bytes, before: int
+) -> list[Hit]:
+    """The chunk's matching lines that start before `before`, newest (last) first."""
+    shown = list(lines(data, chunk.start))
+    hits = []
+    for index in range(len(shown) - 1, -1, -1):
+        offset, text = shown[index]
+        if offset < before and owner is not None and query.pattern.search(text):
+            context = [t for _, t in shown[max(0, index - CONTEXT) : index]]
+            after = [t for _, t in shown[index + 1 : index + 1 + CONTEXT]]
+            hits.append(Hit(owner, chunk.time, offset, text, context, after))
+    return hits
+
+
+def matching_sessions(
+    query: Query, sessions: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The sessions (as Hit.dump shows them) whose title or branch contains the query,
+    ignoring case."""
+    needle = query.text.casefold()
+    return [s for s in sessions
+            if any(needle in (s.get(key) or "").casefold() for key in ("title", "branch"))]  # fmt: skip

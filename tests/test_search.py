@@ -1,0 +1,186 @@
+"""Search across everything, against a real server: a line printed in any worker of any session
+is found with where it came from and the offset its line starts at; removed workers stay
+searchable while their logs are kept; output printed while the server was down, and an index
+that went missing, are indexed at start; pruning by age and by the log's size cap never leaves a
+result pointing at output that is gone; session titles and branches match too."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from agent_console.scrollback import HEADER
+from tests.harness import TIMEOUT, Server, create_session, read_output_until, running
+
+Result = dict[str, Any]
+DAY = 86400
+
+
+def eventually(check: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
+    """Polls `check` every 0.1 s until it returns something true; fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)
+    return value
+
+
+def search(api: httpx.Client, q: str, **params: Any) -> dict[str, Any]:
+    response = api.get("/api/search", params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def found(api: httpx.Client, q: str) -> list[Result]:
+    """The results for `q` once there are any (the index follows output within seconds)."""
+    return eventually(lambda: search(api, q)["results"])  # type: ignore[no-any-return]
+
+
+async def type_in(server: Server, session: dict[str, Any], worker: int, command: str,
+                  done: str) -> None:  # fmt: skip
+    path = server.worker_path(session["id"], session["workers"][worker]["id"])
+    async with server.ws(path, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "input", "data": f"stty -echo; {command}\r"}))
+        await read_output_until(ws, done, timeout=60)
+
+
+def log_of(data_dir: Path, worker_id: str) -> tuple[int, bytes]:
+    raw = (data_dir / "logs" / f"{worker_id}.log").read_bytes()
+    return int.from_bytes(raw[8:16], "big"), raw[HEADER.size :]
+
+
+async def test_a_line_is_found_in_a_worker_of_another_session(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """The result names the session and worker, and its offset is where the line starts in the
+    raw log; colour codes are no obstacle and the lines around it come along."""
+    create_session(api, tmp_path, title="First")
+    other = create_session(api, tmp_path, title="Second one")
+    worker = other["workers"][0]
+    command = r"printf 'before\n\033[1;31mneedle-\033[0mfound here\nafter\n'; echo OK-$((40+2))"
+    await type_in(server, other, 0, command, "OK-42")
+    [hit] = found(api, "needle-found")
+    assert hit["session"] == {"id": other["id"], "title": "Second one", "branch": None,
+                              "locationPath": str(tmp_path), "removed": False}  # fmt: skip
+    assert hit["worker"] == {"id": worker["id"], "name": worker["name"], "type": "terminal",
+                             "removed": False}  # fmt: skip
+    assert hit["line"] == "needle-found here"
+    assert hit["before"] == ["before"] and hit["after"] == ["after"]
+    start, raw = log_of(server.data_dir, worker["id"])
+    assert raw[hit["offset"] - start :].startswith(b"\x1b[1;31mneedle-")
+    assert raw[hit["offset"] - start - 1 : hit["offset"] - start] == b"\n"
+
+
+async def test_words_match_from_their_start_ignoring_case_newest_first(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """"build fail" finds "Build failed" lines, not "rebuild failed"; the newest line comes first
+    and pages follow on with `next` until there are no more."""
+    session = create_session(api, tmp_path)
+    command = ("B=Build; for i in 1 2 3 4 5; do echo \"$B failed $i\"; done; echo \"re${B,} failed\"; "
+               "echo DONE-$((6*7))")  # fmt: skip
+    await type_in(server, session, 0, command, "DONE-42")
+    eventually(lambda: len(search(api, "build fail")["results"]) == 5)
+    first = search(api, "build fail", limit=2)
+    assert [r["line"] for r in first["results"]] == ["Build failed 5", "Build failed 4"]
+    rest = search(api, "build fail", limit=10, cursor=first["next"])
+    assert [r["line"] for r in rest["results"]] == ["Build failed 3", "Build failed 2",
+                                                    "Build failed 1"]  # fmt: skip
+    assert rest["next"] is None
+    assert search(api, "uild")["results"] == []
+
+
+def test_titles_and_branches_match_too(server: Server, api: httpx.Client, tmp_path: Path) -> None:
+    """A session whose title contains the query is listed with the first page of results."""
+    session = create_session(api, tmp_path, title="Payment refactor")
+    listed = search(api, "payment")["sessions"]
+    assert [(s["id"], s["removed"]) for s in listed] == [(session["id"], False)]
+
+
+async def test_removed_workers_stay_searchable_until_pruned(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A removed worker's log is kept and its output found (marked removed, its session's title
+    still shown); once its last output is older than --history-days, the next start deletes the
+    log and the search forgets it."""
+    with running(data_dir) as server, server.http() as api:
+        session = create_session(api, tmp_path, title="Gone soon")
+        added = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "terminal"})
+        session = api.get(f"/api/sessions/{session['id']}").json()["session"]
+        worker_id = added.json()["worker"]["id"]
+        await type_in(server, session, 1, "echo retired-$((40+2))-line", "retired-42-line")
+        found(api, "retired-42")
+        api.delete(f"/api/sessions/{session['id']}").raise_for_status()
+        [hit] = found(api, "retired-42")
+        assert hit["worker"]["removed"] and hit["session"]["removed"]
+        assert hit["session"]["title"] == "Gone soon" and hit["worker"]["id"] == worker_id
+        assert [s["removed"] for s in search(api, "gone soon")["sessions"]] == [True]
+    logs = [data_dir / "logs" / f"{w['id']}.log" for w in session["workers"]]
+    assert all(log.exists() for log in logs)
+    old = time.time() - 3 * DAY
+    for log in logs:
+        os.utime(log, (old, old))
+    with running(data_dir, args=("--history-days", "2")) as server, server.http() as api:
+        assert not any(log.exists() for log in logs)
+        assert search(api, "retired-42")["results"] == []
+        assert search(api, "gone soon")["sessions"] == []
+
+
+async def test_output_printed_while_the_server_was_down_is_found(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The worker host keeps printing while no server runs; the next server indexes what came
+    meanwhile — and rebuilds the whole index when its file is gone."""
+    server = Server(data_dir).start()
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+        command = "sleep 3; echo while-down-$((40+2)); echo"
+        path = server.worker_path(session["id"], session["workers"][0]["id"])
+        async with server.ws(path) as ws:
+            await ws.send(json.dumps({"type": "input", "data": f"{command}\r"}))
+            await read_output_until(ws, "$((40+2))")
+    server.stop(keep_host=True)
+    worker_log = data_dir / "logs" / f"{session['workers'][0]['id']}.log"
+    eventually(lambda: b"while-down-42" in worker_log.read_bytes())
+    with running(data_dir) as server, server.http() as api:
+        assert found(api, "while-down-42")[0]["worker"]["id"] == session["workers"][0]["id"]
+        server.stop(keep_host=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{data_dir / 'search.db'}{suffix}").unlink(missing_ok=True)
+    with running(data_dir) as server, server.http() as api:
+        assert found(api, "while-down-42")[0]["line"] == "while-down-42"
+
+
+async def test_output_past_the_size_cap_leaves_the_index(data_dir: Path, tmp_path: Path) -> None:
+    """A line whose bytes the log no longer keeps (--scrollback-bytes) is no longer a result."""
+    with running(data_dir, args=("--scrollback-bytes", "65536")) as server, server.http() as api:
+        session = create_session(api, tmp_path)
+        await type_in(server, session, 0, "echo capped-$((40+2))-line", "capped-42-line")
+        found(api, "capped-42")
+        flood = "seq -f 'filler %08g' 1 20000; echo FLOOD-$((6*7))"
+        await type_in(server, session, 0, flood, "FLOOD-42")
+        eventually(lambda: search(api, "capped-42")["results"] == [])
+        assert found(api, "filler 00019999")
+
+
+def test_with_no_history_kept_search_is_off_and_logs_go(data_dir: Path, tmp_path: Path) -> None:
+    """--history-days 0: the search answers 409, and a removed worker's log is deleted at once."""
+    with running(data_dir, args=("--history-days", "0")) as server, server.http() as api:
+        session = create_session(api, tmp_path)
+        assert api.get("/api/search", params={"q": "x"}).status_code == 409
+        api.delete(f"/api/sessions/{session['id']}").raise_for_status()
+        assert not (data_dir / "logs" / f"{session['workers'][0]['id']}.log").exists()
+
+
+def test_bad_queries_are_refused(server: Server, api: httpx.Client) -> None:
+    """No letter or digit, an empty query or a made-up cursor: 400 with a reason."""
+    for params in ({"q": "-> !"}, {"q": ""}, {"q": "x", "cursor": "nope"}):
+        response = api.get("/api/search", params=params)
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]
