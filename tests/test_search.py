@@ -80,7 +80,7 @@ async def test_a_line_is_found_in_a_worker_of_another_session(
 async def test_words_match_from_their_start_ignoring_case_newest_first(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """"build fail" finds "Build failed" lines, not "rebuild failed"; the newest line comes first
+    """ "build fail" finds "Build failed" lines, not "rebuild failed"; the newest line comes first
     and pages follow on with `next` until there are no more."""
     session = create_session(api, tmp_path)
     command = ("B=Build; for i in 1 2 3 4 5; do echo \"$B failed $i\"; done; echo \"re${B,} failed\"; "
@@ -103,9 +103,7 @@ def test_titles_and_branches_match_too(server: Server, api: httpx.Client, tmp_pa
     assert [(s["id"], s["removed"]) for s in listed] == [(session["id"], False)]
 
 
-async def test_removed_workers_stay_searchable_until_pruned(
-    data_dir: Path, tmp_path: Path
-) -> None:
+async def test_removed_workers_stay_searchable_until_pruned(data_dir: Path, tmp_path: Path) -> None:
     """A removed worker's log is kept and its output found (marked removed, its session's title
     still shown); once its last output is older than --history-days, the next start deletes the
     log and the search forgets it."""

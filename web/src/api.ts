@@ -8,6 +8,7 @@
 import type { Agent, Repository, Session, Worker, Worktree } from "./protocol";
 import type { HistoryPage } from "./terminal/history-window";
 import type { SearchAnswer } from "./terminal/search-results";
+import type { SearchPage } from "./search";
 
 /** One problem of a refused request, named by its field (the server's additive `errors`). */
 export interface FieldProblem {
@@ -239,6 +240,9 @@ export const api = {
   /** The server's home directory and its folders that complete `prefix` (an absolute path). */
   directories: (prefix: string) =>
     request<{ home: string; directories: string[] }>("GET", `/api/directories?${new URLSearchParams({ prefix }).toString()}`),
+  /** Search across the output of every worker, and session titles and branches, newest first. */
+  search: (q: string, cursor: string | null) =>
+    request<SearchPage>("GET", `/api/search?${new URLSearchParams(cursor === null ? { q } : { q, cursor }).toString()}`),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>

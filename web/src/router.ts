@@ -15,6 +15,7 @@ export interface Place {
 export type Route =
   | { page: "dashboard" }
   | { page: "agents" }
+  | { page: "search" }
   | { page: "session"; sessionId: string; workerId: string | null; at?: Place }
   | { page: "not-found"; path: string };
 
@@ -32,6 +33,7 @@ function parsePath(pathname: string): Route {
   const [first, id, sub, workerId] = parts;
   if (parts.length === 0) return { page: "dashboard" };
   if (first === "agents" && parts.length === 1) return { page: "agents" };
+  if (first === "search" && parts.length === 1) return { page: "search" };
   if (first === "sessions" && id !== undefined) {
     if (parts.length === 2) return { page: "session", sessionId: id, workerId: null };
     if (parts.length === 4 && sub === "workers" && workerId !== undefined) {
@@ -47,6 +49,8 @@ export function routePath(route: Route): string {
       return "/";
     case "agents":
       return "/agents";
+    case "search":
+      return "/search";
     case "session": {
       const base = `/sessions/${encodeURIComponent(route.sessionId)}`;
       if (route.workerId === null) return base;

@@ -5,6 +5,7 @@ describe("routes", () => {
   it("parses every page", () => {
     expect(parseRoute("/")).toEqual({ page: "dashboard" });
     expect(parseRoute("/agents")).toEqual({ page: "agents" });
+    expect(parseRoute("/search")).toEqual({ page: "search" });
     expect(parseRoute("/sessions/abc")).toEqual({ page: "session", sessionId: "abc", workerId: null });
     expect(parseRoute("/sessions/abc/workers/w1")).toEqual({ page: "session", sessionId: "abc", workerId: "w1" });
     expect(parseRoute("/sessions")).toEqual({ page: "not-found", path: "/sessions" });
@@ -15,6 +16,7 @@ describe("routes", () => {
     const routes: Route[] = [
       { page: "dashboard" },
       { page: "agents" },
+      { page: "search" },
       { page: "session", sessionId: "a b/c", workerId: null },
       { page: "session", sessionId: "s", workerId: "w?x" },
     ];

@@ -15,6 +15,7 @@ import { BellIcon, SearchIcon } from "./icons";
 import { onLinkClick, useRoute } from "./navigation";
 import { NewSessionDialog } from "./NewSessionDialog";
 import { Palette } from "./Palette";
+import { SearchForm, SearchPage, currentQuery } from "./SearchPage";
 import { useGlobalCommands, type Overlay } from "./global-commands";
 import { ShortcutHelp } from "./ShortcutHelp";
 import { SignIn } from "./SignIn";
@@ -55,6 +56,8 @@ function Page({ route }: { route: Route }) {
       return <Dashboard />;
     case "agents":
       return <AgentsPage />;
+    case "search":
+      return <SearchPage key={currentQuery()} />;
     case "session":
       return (
         <Suspense fallback={<div class="placeholder">Loading…</div>}>
@@ -95,6 +98,7 @@ function Header({ route, onOverlay }: { route: Route; onOverlay: (overlay: Overl
       </nav>
       <AttentionLinks />
       <div class="topbar-actions">
+        {route.page !== "search" && <SearchForm compact />}
         <button type="button" class="button small subtle search-button" onClick={() => onOverlay({ kind: "palette" })} title="Go to… (Ctrl+K, /)" data-testid="open-palette">
           <SearchIcon /> <span class="wide-only">Go to…</span>
           <span class="narrow-only sr-only">Go to…</span>

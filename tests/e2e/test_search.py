@@ -1,0 +1,60 @@
+"""Search across everything in the browser: the header's box finds a line printed in a worker of
+another session, and the result opens that worker."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.terminal import run, wait_for_text, wait_ready
+from tests.harness import TIMEOUT, Server, create_session
+
+
+def indexed(api: httpx.Client, query: str) -> None:
+    """Waits until the search API finds `query` (the index follows output within seconds)."""
+    deadline = time.monotonic() + TIMEOUT
+    while not api.get("/api/search", params={"q": query}).json()["results"]:
+        assert time.monotonic() < deadline, f"{query!r} was not indexed in time"
+        time.sleep(0.1)
+
+
+def test_a_cross_session_search_opens_the_worker_that_printed_it(
+    page: Page, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Typed into the header's box on one session's page, the query finds a line a second
+    terminal of another session printed; the result names that session and worker, and a click
+    opens that worker's tab at that line."""
+    here = create_session(api, tmp_path, title="Alpha")
+    there = create_session(api, tmp_path, title="Beta")
+    added = api.post(f"/api/sessions/{there['id']}/workers", json={"type": "terminal"}).json()
+    worker = added["worker"]
+    page.goto(f"{server.base_url}/sessions/{there['id']}/workers/{worker['id']}")
+    wait_ready(page)
+    run(page, "echo cross-session-$((40+2))-marker")
+    wait_for_text(page, r"^cross-session-42-marker$")
+    indexed(api, "cross-session-42")
+
+    page.goto(f"{server.base_url}/sessions/{here['id']}")
+    wait_ready(page)
+    box = page.get_by_role("searchbox", name="Search all output")
+    box.fill("cross-session-42")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=cross-session-42$"))
+    group = page.locator(".search-group").filter(has_text=worker["name"])
+    expect(group).to_contain_text("Beta")
+    expect(group.locator("mark")).to_have_text(["cross-session-42"])
+    group.locator("a.search-hit-body").first.click()
+
+    expect(page).to_have_url(
+        re.compile(
+            rf"/sessions/{there['id']}/workers/{worker['id']}\?offset=\d+&q=cross-session-42$"
+        )
+    )
+    tabs = page.get_by_role("tab")
+    expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+    wait_ready(page)
+    wait_for_text(page, r"^cross-session-42-marker$")

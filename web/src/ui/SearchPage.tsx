@@ -1,0 +1,172 @@
+/** The search page: one box over the output of every worker of every session (removed ones
+ * too, while their logs are kept) and session titles and branches; results grouped by worker,
+ * newest first; a click opens the worker at that line. The query lives in the URL (?q=). */
+
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "../api";
+import { routePath } from "../router";
+import { groupHits, highlight, placePath, sessionName, type HitGroup, type SearchHit, type SearchPage as Page } from "../search";
+import { usePageTitle, useServices } from "./hooks";
+import { navigate, onLinkClick } from "./navigation";
+
+/** The query in the address bar (`/search?q=…`). */
+export function currentQuery(): string {
+  return new URLSearchParams(window.location.search).get("q") ?? "";
+}
+
+export function searchPath(query: string): string {
+  return `${routePath({ page: "search" })}?${new URLSearchParams({ q: query }).toString()}`;
+}
+
+interface Results {
+  query: string;
+  pages: Page[];
+  loading: boolean;
+  error: string | null;
+}
+
+export function SearchPage() {
+  const { attention } = useServices();
+  const query = currentQuery().trim();
+  const [results, setResults] = useState<Results>({ query, pages: [], loading: query !== "", error: null });
+  usePageTitle(query === "" ? "Search · Agent Console" : `${query} · Search · Agent Console`);
+  useEffect(() => attention.setViewing(null), [attention]);
+
+  const load = (cursor: string | null) => {
+    setResults((r) => ({ ...r, query, loading: true, error: null, pages: cursor === null ? [] : r.pages }));
+    api.search(query, cursor).then(
+      (page) => setResults((r) => (r.query === query ? { ...r, loading: false, pages: [...r.pages, page] } : r)),
+      (error: unknown) =>
+        setResults((r) => (r.query === query ? { ...r, loading: false, error: error instanceof ApiError ? error.message : String(error) } : r)),
+    );
+  };
+  useEffect(() => {
+    if (query !== "") load(null);
+    else setResults({ query, pages: [], loading: false, error: null });
+  }, [query]);
+
+  const hits = results.pages.flatMap((p) => p.results);
+  const sessions = results.pages[0]?.sessions ?? [];
+  const last = results.pages.at(-1);
+  return (
+    <div class="page search">
+      <div class="page-head">
+        <h1>Search</h1>
+      </div>
+      <SearchForm initial={query} autoFocus />
+      {results.error !== null && <p class="form-error">{results.error}</p>}
+      {query === "" && <p class="muted search-hint">Search what every agent and terminal printed, and session titles and branches.</p>}
+      {sessions.length > 0 && (
+        <section class="group">
+          <h2 class="group-title">Sessions</h2>
+          <ul class="search-sessions">
+            {sessions.map((s) => (
+              <li key={s.id}>
+                {s.removed ? (
+                  <span class="muted">{sessionName(s)} (deleted)</span>
+                ) : (
+                  <a href={routePath({ page: "session", sessionId: s.id, workerId: null })} onClick={onLinkClick(routePath({ page: "session", sessionId: s.id, workerId: null }))}>
+                    {sessionName(s)}
+                  </a>
+                )}
+                {s.branch !== null && <span class="mono muted"> {s.branch}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {query !== "" && (
+        <section class="group">
+          <h2 class="group-title">Output</h2>
+          {groupHits(hits).map((group) => (
+            <ResultGroup key={`${group.session.id}/${group.worker.id}`} group={group} query={query} />
+          ))}
+          {!results.loading && hits.length === 0 && results.error === null && <p class="muted">No output matches “{query}”.</p>}
+          {results.loading && <div class="placeholder">Searching…</div>}
+          {!results.loading && last?.next != null && (
+            <button type="button" class="button" onClick={() => load(last.next)}>
+              More results
+            </button>
+          )}
+          {last !== undefined && last.pendingBytes > 0 && (
+            <p class="muted small">Still indexing {Math.ceil(last.pendingBytes / 1024)} KiB of recent output.</p>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ResultGroup({ group, query }: { group: HitGroup; query: string }) {
+  const gone = group.worker.removed || group.session.removed;
+  return (
+    <div class="card search-group">
+      <div class="search-group-head">
+        <span class="card-title">{sessionName(group.session)}</span>
+        <span class="muted">›</span>
+        <span>{group.worker.name}</span>
+        {group.session.branch !== null && <span class="mono muted">{group.session.branch}</span>}
+        {gone && <span class="badge muted">{group.session.removed ? "session deleted" : "worker removed"}</span>}
+      </div>
+      <ol class="search-hits">
+        {group.hits.map((hit) => (
+          <Hit key={hit.offset} hit={hit} query={query} />
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function Hit({ hit, query }: { hit: SearchHit; query: string }) {
+  const href = placePath(hit, query);
+  const body = (
+    <>
+      <time class="muted small" dateTime={hit.time} title={hit.time}>
+        {new Date(hit.time).toLocaleString()}
+      </time>
+      <pre class="search-lines mono">
+        {hit.before.map((line, i) => (
+          <div key={`b${i}`} class="context">{line}</div>
+        ))}
+        <div class="matched">
+          {highlight(hit.line, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
+        </div>
+        {hit.after.map((line, i) => (
+          <div key={`a${i}`} class="context">{line}</div>
+        ))}
+      </pre>
+    </>
+  );
+  return (
+    <li class="search-hit">
+      {href === null ? <div class="search-hit-body">{body}</div> : <a class="search-hit-body" href={href} onClick={onLinkClick(href)}>{body}</a>}
+    </li>
+  );
+}
+
+/** The search box: in the header on every page, and atop the search page. */
+export function SearchForm({ initial = "", autoFocus = false, compact = false }: { initial?: string; autoFocus?: boolean; compact?: boolean }) {
+  const [value, setValue] = useState(initial);
+  useEffect(() => setValue(initial), [initial]);
+  return (
+    <form
+      class={compact ? "search-form compact" : "search-form"}
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value.trim() !== "") navigate(searchPath(value.trim()));
+      }}
+    >
+      <input
+        class="input"
+        type="search"
+        name="q"
+        placeholder="Search all output"
+        aria-label="Search all output"
+        value={value}
+        autoFocus={autoFocus}
+        onInput={(event) => setValue((event.target as HTMLInputElement).value)}
+      />
+    </form>
+  );
+}
