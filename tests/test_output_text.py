@@ -25,12 +25,14 @@ def test_lines_keep_raw_offsets_and_wait_for_their_end() -> None:
 
 
 def test_indexed_text_is_each_distinct_line_once_as_shown() -> None:
-    """The index's text: escapes gone, CR writing over as on screen, a repeated line once."""
+    """The index's text: escapes gone, a repeated line once, a line a CR wrote over also as the
+    screen showed it."""
     data = (
         b"\x1b[1mbold\x1b[0m words\r\nprogress 10%\rprogress 100%\r\n\x1b[1mbold\x1b[0m words\r\n"
     )
-    shown = [line.rstrip("\r") for line in indexed(data).split("\n")]
-    assert shown == ["bold words", "progress 100%", ""]
+    text = indexed(data)
+    assert text.count("bold words") == 1 and "\x1b" not in text
+    assert "progress 100%" in text.split("\n")
 
 
 _PIECES = st.sampled_from(
@@ -47,3 +49,23 @@ def test_indexed_text_holds_every_word_a_line_shows(pieces: list[str], noise: by
     words = set(re.findall(r"[^\W_]+", indexed(data)))
     for _, text in lines(data, 0):
         assert set(re.findall(r"[^\W_]+", text)) <= words
+
+
+@given(st.lists(_PIECES, max_size=40), st.binary(max_size=8))
+def test_lines_in_one_pass_are_plain_of_each_line(pieces: list[str], noise: bytes) -> None:
+    """`lines` strips a whole piece at once, yet gives each line exactly what `plain` gives it,
+    at the offset where it starts."""
+    data = noise + "".join(pieces).encode() + b"\n" + noise
+    expected, start = [], 7
+    for raw in data.split(b"\n")[:-1]:
+        expected.append((start, plain(raw)))
+        start += len(raw) + 1
+    assert list(lines(data, 7)) == expected
+
+
+def test_a_line_indexed_recently_is_not_indexed_again() -> None:
+    """With `recent`, a line already indexed (a TUI drawing its screen again) adds no text."""
+    recent: set[bytes] = set()
+    assert sorted(indexed(b"status: ok\nnew line\n", recent).split("\n")) == ["", "new line",
+                                                                             "status: ok"]  # fmt: skip
+    assert indexed(b"status: ok\nnewer\n", recent) == "newer"

@@ -15,9 +15,10 @@ from agent_console.search_index import SearchIndex
 
 
 def test_candidates_come_newest_first_and_page_below_an_id(tmp_path: Path) -> None:
-    """Chunks holding every word, the last one as a prefix; newest first; `below` pages on."""
+    """Chunks holding the words in that order, the last one as a prefix; newest first; `below`
+    pages on."""
     index = SearchIndex(tmp_path / "search.db")
-    index.add("w1", [(0, 10, "build failed here"), (10, 20, "nothing")], 20, 1.0)
+    index.add("w1", [(0, 10, "build failed here"), (10, 20, "failed build")], 20, 1.0)
     index.add("w2", [(0, 10, "the build failed")], 10, 2.0)
     match = Query.parse("build fail").match
     found = index.candidates(match, None, 10)
@@ -49,11 +50,12 @@ def test_a_damaged_index_starts_afresh(tmp_path: Path) -> None:
 
 
 def test_a_query_is_its_words_and_an_exact_test_from_a_word_start() -> None:
-    """Whole words, the last a prefix unless the query ends in a separator; case ignored."""
+    """The words as one phrase, the last a prefix unless the query ends in a separator; the
+    exact test ignores case."""
     query = Query.parse("Build fail")
-    assert query.match == '"Build" AND "fail"*'
+    assert query.match == '"Build fail"*'
     assert query.pattern.search("the build failed") and not query.pattern.search("rebuild failed")
-    assert Query.parse("error: ").match == '"error"'
+    assert Query.parse("error: file ").match == '"error file"'
     assert Query.parse("--force").pattern.search("git push --force-with-lease")
     with pytest.raises(InvalidRequest):
         Query.parse("-> !")

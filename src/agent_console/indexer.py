@@ -3,9 +3,11 @@ what the logs still hold.
 
 The live path only tells the indexer how far a worker's output reached (`seen`: a dict store).
 A background task then reads the new whole lines from the worker host by offset, turns them into
-index text (`output_text.indexed`) and writes them in a thread of their own, one batch (at most
-BATCH bytes of one log) at a time, resting as long as each batch took: at most half a core,
-whatever the flood, and the event loop never waits on the index. How far each log is indexed is
+index text (`output_text.indexed`: a line the log's last chunks already held, as when a TUI draws
+its screen again, is not indexed again; search finds it where it first appeared) and writes them
+in a thread of their own, one batch (at most BATCH bytes of one log) at a time, resting as long
+as each batch took: at most half a core, whatever the flood, and the event loop never waits on
+the index. How far each log is indexed is
 saved with each batch, so output printed while the server was down is indexed after it starts,
 and an index that is missing is rebuilt from every log the host keeps.
 
@@ -38,6 +40,7 @@ BATCH = 1024 * 1024  # bytes of one log read and indexed at once (the host's rea
 CHUNK = 64 * 1024  # bytes of output per index row: a match reads at most this much back
 DELAY = 1.0  # seconds between the first new output and indexing it (small outputs coalesce)
 PAUSE = 1.0  # rest after a batch, as a multiple of the time it took
+RECENT = 4096  # distinct raw lines remembered per log: one drawn again unchanged is indexed once
 PRUNE_EVERY = 3600.0
 RETRY = 5.0
 DAY = 86400.0
@@ -69,6 +72,7 @@ class Indexer:
         self._indexed: dict[str, int] = {}  # how far each log is indexed
         self._due: dict[str, int] = {}  # logs with output past that: how far it reached
         self._hint: dict[str, float] = {}  # when backlog found at start was last written
+        self._recent: dict[str, set[bytes]] = {}  # per log: the lines its last chunks held
         self._wake = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -158,9 +162,13 @@ class Indexer:
             self._due.pop(worker_id, None)  # done, or only a line still being printed is left
 
     def _add(self, worker_id: str, chunks: list[tuple[int, bytes]], upto: int, at: float) -> None:
-        """In the index's thread: the text of each chunk, all written in one transaction."""
+        """In the index's thread: the text of each chunk (a line indexed lately — a TUI drawing
+        its screen again — is not indexed again), all written in one transaction."""
         assert self._index is not None
-        rows = [(start, start + len(data), indexed(data)) for start, data in chunks]
+        recent = self._recent.setdefault(worker_id, set())
+        if len(recent) > RECENT:
+            recent.clear()
+        rows = [(start, start + len(data), indexed(data, recent)) for start, data in chunks]
         self._index.add(worker_id, rows, upto, at)
 
     # --- retention --------------------------------------------------------------------------
@@ -196,6 +204,7 @@ class Indexer:
         for worker_id in worker_ids:
             self._indexed.pop(worker_id, None)
             self._due.pop(worker_id, None)
+            self._recent.pop(worker_id, None)
 
     async def drop_before(self, worker_id: str, offset: int) -> None:
         """Drops a log's chunks that left it (found by a search that read them back)."""

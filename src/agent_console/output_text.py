@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 
 # Escape sequences, none crossing a line end (so one pass serves one line or many), on bytes.
 _ESCAPES = re.compile(
@@ -27,6 +28,7 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # but TAB, LF and CR
 MAX_LINE = 2000  # longer lines are cut for search and display
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _stripped(raw: bytes) -> bytes:
@@ -52,11 +54,13 @@ def plain(raw: bytes) -> str:
 
 def lines(data: bytes, base: int) -> Iterator[tuple[int, str]]:
     """(offset of the line's first byte, its plain text) for each complete line of `data`,
-    whose first byte is at offset `base`; the bytes after the last LF are not a line yet."""
-    start = 0
-    while (end := data.find(b"\n", start)) >= 0:
-        yield base + start, plain(data[start:end])
-        start = end + 1
+    whose first byte is at offset `base`; the bytes after the last LF are not a line yet.
+    Each text is `plain` of its line, found in one pass over all of them."""
+    raw = data.split(b"\n")[:-1]
+    text = _stripped(data[: complete(data)]).decode("utf-8", "replace").split("\n")[:-1]
+    starts = accumulate((len(line) + 1 for line in raw), initial=base)
+    shown = ((_written_over(t) if "\r" in t else t).rstrip()[:MAX_LINE] for t in text)
+    return zip(starts, shown, strict=False)
 
 
 def complete(data: bytes) -> int:
@@ -64,12 +68,18 @@ def complete(data: bytes) -> int:
     return data.rfind(b"\n") + 1
 
 
-def indexed(data: bytes) -> str:
+def indexed(data: bytes, recent: set[bytes] | None = None) -> str:
     """The text of `data` (whole lines of raw output) for the search index: each distinct raw
-    line once, stripped as `plain` strips it (in one pass over all of them), a CR writing over
-    its line only where it is not part of a line end."""
-    distinct = _stripped(b"\n".join(dict.fromkeys(data.split(b"\n"))))
-    text = distinct.decode("utf-8", "replace")
-    if distinct.count(b"\r") == distinct.count(b"\r\n"):
+    line once, in no order — and none of `recent` (lines already indexed, which it then holds
+    too) — stripped as `plain` strips it (in one pass over all of them); a line with a CR that
+    writes over it comes again as `plain` shows it."""
+    distinct = set(data.split(b"\n"))
+    if recent is not None:
+        distinct -= recent
+        recent |= distinct
+    text = _stripped(b"\n".join(distinct)).decode("utf-8", "replace")
+    starts = {text.rfind("\n", 0, cr.start()) + 1 for cr in _LONE_CR.finditer(text)}
+    if not starts:
         return text  # CRs only before LFs: separators to the index, as spaces are
-    return "\n".join(_written_over(line) for line in text.split("\n"))
+    ends = [(start, text.find("\n", start)) for start in sorted(starts)]
+    return "\n".join([text, *(_written_over(text[a : b if b >= 0 else None]) for a, b in ends)])

@@ -2,15 +2,16 @@
 each chunk read back from its log → the lines that really match, with a little context.
 
 What matches: a line that contains the query, ignoring case, starting at the beginning of a word
-("build fail" finds "Build failed", not "rebuild failed"). The index only knows which words a
-chunk holds, so the query becomes every whole word of it plus its last word as a prefix; the
-exact match is then checked on the line as `output_text.lines` shows it. A request reads at most
-MAX_CHUNKS chunks, so its cost is bounded; `next` goes on from where it stopped.
+("build fail" finds "Build failed", not "rebuild failed"). For the index the query is its words
+as one phrase, the last one a prefix; the exact match is then checked on each line as
+`output_text.lines` shows it. A request reads chunks
+back for at most BUDGET seconds, so its cost is bounded; `next` goes on from where it stopped.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,8 @@ from agent_console.search_index import Chunk
 from agent_console.worker_host import WorkerHost
 
 WORD = re.compile(r"[^\W_]+")
-MAX_CHUNKS = 24  # chunks read back per request
+BATCH = 32  # candidate chunks asked of the index at once
+BUDGET = 0.25  # seconds of reading chunks back per request, at most (then `next`)
 CONTEXT = 1  # lines shown before and after a match
 Candidates = Callable[[str, int | None, int], Awaitable[list[Chunk]]]
 
@@ -39,10 +41,10 @@ class Query:
         words = WORD.findall(text)
         if not words:
             raise InvalidRequest("q: search for at least one letter or digit")
-        prefix = bool(WORD.fullmatch(text[-1]))  # the last word may go on in the line
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"' + ("*" if prefix else "")]
+        prefix = "*" if WORD.fullmatch(text[-1]) else ""  # the last word may go on in the line
         start = r"(?<![^\W_])" if WORD.match(text) else ""
-        return cls(text, " AND ".join(terms), re.compile(start + re.escape(text), re.IGNORECASE))
+        phrase = f'"{" ".join(words)}"{prefix}'
+        return cls(text, phrase, re.compile(start + re.escape(text), re.IGNORECASE))
 
 
 @dataclass(frozen=True)
@@ -103,22 +105,28 @@ async def search(
     cursor: Cursor | None,
     limit: int,
 ) -> Page:
-    """Up to `limit` matching lines, newest first, from `cursor` on."""
+    """Up to `limit` matching lines, newest first, from `cursor` on, reading candidate chunks
+    for at most BUDGET seconds (then `next` says where to go on)."""
     page = Page([], None, [])
     below = cursor.chunk + 1 if cursor else None
-    chunks = await candidates(query.match, below, MAX_CHUNKS)
-    for chunk in chunks:
-        owner = owners.get(chunk.worker_id)
-        data = await _read(host, chunk, page) if owner is not None else None
-        before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
-        for hit in _matches(query, owner, chunk, data or b"", before):
-            if len(page.hits) == limit:
-                page.next = Cursor(chunk.id, page.hits[-1].offset)
-                return page
-            page.hits.append(hit)
-    if len(chunks) == MAX_CHUNKS:
-        page.next = Cursor(chunks[-1].id, chunks[-1].start)  # more chunks may match
-    return page
+    began = time.monotonic()
+    while True:
+        chunks = await candidates(query.match, below, BATCH)
+        for chunk in chunks:
+            owner = owners.get(chunk.worker_id)
+            data = await _read(host, chunk, page) if owner is not None else None
+            before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
+            for hit in _matches(query, owner, chunk, data or b"", before):
+                if len(page.hits) == limit:
+                    page.next = Cursor(chunk.id, page.hits[-1].offset)
+                    return page
+                page.hits.append(hit)
+        if len(chunks) < BATCH:
+            return page
+        below = chunks[-1].id
+        if time.monotonic() - began > BUDGET:
+            page.next = Cursor(below, chunks[-1].start)  # more chunks may match
+            return page
 
 
 async def _read(host: WorkerHost, chunk: Chunk, page: Page) -> bytes | None:
@@ -137,11 +145,13 @@ def _matches(
     query: Query, owner: LogOwner | None, chunk: Chunk, data: bytes, before: int
 ) -> list[Hit]:
     """The chunk's matching lines that start before `before`, newest (last) first."""
+    if owner is None:
+        return []
     shown = list(lines(data, chunk.start))
     hits = []
     for index in range(len(shown) - 1, -1, -1):
         offset, text = shown[index]
-        if offset < before and owner is not None and query.pattern.search(text):
+        if offset < before and query.pattern.search(text):
             context = [t for _, t in shown[max(0, index - CONTEXT) : index]]
             after = [t for _, t in shown[index + 1 : index + 1 + CONTEXT]]
             hits.append(Hit(owner, chunk.time, offset, text, context, after))

@@ -2,12 +2,14 @@
 file (`search.db`), derived from the logs only, so a missing, damaged or older one is rebuilt
 from them.
 
-It is an SQLite FTS5 table that is *contentless* (the text stays in the logs), *detail=none* (it
-knows which words a stretch holds, not where: the exact lines are found by reading the stretch
-back) and *contentless_delete* (a stretch goes when its log, its bytes or its days go). Measured
-on source code, this costs ~6 % of the text's size (bench/README.md). One FTS row per chunk of
-whole lines; `chunks` says whose log and which offsets. Chunk ids grow as output is indexed, so
-the FTS's own rowid order is newest first.
+It is an SQLite FTS5 table that is *contentless* (the text stays in the logs; the exact lines
+are found by reading a stretch back) and *contentless_delete* (a stretch goes when its log, its
+bytes or its days go). It keeps each word's positions (detail=full), so a query's words are one
+phrase and the candidates are the chunks that really hold them in that order: detail=none is a
+quarter of the size but, measured, its chunks holding the words anywhere made a multi-word query
+read dozens of chunks for nothing. One FTS row per chunk of whole lines; `chunks` says whose log
+and which offsets. Chunk ids grow as output is indexed, so the FTS's own rowid order is newest
+first.
 
 apsw, not the stdlib sqlite3: contentless_delete needs SQLite 3.43, and Debian 12 ships 3.40.
 Used from one thread at a time (the indexer's executor).
@@ -25,12 +27,13 @@ import apsw
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
+WAL_LIMIT = 4 * 1024 * 1024
 SCHEMA = """
 CREATE TABLE logs (ref INTEGER PRIMARY KEY, worker_id TEXT NOT NULL UNIQUE, indexed INTEGER NOT NULL);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, ref INTEGER NOT NULL, start INTEGER NOT NULL,
                      end INTEGER NOT NULL, time REAL NOT NULL);
 CREATE INDEX chunks_by_log ON chunks(ref, start);
-CREATE VIRTUAL TABLE words USING fts5(text, content='', contentless_delete=1, detail=none);
+CREATE VIRTUAL TABLE words USING fts5(text, content='', contentless_delete=1);
 """
 
 
@@ -64,6 +67,9 @@ class SearchIndex:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                f"PRAGMA journal_size_limit={WAL_LIMIT}"
+            )  # the WAL shrinks back after a burst
             version = db.execute("PRAGMA user_version").fetchall()[0][0]
             tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchall()[0][0]
             if version != SCHEMA_VERSION and tables:

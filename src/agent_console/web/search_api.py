@@ -47,6 +47,16 @@ async def search_everything(
             "pendingBytes": found.indexer.pending}  # fmt: skip
 
 
+@router.get("/search/status")
+async def search_status(request: Request) -> dict[str, int]:
+    """The index: `chunks`, `indexedBytes` (output covered), `pendingBytes` (output not indexed
+    yet) and `indexFileBytes` (its size on disk)."""
+    indexer = console(request).indexer
+    if indexer is None:
+        raise Conflict("search is off: the server keeps no history (--history-days 0)")
+    return await indexer.stats()
+
+
 def _session(
     session_id: str, title: str | None, branch: str | None, location: str, removed: bool
 ) -> dict[str, Any]:
