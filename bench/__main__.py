@@ -1,6 +1,7 @@
 """`make bench`: throughput (1 and 4 clients), 20 workers at once, keystroke echo latency, idle
 CPU of 20 workers with clients attached, memory per idle worker and peak memory in a flood; then
-the browser opening and switching to 10 MiB histories (bench/browser.py, figures beside targets).
+the browser opening and switching to 10 MiB histories (bench/browser.py) and search across
+everything (bench/search.py), each figure beside its target.
 
 Each figure is printed beside the raw PTY figure measured in the same run, and as a ratio, since
 these machines are noisy. Results are also written to bench/results/latest.json.
@@ -22,7 +23,7 @@ from typing import Any
 import psutil
 from tests.harness import Server
 
-from bench import browser, host, raw, resilience
+from bench import browser, host, raw, resilience, search
 
 MB = 1_000_000
 
@@ -256,6 +257,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                                raw_one, "MB/s"))  # fmt: skip
         finally:
             server.stop()
+        results += await search.measure(workdir / "search", args.search_mb)
     return results
 
 
@@ -265,6 +267,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=500, help="keystrokes for the echo latency")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     parser.add_argument("--browser-runs", type=int, default=3, help="runs of the browser bench")
+    parser.add_argument(
+        "--search-mb", type=int, default=200, help="MiB of output indexed for search"
+    )
     args = parser.parse_args()
     results = asyncio.run(run(args))
     # Playwright's sync API runs its own event loop: after the server figures, not inside them.

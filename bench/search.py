@@ -4,15 +4,18 @@ indexing adds to the server's CPU per MB of output, and the index's size beside 
 Two kinds of output, both real: source code (Python's own standard library, `cat` to the
 terminal: unique lines, the worst case for the index) and an agent's TUI (a recorded Gemini CLI
 session, replayed: escape sequences and the same screen lines drawn again and again). Each flood
-runs twice, on a server with the index (every byte kept: --scrollback-bytes 256 MiB, so all of
-it is indexed) and on one without (--history-days 0); the CPU of serve and its worker host,
-from the flood's start until all of it was delivered and indexed, per MB, is compared.
+runs on a server with the index (every byte kept: --scrollback-bytes 256 MiB, so all of it is
+indexed) and on one without (--history-days 0), taking turns for three rounds, each keeping its
+best; the CPU of serve and its worker host, from the flood's start until all of it was delivered
+and indexed, per MB, is compared. Then the indexed server gets the big flood of source code and
+answers the queries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import sysconfig
 import time
 from pathlib import Path
@@ -87,9 +90,9 @@ class Run:
         while self.api.get("/api/search/status").json()["pendingBytes"] > 0:
             time.sleep(0.2)
 
-    def first_results(self, repeat: int = 5) -> dict[str, float]:
-        """Seconds to the first page (20 results) of each query, best of `repeat` after one
-        cold run; and the cold times."""
+    def first_results(self, repeat: int = 5) -> dict[str, tuple[float, float]]:
+        """(first run, median of `repeat` more) seconds to the first page (20 results) of each
+        query."""
         times = {}
         for query in QUERIES:
             runs = []
@@ -98,7 +101,7 @@ class Run:
                 page = self.api.get("/api/search", params={"q": query, "limit": 20}).json()
                 runs.append(time.perf_counter() - began)
                 assert page["results"], f"{query!r} found nothing"
-            times[query] = max(runs)
+            times[query] = (runs[0], statistics.median(runs[1:]))
         return times
 
 
@@ -114,25 +117,39 @@ async def _until(ws: Any, done: Any) -> int:
             return offset
 
 
-async def measure(workdir: Path, size_mb: int) -> list[dict[str, Any]]:
+async def measure(workdir: Path, size_mb: int, rounds: int = 3) -> list[dict[str, Any]]:
+    workdir.mkdir(parents=True, exist_ok=True)
     code = source_code(workdir / "source-code.txt", size_mb * MIB)
-    tui = agent_tui(workdir / "agent-tui.txt", min(size_mb, 50) * MIB)
+    small = {"tui": agent_tui(workdir / "agent-tui.txt", 24 * MIB),
+             "code": source_code(workdir / "source-code-24.txt", 24 * MIB)}  # fmt: skip
     env = {"SHELL": "/bin/sh"}
-    cost: dict[str, dict[bool, float]] = {"code": {}, "tui": {}}
-    found: dict[str, Any] = {}
+    runs = {}
     for indexed in (False, True):
         args = ("--scrollback-bytes", str(256 * MIB), "--history-days", "30" if indexed else "0")
-        server = Server(workdir / f"data-{indexed}", env=env, args=args).start()
-        try:
-            run = Run(server, workdir)
-            for name, file in (("tui", tui), ("code", code)):
-                printed, cpu = await run.flood(file, indexed)
-                cost[name][indexed] = cpu / (printed / MIB)
-            if indexed:
-                status = run.api.get("/api/search/status").json()
-                found = {"times": run.first_results(), "status": status}
-        finally:
-            server.stop()
+        runs[indexed] = Run(Server(workdir / f"data-{indexed}", env=env, args=args).start(),
+                            workdir)  # fmt: skip
+    try:
+        # The two servers take turns, and each keeps its best round: the machine is noisy.
+        cost: dict[str, dict[bool, float]] = {"code": {}, "tui": {}}
+        for _ in range(rounds):
+            for name, file in small.items():
+                for indexed, run in runs.items():
+                    before = run.api.get("/api/search/status").json() if indexed else {}
+                    printed, cpu = await run.flood(file, indexed)
+                    if indexed:
+                        after = run.api.get("/api/search/status").json()
+                        thread = (after["threadCpuMs"] - before["threadCpuMs"]) / (printed / MIB)
+                        print(
+                            f"  {name}: index thread {thread:.1f} ms/MiB, all {cpu / (printed / MIB) * 1000:.1f}"
+                        )
+                    per_mib = cpu / (printed / MIB)
+                    cost[name][indexed] = min(cost[name].get(indexed, per_mib), per_mib)
+        await runs[True].flood(code, True)
+        status = runs[True].api.get("/api/search/status").json()
+        found = {"times": runs[True].first_results(), "status": status}
+    finally:
+        for run in runs.values():
+            run.server.stop()
     return report(cost, found, size_mb)
 
 
@@ -146,16 +163,13 @@ def report(
         rows.append({"name": name, "value": value, "unit": unit, "target": target, "met": met})
 
     times = found["times"]
-    worst = max(times.values()) * 1000
-    line(
-        f"search, first results over {size_mb} MiB (slowest query)",
-        worst,
-        "ms",
-        "<= 100",
-        worst <= 100,
-    )
-    for query, seconds in times.items():
-        print(f"  {query!r}: {seconds * 1000:.1f} ms")
+    worst = max(median for _, median in times.values()) * 1000
+    cold = max(first for first, _ in times.values()) * 1000
+    line(f"search, first results over {size_mb} MiB (slowest query, median)", worst, "ms",
+         "<= 100", worst <= 100)  # fmt: skip
+    line("  the same, each query's first run", cold, "ms", "<= 100", cold <= 100)
+    for query, (first, median) in times.items():
+        print(f"  {query!r}: first {first * 1000:.1f} ms, then {median * 1000:.1f} ms")
     for name, label in (("tui", "agent TUI output"), ("code", "source code")):
         off, on = cost[name][False], cost[name][True]
         added = (on - off) / off * 100

@@ -1,15 +1,17 @@
 """Feeds the search index from the output logs, off the live output path, and keeps it true to
 what the logs still hold.
 
-The live path only tells the indexer how far a worker's output reached (`seen`: a dict store).
-A background task then reads the new whole lines from the worker host by offset, turns them into
-index text (`output_text.indexed`: a line the log's last chunks already held, as when a TUI draws
-its screen again, is not indexed again; search finds it where it first appeared) and writes them
-in a thread of their own, one batch (at most BATCH bytes of one log) at a time, resting as long
-as each batch took: at most half a core, whatever the flood, and the event loop never waits on
-the index. How far each log is indexed is
-saved with each batch, so output printed while the server was down is indexed after it starts,
-and an index that is missing is rebuilt from every log the host keeps.
+The live path only hands the indexer each piece of output with its end offset (`seen`: a dict
+store and a list append; the newest TAP bytes per log are held as they are). A background task
+takes the new whole lines from there — or, for what is not held (a flood the index fell behind
+on, output printed while the server was down), reads them from the worker host by offset —,
+turns them into index text (`output_text.indexed`: a line the log's last chunks already held, as
+when a TUI draws its screen again, is not indexed again; search finds it where it first
+appeared) and writes them in a thread of their own, one batch (at most BATCH bytes of one log) at
+a time, resting as long as each batch took: at most half a core, whatever the flood, and the
+event loop never waits on the index. How far each log is indexed is saved with each batch, so
+output printed while the server was down is indexed after it starts, and an index that is
+missing is rebuilt from every log the host keeps.
 
 Retention: chunks whose bytes left their log (the log's size cap) are dropped as the indexer
 meets them; every hour, logs of removed workers whose last output is older than `days` are
@@ -25,6 +27,7 @@ import logging
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +35,7 @@ from agent_console.errors import Error, NotFound
 from agent_console.model import LogOwner
 from agent_console.output_text import complete, indexed
 from agent_console.search_index import Chunk, SearchIndex
-from agent_console.worker_host import WorkerHost
+from agent_console.worker_host import Piece, WorkerHost
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,10 +43,24 @@ BATCH = 1024 * 1024  # bytes of one log read and indexed at once (the host's rea
 CHUNK = 64 * 1024  # bytes of output per index row: a match reads at most this much back
 DELAY = 1.0  # seconds between the first new output and indexing it (small outputs coalesce)
 PAUSE = 1.0  # rest after a batch, as a multiple of the time it took
+TAP = 2 * 1024 * 1024  # newest output held per log for the indexer (else read from the host)
 RECENT = 4096  # distinct raw lines remembered per log: one drawn again unchanged is indexed once
 PRUNE_EVERY = 3600.0
 RETRY = 5.0
 DAY = 86400.0
+
+
+@dataclass
+class Tap:
+    """A log's newest output, as the live path handed it on: `parts` from offset `start`."""
+
+    start: int
+    parts: list[bytes]
+    size: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.size
 
 
 class Retired:
@@ -73,9 +90,11 @@ class Indexer:
         self._due: dict[str, int] = {}  # logs with output past that: how far it reached
         self._hint: dict[str, float] = {}  # when backlog found at start was last written
         self._recent: dict[str, set[bytes]] = {}  # per log: the lines its last chunks held
+        self._taps: dict[str, Tap] = {}  # per log: its newest output as the live path gave it
         self._wake = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.cpu = 0.0  # seconds the index's thread worked
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
@@ -106,9 +125,19 @@ class Indexer:
 
     # --- the live path's hook ---------------------------------------------------------------
 
-    def seen(self, worker_id: str, end: int) -> None:
-        """A worker's output reached `end` (called for every output event: keep it cheap)."""
+    def seen(self, worker_id: str, end: int, data: bytes) -> None:
+        """A worker printed `data`, ending at offset `end` (called for every output event: keep
+        it cheap). The newest TAP bytes are kept (references, no copy), so the indexer need not
+        read them back from the host."""
         self._due[worker_id] = end
+        tap = self._taps.get(worker_id)
+        if tap is not None and tap.end == end - len(data) and tap.size < TAP:
+            tap.parts.append(data)
+            tap.size += len(data)
+            if tap.size >= BATCH:
+                self._wake.set()  # a flood: index while it is all still held
+        else:
+            self._taps[worker_id] = Tap(end - len(data), [data], len(data))
         if self._timer is None and not self._wake.is_set():
             self._timer = asyncio.get_running_loop().call_later(DELAY, self._woken)
 
@@ -146,7 +175,9 @@ class Indexer:
             self._due.pop(worker_id, None)
             return
         try:
-            piece = await self._host().read(worker_id, start, min(BATCH, end - start))
+            piece = self._tapped(worker_id, start, end) or await self._host().read(
+                worker_id, start, min(BATCH, end - start)
+            )
         except NotFound:  # the log is gone
             await self.forget([worker_id])
             return
@@ -158,18 +189,39 @@ class Indexer:
         at = min(time.time(), self._hint.pop(worker_id, time.time()))
         await self._call(self._add, worker_id, chunks, upto, at)
         self._indexed[worker_id] = upto
+        self._untap(worker_id, upto)
         if whole == 0 or upto >= end:
             self._due.pop(worker_id, None)  # done, or only a line still being printed is left
+
+    def _tapped(self, worker_id: str, start: int, end: int) -> Piece | None:
+        """Up to BATCH bytes of output from `start` as the live path handed them on; None when
+        they are not held (they are then read from the host)."""
+        tap = self._taps.get(worker_id)
+        if tap is None or not tap.start <= start < tap.end:
+            return None
+        if len(tap.parts) > 1:
+            tap.parts[:] = [b"".join(tap.parts)]
+        data = tap.parts[0][start - tap.start : start - tap.start + min(BATCH, end - start)]
+        return Piece(start, data, start)
+
+    def _untap(self, worker_id: str, upto: int) -> None:
+        """Lets go of the held output before `upto` (indexed)."""
+        tap = self._taps.get(worker_id)
+        if tap is not None and tap.start < upto:
+            rest = b"".join(tap.parts)[upto - tap.start :] if upto < tap.end else b""
+            self._taps[worker_id] = Tap(max(upto, tap.start), [rest] if rest else [], len(rest))
 
     def _add(self, worker_id: str, chunks: list[tuple[int, bytes]], upto: int, at: float) -> None:
         """In the index's thread: the text of each chunk (a line indexed lately — a TUI drawing
         its screen again — is not indexed again), all written in one transaction."""
         assert self._index is not None
+        began = time.thread_time()
         recent = self._recent.setdefault(worker_id, set())
         if len(recent) > RECENT:
             recent.clear()
         rows = [(start, start + len(data), indexed(data, recent)) for start, data in chunks]
         self._index.add(worker_id, rows, upto, at)
+        self.cpu += time.thread_time() - began
 
     # --- retention --------------------------------------------------------------------------
 
@@ -205,6 +257,7 @@ class Indexer:
             self._indexed.pop(worker_id, None)
             self._due.pop(worker_id, None)
             self._recent.pop(worker_id, None)
+            self._taps.pop(worker_id, None)
 
     async def drop_before(self, worker_id: str, offset: int) -> None:
         """Drops a log's chunks that left it (found by a search that read them back)."""
@@ -221,7 +274,7 @@ class Indexer:
         assert self._index is not None
         chunks, covered = await self._call(self._index.stats)
         return {"chunks": chunks, "indexedBytes": covered, "pendingBytes": self.pending,
-                "indexFileBytes": self._index.size}  # fmt: skip
+                "indexFileBytes": self._index.size, "threadCpuMs": round(self.cpu * 1000)}  # fmt: skip
 
 
 def split(data: bytes, base: int) -> list[tuple[int, bytes]]:

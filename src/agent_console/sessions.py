@@ -81,7 +81,7 @@ class Sessions:
         self._closing = False
         # The dashboard's live screens, from the screen state of the host of the moment.
         self.previews = Previews(self._screen, lambda p: events.publish(WorkerPreviewed(p)))
-        self.output_logged: Callable[[str, int], None] | None = None  # the search indexer's hook
+        self.output_logged: Callable[[str, int, bytes], None] | None = None  # the indexer's hook
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:

@@ -100,7 +100,7 @@ class PtyWorker(LiveWorker):
         self._stopping = False
         self._last_writer: Outbox | None = None
         self.watch_output: Callable[[PtyWorker], None] | None = None  # the dashboard's previews
-        self.logged: Callable[[str, int], None] | None = None  # told how far the log reached
+        self.logged: Callable[[str, int, bytes], None] | None = None  # told what was logged
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class PtyWorker(LiveWorker):
 
     def on_output(self, end_offset: int, data: bytes) -> None:
         if self.logged is not None:
-            self.logged(self.id, end_offset)  # the search indexer reads it later, by offset
+            self.logged(self.id, end_offset, data)  # for the search index, indexed later
         text = self.stream.feed(data, end_offset)
         if text:
             self._emit(text)

@@ -50,7 +50,7 @@ async def search_everything(
 @router.get("/search/status")
 async def search_status(request: Request) -> dict[str, int]:
     """The index: `chunks`, `indexedBytes` (output covered), `pendingBytes` (output not indexed
-    yet) and `indexFileBytes` (its size on disk)."""
+    yet), `indexFileBytes` (its size on disk) and `threadCpuMs` (CPU its thread used)."""
     indexer = console(request).indexer
     if indexer is None:
         raise Conflict("search is off: the server keeps no history (--history-days 0)")
