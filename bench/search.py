@@ -67,9 +67,10 @@ class Run:
     def cpu(self) -> float:
         return sum(sum(p.cpu_times()[:2]) for p in self.procs)
 
-    async def flood(self, file: Path, indexed: bool) -> tuple[int, float]:
-        """(bytes printed, CPU seconds of serve + host) for one worker `cat`ting `file` with a
-        client reading everything, until it was delivered (and indexed, when `indexed`)."""
+    async def flood(self, file: Path, indexed: bool) -> tuple[int, float, float]:
+        """(bytes printed, CPU seconds of serve + host, delivery rate in bytes/s) for one worker
+        `cat`ting `file` with a client reading everything, until it was delivered (and indexed,
+        when `indexed`)."""
         body = {"type": "quick", "locationPath": str(self.workdir), "title": file.name}
         session = self.api.post("/api/sessions", json=body).json()["session"]
         path = self.server.worker_path(session["id"], session["workers"][0]["id"])
@@ -79,12 +80,13 @@ class Run:
                 json.dumps({"type": "input", "data": "stty -echo; echo READY-$((6*7))\r"})
             )
             await _until(ws, lambda frame: "READY-42" in frame)
-            start_cpu = self.cpu()
+            start_cpu, began = self.cpu(), time.perf_counter()
             await ws.send(json.dumps({"type": "input", "data": f"cat {file}; echo END-$((6*7))\r"}))
             end = await _until(ws, lambda frame: "END-42" in frame)
+            rate = end / (time.perf_counter() - began)
         if indexed:
             self.wait_indexed()
-        return end, self.cpu() - start_cpu
+        return end, self.cpu() - start_cpu, rate
 
     def wait_indexed(self) -> None:
         while self.api.get("/api/search/status").json()["pendingBytes"] > 0:
@@ -131,19 +133,22 @@ async def measure(workdir: Path, size_mb: int, rounds: int = 3) -> list[dict[str
     try:
         # The two servers take turns, and each keeps its best round: the machine is noisy.
         cost: dict[str, dict[bool, float]] = {"code": {}, "tui": {}}
+        rates: dict[str, dict[bool, float]] = {"code": {}, "tui": {}}
         for _ in range(rounds):
             for name, file in small.items():
                 for indexed, run in runs.items():
                     before = run.api.get("/api/search/status").json() if indexed else {}
-                    printed, cpu = await run.flood(file, indexed)
+                    printed, cpu, rate = await run.flood(file, indexed)
+                    rates[name][indexed] = max(rates[name].get(indexed, 0.0), rate)
                     if indexed:
                         after = run.api.get("/api/search/status").json()
                         thread = (after["threadCpuMs"] - before["threadCpuMs"]) / (printed / MIB)
-                        print(
-                            f"  {name}: index thread {thread:.1f} ms/MiB, all {cpu / (printed / MIB) * 1000:.1f}"
-                        )
+                        print(f"  {name}: the index's thread {thread:.1f} ms/MiB")
                     per_mib = cpu / (printed / MIB)
                     cost[name][indexed] = min(cost[name].get(indexed, per_mib), per_mib)
+        for name, best in rates.items():
+            print(f"  {name}: delivered at {best[True] / MIB:.1f} MiB/s while indexing, "
+                  f"{best[False] / MIB:.1f} without ({best[True] / best[False]:.2f}x)")  # fmt: skip
         await runs[True].flood(code, True)
         status = runs[True].api.get("/api/search/status").json()
         found = {"times": runs[True].first_results(), "status": status}

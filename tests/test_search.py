@@ -96,6 +96,22 @@ async def test_words_match_from_their_start_ignoring_case_newest_first(
     assert search(api, "uild")["results"] == []
 
 
+async def test_a_flood_is_indexed_whole_with_true_offsets(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """Lines from the start, the middle and the end of a 5 MiB flood (more than the indexer holds
+    from the live path, so part of it is read back from the host) are found where they are."""
+    session = create_session(api, tmp_path)
+    await type_in(server, session, 0, "seq -f 'flood %08g' 1 400000; echo F-$((6*7))", "F-42")
+    start, raw = log_of(server.data_dir, session["workers"][0]["id"])
+    for number in (1, 200000, 400000):
+        [hit] = found(api, f"flood {number:08d}")
+        assert hit["line"] == f"flood {number:08d}"
+        line = raw[hit["offset"] - start :].split(b"\n", 1)[0]
+        assert line.endswith(f"flood {number:08d}\r".encode())
+        assert raw[hit["offset"] - start - 1] == ord("\n")
+
+
 def test_titles_and_branches_match_too(server: Server, api: httpx.Client, tmp_path: Path) -> None:
     """A session whose title contains the query is listed with the first page of results."""
     session = create_session(api, tmp_path, title="Payment refactor")
@@ -182,3 +198,16 @@ def test_bad_queries_are_refused(server: Server, api: httpx.Client) -> None:
         response = api.get("/api/search", params=params)
         assert response.status_code == 400, response.text
         assert response.json()["error"]
+
+
+def test_an_index_that_cannot_be_opened_leaves_the_server_up(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """search.db is a directory: the server starts, sessions work, and search answers 503 with
+    the reason."""
+    (data_dir / "search.db").mkdir(parents=True)
+    with running(data_dir) as server, server.http() as api:
+        create_session(api, tmp_path)
+        response = api.get("/api/search", params={"q": "anything"})
+        assert response.status_code == 503
+        assert "search index cannot be opened" in response.json()["error"]

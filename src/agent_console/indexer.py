@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import apsw
+
 from agent_console.errors import Error, NotFound
 from agent_console.model import LogOwner
 from agent_console.output_text import complete, indexed
@@ -63,7 +65,12 @@ class Tap:
         return self.start + self.size
 
 
-class Retired:
+class SearchUnavailable(Error):
+    code = "SEARCH_UNAVAILABLE"
+    status = 503
+
+
+class Ownership:
     """What the indexer needs to know about ownership: the workers in sessions now, the
     removed workers whose logs are kept, and how to forget those."""
 
@@ -78,7 +85,7 @@ class Retired:
 
 class Indexer:
     def __init__(
-        self, path: Path, host: Callable[[], WorkerHost], owners: Retired, days: float
+        self, path: Path, host: Callable[[], WorkerHost], owners: Ownership, days: float
     ) -> None:
         self._path = path
         self._host = host
@@ -95,6 +102,8 @@ class Indexer:
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.cpu = 0.0  # seconds the index's thread worked
+        self.problem: str | None = None  # why there is no index (search answers 503)
+        self._prune_timer: asyncio.TimerHandle | None = None
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
@@ -102,18 +111,27 @@ class Indexer:
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Opens (or starts rebuilding) the index, finds the backlog, prunes, starts working."""
-        self._index = index = await self._call(SearchIndex, self._path)
+        """Opens (or starts rebuilding) the index, finds the backlog, prunes, starts working. An
+        index that cannot be opened at all (a full disk, no permission) leaves search off with
+        the reason, and the server up."""
+        try:
+            self._index = index = await self._call(SearchIndex, self._path)
+        except (apsw.Error, OSError) as exc:
+            self.problem = f"the search index cannot be opened: {exc}"
+            log.error("%s; search is off until the next start", self.problem)
+            return
         self._indexed = await self._call(index.indexed)
         await self.prune()
+        self._prune_later()
         self._spawn(self._run())
 
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._timer is not None:
-            self._timer.cancel()
+        for timer in (self._timer, self._prune_timer):
+            if timer is not None:
+                timer.cancel()
         if self._index is not None:
             await self._call(self._index.close)
         self._executor.shutdown(wait=True)
@@ -227,7 +245,8 @@ class Indexer:
 
     async def prune(self) -> None:
         """Deletes removed workers' logs older than `days` (through the host), forgets what is
-        gone from the index, and notes every log with output not indexed yet."""
+        gone from the index, and notes every log with output not indexed yet (at start and
+        every PRUNE_EVERY seconds)."""
         assert self._index is not None
         cutoff = time.time() - self.days * DAY
         live, retired = set(self._owners.live()), self._owners.retired()
@@ -247,7 +266,18 @@ class Indexer:
                 self._due.setdefault(stored.worker_id, stored.end_offset)
                 self._hint.setdefault(stored.worker_id, stored.modified)
         self._wake.set()
-        asyncio.get_running_loop().call_later(PRUNE_EVERY, lambda: self._spawn(self.prune()))
+
+    def _prune_later(self) -> None:
+        self._prune_timer = asyncio.get_running_loop().call_later(
+            PRUNE_EVERY, lambda: self._spawn(self._prune_again())
+        )
+
+    async def _prune_again(self) -> None:
+        try:
+            await self.prune()
+        except Exception:  # e.g. the host went away meanwhile: the next round prunes
+            log.exception("pruning old history failed")
+        self._prune_later()
 
     async def forget(self, worker_ids: list[str]) -> None:
         """Drops whole logs from the index (their files are gone)."""
@@ -266,15 +296,19 @@ class Indexer:
 
     # --- queries ----------------------------------------------------------------------------
 
+    def _ready(self) -> SearchIndex:
+        if self._index is None:
+            raise SearchUnavailable(self.problem or "the search index is still opening")
+        return self._index
+
     async def candidates(self, match: str, below: int | None, limit: int) -> list[Chunk]:
-        assert self._index is not None
-        return await self._call(self._index.candidates, match, below, limit)
+        return await self._call(self._ready().candidates, match, below, limit)
 
     async def stats(self) -> dict[str, int]:
-        assert self._index is not None
-        chunks, covered = await self._call(self._index.stats)
+        index = self._ready()
+        chunks, covered = await self._call(index.stats)
         return {"chunks": chunks, "indexedBytes": covered, "pendingBytes": self.pending,
-                "indexFileBytes": self._index.size, "threadCpuMs": round(self.cpu * 1000)}  # fmt: skip
+                "indexFileBytes": index.size, "threadCpuMs": round(self.cpu * 1000)}  # fmt: skip
 
 
 def split(data: bytes, base: int) -> list[tuple[int, bytes]]:

@@ -14,7 +14,7 @@ from agent_console.datadir import sweep
 from agent_console.events import AppEvent
 from agent_console.host.client import LocalHost
 from agent_console.hub import Hub
-from agent_console.indexer import Indexer, Retired
+from agent_console.indexer import Indexer, Ownership
 from agent_console.quarantine import open_data, report
 from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import Sessions
@@ -50,7 +50,7 @@ def _indexer(settings: Settings, sessions: Sessions, store: Store) -> Indexer | 
     """The search indexer, unless history is kept for 0 days."""
     if settings.history_days <= 0:
         return None
-    owners = Retired(lambda: sessions.owners().keys(), store.retired, store.forget_retired)
+    owners = Ownership(lambda: sessions.owners().keys(), store.retired, store.forget_retired)
     return Indexer(settings.search_index_path, lambda: sessions.host, owners,
                    settings.history_days)  # fmt: skip
 

@@ -95,6 +95,7 @@ function Header({ route, onOverlay }: { route: Route; onOverlay: (overlay: Overl
       <nav class="nav" aria-label="Pages">
         {link({ page: "dashboard" }, "Sessions")}
         {link({ page: "agents" }, "Agents")}
+        <span class="narrow-only">{link({ page: "search" }, "Search")}</span>
       </nav>
       <AttentionLinks />
       <div class="topbar-actions">
