@@ -10,6 +10,7 @@ back for at most BUDGET seconds, so its cost is bounded; `next` goes on from whe
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from agent_console.worker_host import WorkerHost
 
 WORD = re.compile(r"[^\W_]+")
 BATCH = 32  # candidate chunks asked of the index at once
+AHEAD = 8  # chunks read back from the host at once
 BUDGET = 0.25  # seconds of reading chunks back per request, at most (then `next`)
 CONTEXT = 1  # lines shown before and after a match
 Candidates = Callable[[str, int | None, int], Awaitable[list[Chunk]]]
@@ -112,15 +114,16 @@ async def search(
     began = time.monotonic()
     while True:
         chunks = await candidates(query.match, below, BATCH)
-        for chunk in chunks:
-            owner = owners.get(chunk.worker_id)
-            data = await _read(host, chunk, page) if owner is not None else None
-            before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
-            for hit in _matches(query, owner, chunk, data or b"", before):
-                if len(page.hits) == limit:
-                    page.next = Cursor(chunk.id, page.hits[-1].offset)
-                    return page
-                page.hits.append(hit)
+        for at in range(0, len(chunks), AHEAD):
+            window = chunks[at : at + AHEAD]  # read together: one round trip's wait, not AHEAD
+            datas = await asyncio.gather(*(_read(host, c, page, owners) for c in window))
+            for chunk, data in zip(window, datas, strict=True):
+                before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
+                for hit in _matches(query, owners.get(chunk.worker_id), chunk, data, before):
+                    if len(page.hits) == limit:
+                        page.next = Cursor(chunk.id, page.hits[-1].offset)
+                        return page
+                    page.hits.append(hit)
         if len(chunks) < BATCH:
             return page
         below = chunks[-1].id
@@ -129,15 +132,19 @@ async def search(
             return page
 
 
-async def _read(host: WorkerHost, chunk: Chunk, page: Page) -> bytes | None:
-    """The chunk's bytes, or None when they are no longer all in the log."""
+async def _read(
+    host: WorkerHost, chunk: Chunk, page: Page, owners: Mapping[str, LogOwner]
+) -> bytes:
+    """The chunk's bytes; none when they are no longer all in the log, or nobody owns it."""
+    if chunk.worker_id not in owners:
+        return b""
     try:
         piece = await host.read(chunk.worker_id, chunk.start, chunk.end - chunk.start)
     except Error:
-        return None
+        return b""
     if piece.start != chunk.start or piece.end < chunk.end:
         page.gone.append((chunk.worker_id, piece.retained_start))
-        return None
+        return b""
     return piece.data
 
 
