@@ -28,7 +28,7 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # but TAB, LF and CR
 MAX_LINE = 2000  # longer lines are cut for search and display
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = re.compile(r"\r(?=[^\r\n])")  # a CR that writes over text after it
 
 
 def _stripped(raw: bytes) -> bytes:
