@@ -37,6 +37,7 @@ class Query:
     text: str
     match: str  # the FTS5 expression for the index
     pattern: re.Pattern[str]  # the exact test on a line
+    folded: str  # the quick test first (the regex alone scans a line ~20x slower)
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -46,7 +47,8 @@ class Query:
         prefix = "*" if WORD.fullmatch(text[-1]) else ""  # the last word may go on in the line
         start = r"(?<![^\W_])" if WORD.match(text) else ""
         phrase = f'"{" ".join(words)}"{prefix}'
-        return cls(text, phrase, re.compile(start + re.escape(text), re.IGNORECASE))
+        pattern = re.compile(start + re.escape(text), re.IGNORECASE)
+        return cls(text, phrase, pattern, text.casefold())
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def _matches(
     hits = []
     for index in range(len(shown) - 1, -1, -1):
         offset, text = shown[index]
-        if offset < before and query.pattern.search(text):
+        if offset < before and query.folded in text.casefold() and query.pattern.search(text):
             context = [t for _, t in shown[max(0, index - CONTEXT) : index]]
             after = [t for _, t in shown[index + 1 : index + 1 + CONTEXT]]
             hits.append(Hit(owner, chunk.time, offset, text, context, after))
