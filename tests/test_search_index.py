@@ -28,16 +28,16 @@ def test_candidates_come_newest_first_and_page_below_an_id(tmp_path: Path) -> No
 
 
 def test_drops_remove_exactly_what_went(tmp_path: Path) -> None:
-    """Chunks before a log's retained start, whole logs, and chunks older than a time."""
+    """Chunks wholly before a log's retained start, whole logs, and chunks older than a time."""
     index = SearchIndex(tmp_path / "search.db")
     index.add("w1", [(0, 10, "alpha"), (10, 20, "alpha")], 20, 1.0)
     index.add("w2", [(0, 10, "alpha")], 10, 5.0)
-    index.add("w3", [(0, 10, "alpha")], 10, 2.0)
-    index.drop_before("w1", 10)
+    index.add("w3", [(0, 10, "alpha"), (10, 20, "alpha")], 20, 2.0)
+    index.drop_before("w3", 15)
     index.drop_logs(["w2"])
     index.drop_older(1.5)
-    assert [(c.worker_id, c.start) for c in index.candidates('"alpha"', None, 10)] == [("w3", 0)]
-    assert index.indexed() == {"w1": 20, "w3": 10}
+    assert [(c.worker_id, c.start) for c in index.candidates('"alpha"', None, 10)] == [("w3", 10)]
+    assert index.indexed() == {"w1": 20, "w3": 20}
     assert index.stats() == (1, 10)
 
 

@@ -119,9 +119,10 @@ async def search(
         for at in range(0, len(chunks), AHEAD):
             window = chunks[at : at + AHEAD]  # read together: one round trip's wait, not AHEAD
             datas = await asyncio.gather(*(_read(host, c, page, owners) for c in window))
-            for chunk, data in zip(window, datas, strict=True):
+            for chunk, (start, data) in zip(window, datas, strict=True):
                 before = cursor.offset if cursor and chunk.id == cursor.chunk else chunk.end
-                for hit in _matches(query, owners.get(chunk.worker_id), chunk, data, before):
+                owner = owners.get(chunk.worker_id)
+                for hit in _matches(query, owner, chunk, start, data, before):
                     if len(page.hits) == limit:
                         page.next = Cursor(chunk.id, page.hits[-1].offset)
                         return page
@@ -136,27 +137,32 @@ async def search(
 
 async def _read(
     host: WorkerHost, chunk: Chunk, page: Page, owners: Mapping[str, LogOwner]
-) -> bytes:
-    """The chunk's bytes; none when they are no longer all in the log, or nobody owns it."""
+) -> tuple[int, bytes]:
+    """(offset, bytes) of the chunk's lines still in the log (from the first whole line when its
+    start is gone); none when nobody owns it, or nothing of it is left."""
     if chunk.worker_id not in owners:
-        return b""
+        return chunk.start, b""
     try:
         piece = await host.read(chunk.worker_id, chunk.start, chunk.end - chunk.start)
     except Error:
-        return b""
-    if piece.start != chunk.start or piece.end < chunk.end:
-        page.gone.append((chunk.worker_id, piece.retained_start))
-        return b""
-    return piece.data
+        return chunk.start, b""
+    if piece.start == chunk.start and piece.end == chunk.end:
+        return piece.start, piece.data
+    page.gone.append((chunk.worker_id, piece.retained_start))
+    if piece.start >= chunk.end or piece.end < chunk.end:
+        return chunk.start, b""
+    skip = piece.data.find(b"\n") + 1  # the retained part of a line is not that line
+    return piece.start + skip, piece.data[skip:]
 
 
 def _matches(
-    query: Query, owner: LogOwner | None, chunk: Chunk, data: bytes, before: int
+    query: Query, owner: LogOwner | None, chunk: Chunk, start: int, data: bytes, before: int
 ) -> list[Hit]:
-    """The chunk's matching lines that start before `before`, newest (last) first."""
+    """The matching lines of `data` (the chunk's, from offset `start`) that start before
+    `before`, newest (last) first."""
     if owner is None:
         return []
-    shown = list(lines(data, chunk.start))
+    shown = list(lines(data, start))
     hits = []
     for index in range(len(shown) - 1, -1, -1):
         offset, text = shown[index]

@@ -126,11 +126,12 @@ class SearchIndex:
         return int(row[0][0])  # type: ignore[arg-type]
 
     def drop_before(self, worker_id: str, offset: int) -> None:
-        """Forgets the chunks of a log that start before `offset` (no longer retained)."""
+        """Forgets the chunks of a log that end at or before `offset` (no longer retained; one
+        that is partly kept stays, for its lines that are)."""
         with self._db:
             self._drop(
                 "SELECT id FROM chunks WHERE ref = (SELECT ref FROM logs WHERE worker_id = ?) "
-                "AND start < ?",
+                "AND end <= ?",
                 (worker_id, offset),
             )
 
