@@ -164,7 +164,7 @@ def report(
     rows = []
 
     def line(name: str, value: float, unit: str, target: str, met: bool) -> None:
-        print(f"{name:<52} {value:>9.2f} {unit:<5} target {target:<8} {'met' if met else 'MISSED'}")
+        print(f"{name:<52} {value:>9.2f} {unit:<5} target {target}: {'met' if met else 'MISSED'}")
         rows.append({"name": name, "value": value, "unit": unit, "target": target, "met": met})
 
     times = found["times"]
