@@ -10,6 +10,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,10 @@ def log_of(data_dir: Path, worker_id: str) -> tuple[int, bytes]:
 async def test_a_line_is_found_in_a_worker_of_another_session(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """The result names the session and worker, and its offset is where the line starts in the
-    raw log; colour codes are no obstacle and the lines around it come along."""
+    """The result names the session and worker and when it was printed, and its offset is where
+    the line starts in the raw log; colour codes are no obstacle and the lines around it come
+    along."""
+    began = datetime.now(UTC).replace(microsecond=0)
     create_session(api, tmp_path, title="First")
     other = create_session(api, tmp_path, title="Second one")
     worker = other["workers"][0]
@@ -71,6 +74,7 @@ async def test_a_line_is_found_in_a_worker_of_another_session(
     assert hit["worker"] == {"id": worker["id"], "name": worker["name"], "type": "terminal",
                              "removed": False}  # fmt: skip
     assert hit["line"] == "needle-found here"
+    assert began <= datetime.fromisoformat(hit["time"]) <= datetime.now(UTC)
     assert hit["before"] == ["before"] and hit["after"] == ["after"]
     start, raw = log_of(server.data_dir, worker["id"])
     assert raw[hit["offset"] - start :].startswith(b"\x1b[1;31mneedle-")
