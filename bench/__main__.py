@@ -1,7 +1,7 @@
 """`make bench`: throughput (1 and 4 clients), 20 workers at once, keystroke echo latency, idle
 CPU of 20 workers with clients attached, memory per idle worker and peak memory in a flood; then
-the browser opening and switching to 10 MiB histories (bench/browser.py) and search across
-everything (bench/search.py), each figure beside its target.
+search across everything (bench/search.py) and the browser opening and switching to 10 MiB
+histories (bench/browser.py), each figure beside its target.
 
 Each figure is printed beside the raw PTY figure measured in the same run, and as a ratio, since
 these machines are noisy. Results are also written to bench/results/latest.json.

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.terminal import run, wait_for_text, wait_ready
+from tests.e2e.terminal import ACTIVE, run, wait_for_history_text, wait_for_text, wait_ready
 from tests.harness import TIMEOUT, Server, create_session
 
 
@@ -27,7 +27,7 @@ def test_a_cross_session_search_opens_the_worker_that_printed_it(
 ) -> None:
     """Typed into the header's box on one session's page, the query finds a line a second
     terminal of another session printed; the result names that session and worker, and a click
-    opens that worker's tab at that line."""
+    opens that worker's tab in its history at that line, the query found there."""
     here = create_session(api, tmp_path, title="Alpha")
     there = create_session(api, tmp_path, title="Beta")
     added = api.post(f"/api/sessions/{there['id']}/workers", json={"type": "terminal"}).json()
@@ -56,5 +56,7 @@ def test_a_cross_session_search_opens_the_worker_that_printed_it(
     )
     tabs = page.get_by_role("tab")
     expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
-    wait_ready(page)
-    wait_for_text(page, r"^cross-session-42-marker$")
+    wait_for_history_text(page, r"^cross-session-42-marker$")
+    expect(page.get_by_test_id("search-count")).to_have_text("1 of 1")
+    expect(page.locator(f"{ACTIVE} .history-screen:not(.back) .xterm-find-result-decoration")
+           .first).to_be_visible()  # fmt: skip

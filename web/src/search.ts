@@ -87,12 +87,11 @@ export function highlight(line: string, query: string): Part[] {
 
 /**
  * Where a result opens: its worker, at the offset where the line starts, the query to
- * highlight there (the session page's `?offset=&q=`); null when the worker is gone.
+ * highlight there (the history view's `?offset=&q=`); null when the worker is gone.
  */
 export function placePath(hit: SearchHit, query: string): string | null {
   if (hit.worker.removed || hit.session.removed) return null;
-  const path = routePath({ page: "session", sessionId: hit.session.id, workerId: hit.worker.id });
-  return `${path}?${new URLSearchParams({ offset: String(hit.offset), q: query }).toString()}`;
+  return routePath({ page: "session", sessionId: hit.session.id, workerId: hit.worker.id, at: { offset: hit.offset, query } });
 }
 
 /** What a result calls its session: the title, else the last part of its directory. */
