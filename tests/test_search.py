@@ -9,18 +9,28 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from agent_console.scrollback import HEADER
 from tests.harness import TIMEOUT, Server, create_session, read_output_until, running
 
 Result = dict[str, Any]
 DAY = 86400
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for this module's tests that only add output no other test searches for (the
+    machine has two cores; a server per such test wastes them). Tests of retention and restarts
+    run their own."""
+    with running(tmp_path_factory.mktemp("search") / "data") as srv:
+        yield srv
 
 
 def eventually(check: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
