@@ -185,3 +185,46 @@ async def test_a_dropped_workers_log_stays_readable_until_deleted(host_dir: Path
     assert not (host_dir / "logs" / "w2.log").exists()
     assert [log for log in await host.logs() if log.worker_id == "w2"] == []
     await host.close()
+
+
+def agent_console(*args: str, speaking: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs the CLI; with `speaking`, as a build whose host protocol is that version."""
+    code = "import sys; from agent_console.cli import main; sys.exit(main())"
+    if speaking is not None:
+        code = f"from agent_console.host import wire; wire.PROTOCOL_VERSION = {speaking}; {code}"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=TIMEOUT * 3, check=False)  # fmt: skip
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its parent does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_host_of_another_protocol_version_is_named_and_replaced(tmp_path: Path) -> None:
+    """serve refuses a host it cannot speak to in one line naming the remedy; `stop` and
+    `host --restart` end that host (warning with its live workers) without a traceback, and
+    the restarted host speaks this version."""
+    data_dir, where = tmp_path / "data", ("--data-dir", str(tmp_path / "data"))
+    spawn = {"op": "spawn", "worker": "w1", "argv": ["sleep", "1000"], "cwd": str(tmp_path),
+             "env": {"PATH": os.environ["PATH"]}, "cols": 80, "rows": 24, "logCap": 1 << 20}  # fmt: skip
+    try:
+        for ending in (("stop", *where), ("host", "--restart", "--detach", *where)):
+            assert agent_console("host", "--detach", *where, speaking=2).returncode == 0
+            newer = int((data_dir / "host.lock").read_text().split()[0])
+            with raw_connection(data_dir) as sock:
+                worker = request(sock, spawn).get("pid")
+            serve = agent_console("serve", "--port", "0", *where)
+            assert serve.returncode != 0 and serve.stderr.count("\n") == 1, serve.stderr
+            assert "protocol 2" in serve.stderr and "agent-console host --restart" in serve.stderr
+            ended = agent_console(*ending)
+            assert ended.returncode == 0 and "Traceback" not in ended.stderr, ended.stderr
+            assert not alive(newer) and not alive(worker)
+        assert "stopping 1 running worker(s): " in ended.stderr and "sleep 1000" in ended.stderr
+        with raw_connection(data_dir) as sock:
+            assert request(sock, {"op": "hello", "version": 1}).get("version") == 1
+    finally:
+        stop_hosts_under(tmp_path)

@@ -117,21 +117,54 @@ def _quiet_stdio(log_path: Path) -> None:
 
 async def _stop_host(data_dir: Path, warn: bool) -> bool:
     """Stops the data directory's host and its children; False when none was running."""
-    from agent_console.host.client import LocalHost
+    from agent_console.host.client import HostIncompatible, LocalHost
 
     try:
         host = await LocalHost.connect(data_dir, 1, start=False)
     except OSError:
         return False
+    except HostIncompatible:
+        return _terminate_foreign_host(data_dir, warn)
     if warn:
         live = [h for h in await host.list() if h.running]
-        if live:
-            names = ", ".join(" ".join(h.argv)[:40] or h.worker_id for h in live)
-            print(
-                f"agent-console: stopping {len(live)} running worker(s): {names}", file=sys.stderr
-            )
+        _warn_live([" ".join(h.argv) or h.worker_id for h in live])
     await asyncio.wait_for(host.shutdown(), STOP_TIMEOUT)
     return True
+
+
+def _terminate_foreign_host(data_dir: Path, warn: bool) -> bool:
+    """A host speaking a protocol version this code cannot is ended the way every version
+    agrees on: SIGTERM, on which it stops its children gracefully and exits."""
+    pid = _lock_holder(data_dir / daemon.LOCK_NAME)
+    if pid is None:
+        return False
+    if warn:
+        _warn_live(_children(pid))
+    return _terminate(pid, "the worker host")
+
+
+def _warn_live(commands: list[str]) -> None:
+    if commands:
+        names = ", ".join(command[:40] for command in commands)
+        print(
+            f"agent-console: stopping {len(commands)} running worker(s): {names}", file=sys.stderr
+        )
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (read from /proc)."""
+    commands = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                commands.append(" ".join(a.decode(errors="replace") for a in argv if a))
+        except (OSError, IndexError, ValueError):
+            continue
+    return commands
 
 
 def _stop(args: argparse.Namespace) -> int:
@@ -146,28 +179,41 @@ def _stop(args: argparse.Namespace) -> int:
 def _stop_server(data_dir: Path) -> bool:
     """SIGTERMs the server that holds the data directory (its pid is in serve.lock), if any,
     and waits until it has let go of the lock."""
+    pid = _lock_holder(data_dir / "serve.lock")
+    return pid is not None and _terminate(pid, "the server")
+
+
+def _lock_holder(path: Path) -> int | None:
+    """The pid written in a lock file whose lock is held, or None."""
     try:
-        fd = os.open(data_dir / "serve.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if _lock_free(fd):
+            return None
+        fields = os.pread(fd, 64, 0).decode("ascii", "replace").split()
+        return int(fields[0]) if fields and fields[0].isdigit() else None
+    finally:
+        os.close(fd)
+
+
+def _terminate(pid: int, what: str) -> bool:
+    """SIGTERMs a process and waits until it has ended; False if there was none."""
+    try:
+        gone = os.pidfd_open(pid)
     except OSError:
         return False
     try:
-        if _lock_free(fd):
-            return False
-        fields = os.pread(fd, 64, 0).decode("ascii", "replace").split()
-        if not fields or not fields[0].isdigit():
-            return False
-        pid = int(fields[0])
-        try:
-            gone = os.pidfd_open(pid)
-        except OSError:
-            return False
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        select.select([gone], [], [], STOP_TIMEOUT)  # readable once the process has ended
-        os.close(gone)
+        ended, _, _ = select.select([gone], [], [], STOP_TIMEOUT)  # readable once it has ended
+        if not ended:
+            print(f"agent-console: {what} (pid {pid}) did not stop within {STOP_TIMEOUT:.0f} s",
+                  file=sys.stderr)  # fmt: skip
         return True
     finally:
-        os.close(fd)
+        os.close(gone)
 
 
 def _lock_free(fd: int) -> bool:
