@@ -124,6 +124,44 @@ async def test_a_server_restart_is_invisible_to_the_work(
         server.stop()
 
 
+async def activity_after_first_sync(server: Server) -> dict[str, str]:
+    """Each agent's state in the app socket's first sessions-sync."""
+    async with server.ws("/ws/app") as app:
+        sync = (await read_until(app, lambda m: m["type"] == "sessions-sync"))[-1]
+    return {a["workerId"]: a["activityState"] for a in sync["activityStates"]}
+
+
+async def test_a_restarted_server_knows_at_once_which_agent_asks(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """After kill -9 of the server, an agent that was asking is asking and an idle one idle in
+    the first sync (from the screen the host kept), and the question can be answered."""
+    server = Server(data_dir).start()
+    try:
+        with server.http() as api:
+            agent = api.post("/api/agents", json=fake_agent_fields()).json()["agent"]
+            session = create_session(api, tmp_path, agentId=agent["id"])
+            sid = session["id"]
+            api.post(f"/api/sessions/{sid}/workers", json={"type": "agent", "agentId": agent["id"]})
+            asking, idle = [w["id"] for w in api.get(f"/api/sessions/{sid}").json()["session"][
+                "workers"] if w["type"] == "agent"]  # fmt: skip
+        for wid in (asking, idle):
+            async with server.ws(server.worker_path(sid, wid)) as ws:
+                await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+                if wid == asking:
+                    await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
+                    await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+        server.stop(signal.SIGKILL, keep_host=True)
+        server = Server(data_dir).start()
+        assert await activity_after_first_sync(server) == {asking: "asking", idle: "idle"}
+        async with server.ws(server.worker_path(sid, asking)) as ws:
+            assert (await recv(ws))["type"] == "history"
+            await ws.send(json.dumps({"type": "input", "data": "y\r"}))
+            await read_output_until(ws, "answered 'y'")
+    finally:
+        server.stop()
+
+
 async def prepare(server: Server, tmp_path: Path) -> tuple[dict[str, Any], int]:
     """A session with a terminal (that started a SIGHUP-ignoring child) and a fake agent."""
     with server.http() as api:

@@ -39,7 +39,7 @@ REQUESTS = (
     "note",  # {worker} + data appended to the log as output
     "pause",  # {worker}: stop reading the PTY (every client of serve is behind)
     "resume",  # {worker}
-    "screen",  # {worker} -> {lines, title}
+    "screen",  # {worker} -> {lines, endOffset}
     "list",  # -> {workers: [...]}
     "logs",  # -> {logs: [{worker, startOffset, endOffset, modified, hosted}]}: every output log
     "shutdown",  # -> stops every child gracefully, then the host exits
