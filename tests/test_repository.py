@@ -56,3 +56,23 @@ def test_no_test_is_skipped() -> None:
     hits = {str(p.relative_to(ROOT)) for p in files("tests") if p.suffix == ".py"
             and p.name != "test_repository.py" and SKIP.search(text(p))}  # fmt: skip
     assert hits <= NEEDS_ROOT
+
+
+def test_only_the_kinds_table_tells_worker_kinds_apart() -> None:
+    """The domain asks worker_kinds.WORKER_KINDS (or a kind's class) what a kind is; it never
+    compares a worker's type with a kind's name."""
+    compare = re.compile(r"""\btype\s*[!=]=\s*["'](agent|terminal|git-diff)["']""")
+    domain = ["sessions.py", "workers.py", "diff_worker.py", "worker_launch.py", "hub.py"]
+    found = [f"{name}:{m.group(0)}" for name in domain
+             for m in compare.finditer((ROOT / "src" / "agent_console" / name).read_text())]  # fmt: skip
+    assert not found
+
+
+def test_the_worker_host_has_no_browser_facing_code() -> None:
+    """The host process imports nothing of the web server (no HTTP, no token, no browser)."""
+    host = ROOT / "src" / "agent_console" / "host"
+    found = [f"{path.name}: {line.strip()}" for path in host.glob("*.py")
+             for line in path.read_text().splitlines()
+             if re.match(r"\s*(from|import)\s+(agent_console\.(web|access)|fastapi|starlette|"
+                         r"uvicorn)\b", line)]  # fmt: skip
+    assert not found

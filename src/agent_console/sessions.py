@@ -21,6 +21,7 @@ from agent_console.agent_catalog import AgentCatalog
 from agent_console.agents import INPUT_AREAS
 from agent_console.config import Settings
 from agent_console.datadir import remove_worker_files
+from agent_console.diff_worker import DiffWorker
 from agent_console.errors import Error, InvalidRequest, NotFound, SpawnFailed, WorkerNotFound
 from agent_console.events import (
     AppEvent,
@@ -45,13 +46,14 @@ from agent_console.process import boot_id, end_leftovers, end_marked
 from agent_console.session_requests import NewSession, NewWorker, resolve_directory
 from agent_console.store import Store
 from agent_console.worker_host import Hosted, WorkerHost
+from agent_console.worker_kinds import WORKER_KINDS
 from agent_console.worker_launch import (
     agent_launch,
     environment,
     relaunch_marker,
     terminal_argv,
 )
-from agent_console.workers import AgentWorker, DiffWorker, LiveWorker, PtyWorker, TerminalWorker
+from agent_console.workers import AgentWorker, LiveWorker, PtyWorker, Surroundings
 
 log = logging.getLogger(__name__)
 ConnectHost = Callable[[], Awaitable[WorkerHost]]
@@ -182,12 +184,11 @@ class Sessions:
 
     async def add_worker(self, session_id: str, request: NewWorker) -> Worker:
         async with self._exclusive(session_id) as session:
+            needs_agent = WORKER_KINDS[request.type].needs_agent
             agent = (
-                self._agents.resolve(request.agent_id)
-                if request.type == "agent" and request.agent_id
-                else None
+                self._agents.resolve(request.agent_id) if needs_agent and request.agent_id else None
             )
-            if request.type == "agent" and agent is None:
+            if needs_agent and agent is None:
                 raise InvalidRequest("agentId is required for an agent worker")
             live = await self._start_worker(session, request, agent, None)
             session.workers.append(live.model)
@@ -302,7 +303,7 @@ class Sessions:
         agent = self._agent_of(live.model)
         if isinstance(live, AgentWorker) and agent is not None:
             live.reset_activity(self._detector(agent))
-        if live.model.type == "agent" and agent is None:
+        if WORKER_KINDS[live.model.type].needs_agent and agent is None:
             live.note(f"agent {live.model.agent_id!r} no longer exists; it cannot be relaunched")
             live.model.status = WorkerStatus.EXITED
             return
@@ -411,9 +412,7 @@ class Sessions:
     def _new_worker_model(
         self, session: Session, request: NewWorker, agent: Agent | None
     ) -> Worker:
-        base = request.name or (
-            agent.name if agent else {"terminal": "Terminal", "git-diff": "Diff"}[request.type]
-        )
+        base = request.name or (agent.name if agent else WORKER_KINDS[request.type].default_name)
         taken = {w.name for w in session.workers}
         name = (
             base
@@ -424,19 +423,14 @@ class Sessions:
                       base_commit=request.base_commit)  # fmt: skip
 
     def _new_live(self, session: Session, worker: Worker, agent: Agent | None) -> LiveWorker:
-        """The live worker of the model's kind (the one place kinds are told apart)."""
-        retained, host = self.settings.limits.scrollback_bytes, self.host
-        if worker.type == "git-diff":
-            return DiffWorker(session.id, worker, Path(session.location_path), self._worker_changed)
-        live: PtyWorker
-        if worker.type == "agent":
-            detector = self._detector(agent) if agent else ActivityDetector([])
-            live = AgentWorker(session.id, worker, host, retained, self._worker_changed, detector,
-                               self._worker_activity)  # fmt: skip
-        else:
-            live = TerminalWorker(session.id, worker, host, retained, self._worker_changed)
-        live.watch_output = lambda w: self.previews.printed(w.session_id, w.id)
-        live.logged = self.output_logged
+        """The live worker of the model's kind."""
+        at = Surroundings(session.id, Path(session.location_path), self.host,
+                          self.settings.limits.scrollback_bytes, self._worker_changed,
+                          self._worker_activity, self._detector)  # fmt: skip
+        live = WORKER_KINDS[worker.type].build(at, worker, agent)
+        if isinstance(live, PtyWorker):
+            live.watch_output = lambda w: self.previews.printed(w.session_id, w.id)
+            live.logged = self.output_logged
         return live
 
     async def _screen(self, worker_id: str) -> list[str]:
@@ -539,7 +533,8 @@ class Sessions:
 
     def _refresh_status(self, session: Session) -> None:
         running = any(
-            w.status == WorkerStatus.RUNNING and w.type != "git-diff" for w in session.workers
+            w.status == WorkerStatus.RUNNING and WORKER_KINDS[w.type].has_process
+            for w in session.workers
         )
         session.status = "active" if running or not session.workers else "inactive"
 

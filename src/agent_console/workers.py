@@ -1,5 +1,5 @@
-"""Live workers, one class per kind: TerminalWorker, AgentWorker (PTY workers on a WorkerHost)
-and DiffWorker (a watcher of the worktree, no process).
+"""Live workers on a WorkerHost: TerminalWorker and AgentWorker (PTY workers); LiveWorker is what
+every kind shares (diff_worker.py has the kind without a process; worker_kinds.py builds each).
 
 The output path: the host sends bytes with their end offset → OutputStream cuts them at whole
 characters → one `output` frame, encoded once, is put in every live client's outbox → an agent's
@@ -7,7 +7,8 @@ detector sees the text. Nothing on it awaits. A client that falls behind, and ev
 reads from the host's log piece by piece (`fetch`), and FlowControl pauses the PTY while the
 clients cannot keep up, so no client that keeps reading ever loses a byte.
 
-`WORKER_KINDS` maps each wire `type` to its class: adding a kind is one class and one entry.
+A kind says here what the rest of the server asks about it (`default_name`, `has_process`,
+`needs_agent`) and how it is built (`build`); `worker_kinds.WORKER_KINDS` lists every kind.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from agent_console import attention, history, protocol
 from agent_console.activity import ActivityDetector
-from agent_console.diff import DiffWatcher
 from agent_console.errors import Error, SpawnFailed
 from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
@@ -37,10 +38,26 @@ FAILED_START_WINDOW = 5.0
 SCREEN_TAIL = 64 * 1024  # output replayed to recompute an adopted agent's activity
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What a live worker is built with besides its model: where it runs and whom it tells."""
+
+    session_id: str
+    location: Path
+    host: WorkerHost
+    retained: int
+    on_change: OnChange
+    on_activity: OnChange
+    detector: Callable[[Agent], ActivityDetector]
+
+
 class LiveWorker:
     """What every kind shares: its model, its session, its attached clients."""
 
     kind: ClassVar[WorkerType]
+    default_name: ClassVar[str]  # a new worker's name when none is given (an agent's: its own)
+    has_process: ClassVar[bool] = True  # a running one keeps its session active
+    needs_agent: ClassVar[bool] = False
 
     def __init__(self, session_id: str, model: Worker, on_change: OnChange) -> None:
         self.session_id = session_id
@@ -305,12 +322,25 @@ class PtyWorker(LiveWorker):
 
 class TerminalWorker(PtyWorker):
     kind = "terminal"
+    default_name = "Terminal"
+
+    @classmethod
+    def build(cls, at: Surroundings, model: Worker, agent: Agent | None) -> TerminalWorker:
+        return cls(at.session_id, model, at.host, at.retained, at.on_change)
 
 
 class AgentWorker(PtyWorker):
     """An agent CLI: its activity judged from what it prints and what the user types."""
 
     kind = "agent"
+    default_name = "Agent"
+    needs_agent = True
+
+    @classmethod
+    def build(cls, at: Surroundings, model: Worker, agent: Agent | None) -> AgentWorker:
+        detector = at.detector(agent) if agent else ActivityDetector([])
+        return cls(at.session_id, model, at.host, at.retained, at.on_change, detector,
+                   at.on_activity)  # fmt: skip
 
     def __init__(
         self,
@@ -405,57 +435,3 @@ class AgentWorker(PtyWorker):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = self._timer_at = None
-
-
-class DiffWorker(LiveWorker):
-    """A git-diff worker: no process; tells its clients whenever the worktree's files change."""
-
-    kind = "git-diff"
-
-    def __init__(self, session_id: str, model: Worker, watch_path: Path, on_change: OnChange):
-        super().__init__(session_id, model, on_change)
-        self.watch_path = watch_path
-        self._watch: asyncio.Task[None] | None = None
-
-    @property
-    def running(self) -> bool:
-        return False
-
-    def attach(self, outbox: Outbox, offset: int | None, tail: int | None = None) -> None:
-        outbox.put(Frame(protocol.history("", 0, 0)), force=True)
-        self.clients.add(outbox)
-        if self._watch is None:
-            self._watch = self._loop.create_task(self._watch_files())
-
-    def detach(self, outbox: Outbox) -> None:
-        super().detach(outbox)
-        if not self.clients and self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
-
-    def close(self, code: int = protocol.Close.NORMAL) -> None:
-        if self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
-        super().close(code)
-
-    async def _watch_files(self) -> None:
-        """Tells attached clients each time the worktree's files change (file-system events)."""
-        try:
-            async with DiffWatcher(self.watch_path) as watcher:
-                self.changed()  # watching now: a client that fetches from here on misses nothing
-                async for _ in watcher:
-                    self.changed()
-        except Error as exc:
-            log.warning("cannot watch %s for changes: %s", self.watch_path, exc.message)
-
-    def changed(self) -> None:
-        """The diff this worker shows may have changed."""
-        self.broadcast(Frame(protocol.diff_changed()))
-
-
-WORKER_KINDS: dict[WorkerType, type[LiveWorker]] = {
-    "terminal": TerminalWorker,
-    "agent": AgentWorker,
-    "git-diff": DiffWorker,
-}
