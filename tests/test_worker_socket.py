@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.harness import (
     read_output_until,
     read_until,
     recv,
+    running,
 )
 
 
@@ -281,25 +283,56 @@ async def test_incomplete_character_at_exit_is_flushed(
         assert history["offset"] == outputs[-1]["offset"]
 
 
-async def test_scrollback_cap_is_configurable(tmp_path: Path) -> None:
-    """--scrollback-bytes bounds the retained history; older bytes go first, offsets go on."""
-    from tests.harness import running
+SMALL_SCROLLBACK = 65536
 
-    with (
-        running(tmp_path / "data", args=("--scrollback-bytes", "65536")) as server,
-        server.http() as api,
-    ):
+
+@pytest.fixture(scope="module")
+def small_scrollback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server keeping only 64 KiB per worker, for the tests of retention."""
+    data_dir = tmp_path_factory.mktemp("small") / "data"
+    with running(data_dir, args=("--scrollback-bytes", str(SMALL_SCROLLBACK))) as server:
+        yield server
+
+
+async def test_scrollback_cap_is_configurable(small_scrollback: Server, tmp_path: Path) -> None:
+    """--scrollback-bytes bounds the retained history; older bytes go first, offsets go on."""
+    server = small_scrollback
+    with server.http() as api:
         session = create_session(api, tmp_path)
-        path = server.worker_path(session["id"], worker_of(session))
-        async with server.ws(path) as ws:
-            await recv(ws)
-            await ws.send(json.dumps({"type": "input", "data": "seq 1 40000; echo END-$((7*6))\r"}))
-            end = (await read_output_until(ws, "END-42"))[-1]["offset"]
-        async with server.ws(path) as ws:
-            history = await recv(ws)
+    path = server.worker_path(session["id"], worker_of(session))
+    async with server.ws(path) as ws:
+        await recv(ws)
+        await ws.send(json.dumps({"type": "input", "data": "seq 1 40000; echo END-$((7*6))\r"}))
+        end = (await read_output_until(ws, "END-42"))[-1]["offset"]
+    async with server.ws(path) as ws:
+        history = await recv(ws)
     assert end > 200_000 and history["offset"] >= end
-    assert 0 < history["offset"] - history["startOffset"] <= 65536
+    assert 0 < history["offset"] - history["startOffset"] <= SMALL_SCROLLBACK
     assert history["startOffset"] > 0 and "END-42" in history["data"]
+
+
+async def test_a_resume_from_an_offset_out_of_retention_reports_the_lost_bytes(
+    small_scrollback: Server, tmp_path: Path
+) -> None:
+    """?offset=N whose bytes left retention: `history` holds all that is kept (a reset) and
+    `lostBytes` is exactly the bytes between N and the oldest kept byte."""
+    server = small_scrollback
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    path = server.worker_path(session["id"], worker_of(session))
+    async with server.ws(path) as ws:
+        await recv(ws)
+        await ws.send(json.dumps({"type": "input", "data": "echo READY-$((1+1))\r"}))
+        seen = (await read_output_until(ws, "READY-2"))[-1]["offset"]
+        await ws.send(json.dumps({"type": "input", "data": "exec seq 1 40000\r"}))
+        messages = await read_until(ws, lambda m: m["type"] == "exit")  # no output after it
+    end = max(m["offset"] for m in messages if m["type"] == "output")
+    kept_from = end - SMALL_SCROLLBACK  # ASCII output: retention holds the cap to the byte
+    async with server.ws(server.worker_path(session["id"], worker_of(session), seen)) as ws:
+        history = await recv(ws)
+    assert kept_from > seen and history["offset"] == end
+    assert history["startOffset"] == kept_from
+    assert history["lostBytes"] == kept_from - seen
 
 
 async def test_restart_with_continue_uses_the_continue_template(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planHistory, planOutput } from "../src/terminal/offsets";
+import { lostNotice, planHistory, planOutput } from "../src/terminal/offsets";
 
 describe("planHistory", () => {
   it("writes the first history without a reset", () => {
@@ -25,6 +25,19 @@ describe("planHistory", () => {
 
   it("writes a tail's terminal modes before its data", () => {
     expect(planHistory(null, { data: "screen", startOffset: 900, offset: 906, modes: "\x1b[?1049h" }).write).toBe("\x1b[?1049hscreen");
+  });
+
+  it("says how many bytes were lost before the history, on a line of its own", () => {
+    const plan = planHistory(50, { data: "kept", startOffset: 80, offset: 84, lostBytes: 30 });
+    expect(plan.reset).toBe(true);
+    expect(plan.write).toBe(lostNotice(30) + "kept");
+    expect(lostNotice(30)).toMatch(/── 30 bytes of output were lost ──.*\r\n$/);
+  });
+
+  it("says nothing when no bytes were lost", () => {
+    expect(lostNotice(undefined)).toBe("");
+    expect(lostNotice(0)).toBe("");
+    expect(planHistory(50, { data: "all", startOffset: 0, offset: 3, lostBytes: 0 }).write).toBe("all");
   });
 
   it("keeps an empty history as a no-op", () => {

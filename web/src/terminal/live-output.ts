@@ -9,7 +9,7 @@ import type { Terminal } from "@xterm/xterm";
 import type { WorkerServerMessage } from "../protocol";
 import { BEGIN_SYNC, chunks, END_SYNC, FlowControl, type FlowSignal } from "./flow-control";
 import { LiveExtent } from "./live-extent";
-import { planHistory, planOutput, type Plan } from "./offsets";
+import { lostNotice, planHistory, planOutput, type Plan } from "./offsets";
 
 type History = Extract<WorkerServerMessage, { type: "history" }>;
 type Output = Extract<WorkerServerMessage, { type: "output" }>;
@@ -58,10 +58,11 @@ export class LiveOutput {
     this.write(planOutput(this.end, message), false);
   }
 
-  /** Forgets where the terminal was: it is cleared, and the next history starts it afresh. */
-  restart(): void {
+  /** Forgets where the terminal was: it is cleared (saying how many bytes were lost, if any),
+   * and the next history starts it afresh. */
+  restart(lostBytes?: number): void {
     this.end = null;
-    this.term.write(RESET);
+    this.term.write(RESET + lostNotice(lostBytes));
   }
 
   setVisible(visible: boolean): void {

@@ -19,14 +19,23 @@ export interface Plan {
   rendered: number;
 }
 
+/** The line written into the terminal where output that left retention is gone for good
+ * (`history.lostBytes`); nothing when none was lost. */
+export function lostNotice(lostBytes: number | undefined): string {
+  if (lostBytes === undefined || lostBytes <= 0) return "";
+  return `\x1b[0;2m── ${lostBytes} bytes of output were lost ──\x1b[0m\r\n`;
+}
+
 /** A history (with `?tail=`) brings `modes`, the escape sequence that puts the terminal in the
- * modes in effect where its data starts (alternate screen, cursor keys, ...): written first. */
+ * modes in effect where its data starts (alternate screen, cursor keys, ...): written first,
+ * after the notice of any bytes lost before it. */
 export function planHistory(
   rendered: number | null,
-  message: { data: string; offset: number; startOffset: number; modes?: string },
+  message: { data: string; offset: number; startOffset: number; modes?: string; lostBytes?: number },
 ): Plan {
   const reset = rendered !== null && message.startOffset !== rendered;
-  return { reset, write: (message.modes ?? "") + message.data, rendered: message.offset };
+  const write = lostNotice(message.lostBytes) + (message.modes ?? "") + message.data;
+  return { reset, write, rendered: message.offset };
 }
 
 export function planOutput(rendered: number | null, message: { data: string; offset: number }): Plan {

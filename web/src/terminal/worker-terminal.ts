@@ -271,7 +271,7 @@ export class WorkerTerminal {
   private handle(message: WorkerServerMessage): void {
     switch (message.type) {
       case "history":
-        if (!this.output.history(message)) return this.startOver();
+        if (!this.output.history(message)) return this.startOver(message.lostBytes);
         if (!this.current.loading) this.update({ loading: true });
         return;
       case "output":
@@ -297,9 +297,10 @@ export class WorkerTerminal {
 
   /** The server could not continue from our offset (it left retention: a hidden or flooded
    * terminal fell that far behind) and would stream all it keeps: start over from the recent
-   * tail instead, which shows at once and keeps up with a flood. */
-  private startOver(): void {
-    this.output.restart();
+   * tail instead, which shows at once and keeps up with a flood. The output that left
+   * retention (`lostBytes`) is gone for good: the terminal says so. */
+  private startOver(lostBytes?: number): void {
+    this.output.restart(lostBytes);
     this.update({ loading: true });
     this.socket.reconnect();
   }
