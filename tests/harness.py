@@ -175,6 +175,24 @@ def never_reading_client(server: Server, path: str) -> socket.socket:
     return sock
 
 
+def close_code(sock: socket.socket) -> int | None:
+    """Reads a raw WebSocket stream (server frames are unmasked) to its end: the status code of
+    its close frame, or None when it ended without one."""
+    data = b""
+    while chunk := sock.recv(1 << 16):
+        data += chunk
+    pos = 0
+    while pos + 2 <= len(data):
+        opcode, length, pos = data[pos] & 0x0F, data[pos + 1] & 0x7F, pos + 2
+        if length >= 126:
+            size = 2 if length == 126 else 8
+            length, pos = int.from_bytes(data[pos : pos + size], "big"), pos + size
+        payload, pos = data[pos : pos + length], pos + length
+        if opcode == 0x8:
+            return int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+    return None
+
+
 def stop_hosts_under(root: Path) -> None:
     """Ends every worker host (and its workers) whose data directory lies under `root`."""
     import psutil
