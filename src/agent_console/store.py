@@ -156,6 +156,12 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreFailed(f"the database refused the change: {exc}") from exc
 
+    def check_writable(self) -> None:
+        """StoreFailed now if a write would be refused (busy, full, read-only): for a change
+        that must touch something outside the database (git) before it is stored."""
+        with self._transaction():
+            pass
+
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
         with self._transaction():
             self._db.execute(sql, params)

@@ -139,3 +139,39 @@ def test_sessions_change_only_after_the_store(
     finally:
         blocker.close()
     assert api.patch(f"/api/sessions/{sid}", json={"title": "after"}).status_code == 200
+
+
+def test_repositories_change_only_after_the_store(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """While the database refuses writes, registering and removing a repository, creating a
+    worktree with its session, deleting a worktree that has a session, and changing a git-diff
+    worker's base commit are 503 STORE_FAILED, and every GET answers as before (the worktrees
+    on disk too)."""
+    repo, other = make_repo(tmp_path / "repo"), make_repo(tmp_path / "other")
+    rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
+    worktrees = f"/api/repositories/{rid}/worktrees"
+    started = {"mode": "custom", "autoStartSession": True}
+    made = api.post(worktrees, json={**started, "branch": "kept"})
+    session = made.json()["session"]
+    diff = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
+    base = f"/api/sessions/{session['id']}/workers/{diff.json()['worker']['id']}"
+    reads = ["/api/repositories", f"/api/repositories/{rid}", worktrees, "/api/sessions"]
+    before = [api.get(path).json() for path in reads]
+    blocker = sqlite3.connect(server.data_dir / "agent-console.db", isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # holds the write lock: every write of the server fails
+        answers = [
+            api.post("/api/repositories", json={"path": str(other)}),
+            api.delete(f"/api/repositories/{rid}"),
+            api.post(worktrees, json={**started, "branch": "lost"}),
+            api.delete(worktrees, params={"path": made.json()["worktree"]["path"], "force": True}),
+            api.patch(base, json={"baseCommit": "HEAD"}),
+        ]
+        assert [(a.status_code, a.json().get("code")) for a in answers] == [
+            (503, "STORE_FAILED")
+        ] * 5, [a.text for a in answers]
+        assert [api.get(path).json() for path in reads] == before
+    finally:
+        blocker.close()
+    assert api.patch(base, json={"baseCommit": "HEAD"}).status_code == 200

@@ -87,6 +87,8 @@ async def create_worktree(request: Request, repo_id: str, body: CreateWorktree) 
         base_branch=body.base_branch,
         initial_prompt=body.initial_prompt,
     )
+    if body.auto_start_session:
+        c.store.check_writable()  # refused: 503 before a worktree exists that no session has
     created = await repositories.create_worktree(repo, wanted, c.settings, headless)
     result: dict[str, Any] = created.dump()
     if body.auto_start_session:
@@ -109,9 +111,12 @@ async def create_worktree(request: Request, repo_id: str, body: CreateWorktree) 
 async def delete_worktree(
     request: Request, repo_id: str, path: str, force: bool = False
 ) -> dict[str, Any]:
-    """Removes the worktree (the branch stays), then ends the sessions that ran in it."""
+    """Removes the worktree (the branch stays), then ends the sessions that ran in it. When
+    the database refuses that (503), the worktree is not touched."""
     c = console(request)
     repo = c.repositories.get(repo_id)
+    if any(same_path(s.location_path, path) for s in c.sessions.all()):
+        c.store.check_writable()
     worktree = await repositories.delete_worktree(repo, path, force)
     for session in [s for s in c.sessions.all() if same_path(s.location_path, worktree.path)]:
         with contextlib.suppress(NotFound):  # deleted meanwhile by someone else: already done
