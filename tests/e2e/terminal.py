@@ -51,6 +51,25 @@ def wait_for_text(page: Page, pattern: str, timeout: float = 20_000, rows: str =
     )
 
 
+CURSOR_SHOWN = r"""(selector) => {
+    const cursor = document.querySelector(selector);
+    if (cursor === null) return false;
+    const style = getComputedStyle(cursor);
+    const clear = (colour) => colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
+    return style.animationName !== "none" || !clear(style.backgroundColor)
+        || (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+        || style.boxShadow !== "none" || parseFloat(style.borderBottomWidth) > 0;
+}"""
+
+
+def wait_for_cursor(page: Page, shown: bool, timeout: float = 10_000) -> None:
+    """Waits until the live terminal's cursor is drawn in any way (block, outline, bar,
+    underline, blinking) or, with `shown` False, is there but drawn in no way at all."""
+    hidden = f"(sel) => document.querySelector(sel) !== null && !({CURSOR_SHOWN})(sel)"
+    check = CURSOR_SHOWN if shown else hidden
+    page.wait_for_function(check, arg=f"{LIVE_ROWS} .xterm-cursor", timeout=timeout)
+
+
 def wait_ready(page: Page) -> None:
     """Waits for the terminal to be open, sized and connected (its history parsed)."""
     page.wait_for_selector(f"{ACTIVE} .terminal-host[data-loaded]")
