@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.harness import (
+    BIN,
     FAKE_AGENT,
     Message,
     Server,
@@ -173,6 +175,24 @@ async def test_agent_socket_reports_activity(
         await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
         await ws.send(json.dumps({"type": "input", "data": "y\r"}))
         await read_until(ws, lambda m: m["type"] == "activity" and m["state"] != "asking")
+
+
+async def test_aider_gitignore_question_answered_by_enter_stays_answered(tmp_path: Path) -> None:
+    """The built-in Aider (tests/bin/fake-aider on PATH as `aider`) asks its startup
+    `.gitignore` question; a bare Enter takes the default: the agent leaves `asking` and,
+    though Aider draws the answered line again, it settles idle without asking again."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aider").symlink_to(BIN / "fake-aider")
+    path_env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    with running(tmp_path / "data", env=path_env) as server, server.http() as api:
+        session = create_session(api, tmp_path, agentId="aider")
+        async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+            await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+            await ws.send(json.dumps({"type": "input", "data": "\r"}))
+            after = await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+    assert "asking" not in [m["state"] for m in after if is_activity(m)]
+    assert "Aider v0.86.2" in output_text(after)  # idle only once Aider was done drawing
 
 
 def is_activity(message: Message) -> bool:
