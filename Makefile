@@ -45,8 +45,11 @@ web-test: setup
 
 # The browser tests run in a pytest process of their own: Playwright's sync API keeps an event
 # loop running on the main thread for the whole session, which asyncio tests cannot share.
+# The others run in two processes (pytest-xdist): most of their time is spent waiting on the
+# servers, shells and git they start, so two at once nearly halve the wall time on two cores.
+PYTEST_JOBS ?= 2
 pytest: setup
-	.venv/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	.venv/bin/pytest --ignore=tests/e2e -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 	.venv/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 test: lint typecheck web-test pytest
