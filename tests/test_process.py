@@ -138,3 +138,15 @@ async def test_end_leftovers_after_the_leader_is_gone(tmp_path: Path) -> None:
     end_leftovers([(proc.pid, proc.started)])
     _, alive = psutil.wait_procs([victim], timeout=10)
     assert not alive
+
+
+async def test_a_child_learns_its_size_from_the_pty_not_from_inherited_columns() -> None:
+    """COLUMNS and LINES in the server's environment (a shell, pytest-xdist export them) do not
+    reach the child, which would take them over the PTY's size."""
+    env = child_env({**os.environ, "COLUMNS": "80", "LINES": "24"})
+    size = "import shutil; print('size=%dx%d' % tuple(shutil.get_terminal_size()))"
+    proc = PtyProcess.spawn(["python3", "-c", size], "/", env, cols=132, rows=43)
+    output = bytearray()
+    proc.start_reading(output.extend)
+    await asyncio.wait_for(proc.exited, 20)
+    assert b"size=132x43" in output

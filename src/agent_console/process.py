@@ -40,9 +40,15 @@ class ExitStatus:
     signal: str | None
 
 
+SIZE_ENV = ("COLUMNS", "LINES")
+
+
 def child_env(base: Mapping[str, str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a child: the server's own, minus its secrets, as a terminal."""
-    env = {k: v for k, v in base.items() if not k.startswith(SECRET_ENV_PREFIXES)}
+    """The environment for a child: the server's own, minus its secrets, as a terminal. The
+    PTY gives the size: COLUMNS and LINES inherited from where the server started would
+    override it for curses and Python programs, whatever the browser's terminal measures."""
+    env = {k: v for k, v in base.items()
+           if not k.startswith(SECRET_ENV_PREFIXES) and k not in SIZE_ENV}  # fmt: skip
     env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor"})
     env.update(extra or {})
     return env
