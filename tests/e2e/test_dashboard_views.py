@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import Look
-from tests.e2e.terminal import run, wait_ready
+from tests.e2e.terminal import run, send_input, wait_ready
 from tests.e2e.ui import show_view
 from tests.gitrepo import make_repo
 from tests.harness import Server, create_session, fake_agent_fields
@@ -27,8 +27,9 @@ def server(shared_server: Server) -> Server:
 def test_list_view_filters_and_their_persistence(
     seen: Page, look: Look, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """The list has one row per worker; filtering by agent, state and repository narrows it; view
-    and filters are the same after a reload; Clear filters shows everything again."""
+    """The list has one row per worker, its last line kept current; filtering by agent, state and
+    repository narrows it; view and filters are the same after a reload; Clear filters shows
+    everything again."""
     agent = api.post("/api/agents", json=fake_agent_fields("Scribe")).json()["agent"]
     repo = make_repo(tmp_path / "inventory", {"README.md": "x\n"})
     rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
@@ -38,7 +39,7 @@ def test_list_view_filters_and_their_persistence(
         "autoStartSession": True,
         "title": "stock work",
     }
-    api.post(f"/api/repositories/{rid}/worktrees", json=body)
+    stock = api.post(f"/api/repositories/{rid}/worktrees", json=body).json()["session"]
     (tmp_path / "notes").mkdir()
     notes = create_session(api, tmp_path / "notes", agentId=agent["id"], title="notes")
     api.post(f"/api/sessions/{notes['id']}/workers", json={"type": "terminal"})
@@ -56,6 +57,10 @@ def test_list_view_filters_and_their_persistence(
     page.get_by_label("Repository", exact=True).select_option(label="inventory")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("stock work")
+    send_input(
+        server, stock["id"], stock["workers"][0]["id"], "printf 'listed-%s' $((6*7)); sleep 30\r"
+    )
+    expect(rows.locator(".col-last")).to_have_text("listed-42")  # a row follows its last line
 
     page.reload()
     expect(page.get_by_role("button", name="List", pressed=True)).to_be_visible()

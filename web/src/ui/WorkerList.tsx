@@ -36,7 +36,15 @@ export function WorkerList({ entries }: { entries: readonly WorkerEntry[] }) {
 const Row = memo(RowView, (a, b) => {
   const x = a.entry;
   const y = b.entry;
-  return x.worker === y.worker && x.session === y.session && x.state === y.state && x.attention === y.attention && x.since === y.since;
+  return (
+    x.worker === y.worker &&
+    x.session === y.session &&
+    x.state === y.state &&
+    x.attention === y.attention &&
+    x.since === y.since &&
+    x.lastLine === y.lastLine &&
+    x.lastChange === y.lastChange
+  );
 });
 
 function RowView({ entry }: { entry: WorkerEntry }) {
