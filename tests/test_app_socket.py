@@ -86,7 +86,8 @@ async def test_request_sync_answers_only_the_asker(server: Server, api: httpx.Cl
 async def test_activity_states_and_broadcasts(
     server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
 ) -> None:
-    """sessions-sync lists each agent worker's activity; changes arrive as worker-activity."""
+    """sessions-sync lists each agent worker's activity; changes arrive as worker-activity, with
+    the reason and, while asking, the question."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
     wid = session["workers"][0]["id"]
     async with server.ws("/ws/app") as ws:
@@ -101,4 +102,8 @@ async def test_activity_states_and_broadcasts(
             await term.send(json.dumps({"type": "input", "data": "ask\r"}))
             wanted = {"type": "worker-activity", "sessionId": session["id"], "workerId": wid,
                       "activityState": "asking", "attention": "asking"}  # fmt: skip
-            await read_until(ws, lambda m: {k: m.get(k) for k in wanted} == wanted)
+            asked = await read_until(ws, lambda m: {k: m.get(k) for k in wanted} == wanted)
+    assert asked[-1]["reason"] == "screen:pattern 1"
+    question = asked[-1]["question"]
+    assert (question["text"], question["kind"]) == ("Do you want to proceed?", "permission")
+    assert question["choices"] == ["Yes", "No"] and question["source"] == "screen"

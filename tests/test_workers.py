@@ -13,6 +13,7 @@ import uvloop
 
 from agent_console.activity import ActivityDetector
 from agent_console.host.client import LocalHost
+from agent_console.judge import ActivityJudge
 from agent_console.model import ActivityState, Worker
 from agent_console.workers import AgentWorker, LiveWorker
 
@@ -35,11 +36,11 @@ def test_a_deadline_already_due_when_armed_fires(tmp_path: Path, run: Runner) ->
                 went_idle.set()
 
         live = AgentWorker("s", Worker(name="agent", type="agent"), host, 1 << 20,
-                           lambda _: None, ActivityDetector([], quiet_period=0.05),
+                           lambda _: None, ActivityJudge(ActivityDetector([], quiet_period=0.05)),
                            on_activity)  # fmt: skip
         try:
             past = asyncio.get_running_loop().time() - 10
-            live._track(live.detector.on_output("x" * 5000, past))  # active; idle already due
+            live._track(live.judge.printed("x" * 5000, past))  # active; idle already due
             live._arm_timer()  # re-arming with the same past deadline must not fail either
             await asyncio.wait_for(went_idle.wait(), 5)
             assert states == [ActivityState.ACTIVE, ActivityState.IDLE]

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class Drive:
         self.seen = Seen()
         self.states: list[Transition] = []  # the dashboard's worker-activity
         self.worker_states: list[Transition] = []  # the worker socket's activity
+        self.reasons: list[tuple[float, str, str | None]] = []  # each change, with its reason
+        self.activity: dict[str, Any] = {}  # GET …/activity at the end
         self.truth = Truth()
         self.exited: dict[str, Any] | None = None
         self.server: Server | None = None
@@ -98,6 +101,7 @@ class Drive:
         await self.resize(COLS, ROWS)
 
     async def close(self) -> None:
+        await self._fetch_activity()
         for socket in (self._worker, self._app):
             if socket is not None:
                 with contextlib.suppress(Exception):
@@ -115,6 +119,20 @@ class Drive:
 
     # -- what the product says -------------------------------------------------------------
 
+    async def _fetch_activity(self) -> None:
+        """The product's own account of the last changes and signals (its explanation of a
+        figure), with times on this script's clock."""
+        if self.server is None or self.server.proc is None or not self.worker_id:
+            return
+        path = f"/api/sessions/{self.session_id}/workers/{self.worker_id}/activity"
+        with self.server.http() as api, contextlib.suppress(Exception):
+            response = await asyncio.to_thread(api.get, path)
+            if response.status_code == 200:
+                offset = time.time() - time.monotonic()
+                self.activity = response.json()
+                for item in [*self.activity["changes"], *self.activity["signals"]]:
+                    item["t"] = _epoch(item["at"]) - offset
+
     async def _read_app(self) -> None:
         async for raw in self._app:
             now = time.monotonic()
@@ -125,6 +143,7 @@ class Drive:
                         self.states.append((now, info["activityState"]))
             elif message["type"] == "worker-activity" and message["workerId"] == self.worker_id:
                 self.states.append((now, message["activityState"]))
+                self.reasons.append((now, message["activityState"], message.get("reason")))
             elif message["type"] == "worker-activity" and not self.worker_id:
                 self.states.append((now, message["activityState"]))  # before we knew its id
 
@@ -190,9 +209,14 @@ class Drive:
         (self.folder / "screen.txt").write_text(self.seen.text)
         (self.folder / "terminal.raw").write_text("".join(self._raw))
         record = {"states": self.states, "worker_states": self.worker_states,
+                  "reasons": self.reasons, "activity": self.activity,
                   "truth": _plain(self.truth), "unplanned": self.script.unplanned,
                   "mock_errors": self.mock.errors}  # fmt: skip
         (self.folder / "run.json").write_text(json.dumps(record, indent=1))
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
 def _plain(truth: Truth) -> dict[str, Any]:

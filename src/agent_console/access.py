@@ -25,6 +25,7 @@ ENV_TOKEN = "AGENT_CONSOLE_TOKEN"
 TOKEN_FILE = "token"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9._~-]{16,512}")
 COOKIE_PURPOSE = b"agent-console login cookie v1"
+HOOK_PURPOSE = b"agent-console worker hook v1"
 REDACTED = "[redacted]"
 TOKEN_PARAM = re.compile(r"(?i)(\btoken=)[^&\s\"'#]*")
 
@@ -142,6 +143,14 @@ def same_secret(given: str | bytes, expected: str) -> bool:
 def cookie_value(token: str) -> str:
     """What the login cookie holds: an HMAC of the token, so the cookie is no copy of it."""
     return hmac.new(token.encode("utf-8"), COOKIE_PURPOSE, hashlib.sha256).hexdigest()
+
+
+def hook_secret(token: str, worker_id: str, launch: str) -> str:
+    """The secret one launch of one agent worker holds to report its hooks: an HMAC of the
+    worker and launch under a key derived from the token, so it opens that worker's hook route
+    and nothing else, and reveals nothing of the token."""
+    key = hmac.new(token.encode("utf-8"), HOOK_PURPOSE, hashlib.sha256).digest()
+    return hmac.new(key, f"{worker_id}/{launch}".encode(), hashlib.sha256).hexdigest()
 
 
 def cookie_name(port: int) -> str:

@@ -50,6 +50,7 @@ from typing import Any
 from agent_console.errors import InvalidRequest
 from agent_console.model import ActivityState
 from agent_console.pattern_risk import backtracking_risk
+from agent_console.question import Question, from_screen
 from agent_console.screen_text import Evidence, Rows, ScreenText
 from agent_console.terminal_replies import without_replies
 
@@ -66,7 +67,7 @@ RUN_GAP_FACTOR = 2  # output gaps up to 2Q keep a run going
 MAX_PATTERNS = 50
 MAX_PATTERN_LENGTH = 500
 
-_ANSWER = re.compile(r"\r|\x1b(?![\[O])")  # Enter, or Esc not starting a CSI/SS3 key sequence
+ANSWER = re.compile(r"\r|\x1b(?![\[O])")  # Enter, or Esc not starting a CSI/SS3 key sequence
 
 
 class ActivityDetector:
@@ -81,6 +82,8 @@ class ActivityDetector:
         if not quiet_period > 0:
             raise ValueError("quiet_period must be positive")
         self.state = ActivityState.UNKNOWN
+        self.reason = "started"  # why the state last changed: "output", "quiet 2 s", ...
+        self.since = -math.inf  # when it last changed
         self._patterns = list(asking_patterns)
         self._input_area = input_area  # matches the first line of the CLI's input box
         self._screen = ScreenText() if self._patterns else None
@@ -141,7 +144,7 @@ class ActivityDetector:
             self._echo_budget += len(typed) + ECHO_OVERHEAD
             if "\r" in typed:  # a new turn: output after it is not the old run resuming
                 self._last_output = None
-            if self.state is ActivityState.ASKING and _ANSWER.search(typed):
+            if self.state is ActivityState.ASKING and ANSWER.search(typed):
                 self._answer(now)
         return self._changed(before)
 
@@ -149,6 +152,13 @@ class ActivityDetector:
         """The terminal was resized: what the program draws next is a redraw, not work."""
         before, now = self.state, self._advance(now)
         self._redraw_until = now + REDRAW_WINDOW
+        return self._changed(before)
+
+    def answered(self, now: float) -> ActivityState | None:
+        """The user answered a question this screen did not show (a structured signal's): the
+        agent acts on the answer, as after any answer."""
+        before, now = self.state, self._advance(now)
+        self._answer(now)
         return self._changed(before)
 
     def poll(self, now: float) -> ActivityState | None:
@@ -183,6 +193,7 @@ class ActivityDetector:
                 self._check_screen()
             elif idle_at is not None and idle_at <= now:
                 self.state, self._idle_since = ActivityState.IDLE, idle_at
+                self._because(f"quiet {self._quiet:g} s", idle_at)
             else:
                 return now
 
@@ -195,11 +206,11 @@ class ActivityDetector:
         self._last_output = self._busy_at = now
         self._seen_output = True
         if self.state is ActivityState.UNKNOWN and self._sustained(now):
-            self._activate(now, self._base_quiet)
+            self._activate(now, self._base_quiet, "output")
         elif self.state is ActivityState.IDLE and self._sustained(now):
             flap = self._idle_since is not None and self._run_start < self._idle_since
             quiet = min(max(2 * gap, self._base_quiet), MAX_QUIET_FACTOR * self._base_quiet)
-            self._activate(now, quiet if flap else self._base_quiet)
+            self._activate(now, quiet if flap else self._base_quiet, "output")
 
     def _shows_work(self, rows: Rows, now: float) -> bool:
         """Whether output changed the screen (which was `rows` before it) in a way that shows
@@ -215,9 +226,13 @@ class ActivityDetector:
     def _sustained(self, now: float) -> bool:
         return now - self._run_start >= MIN_SPAN or self._run_chars >= BURST_CHARS
 
-    def _activate(self, now: float, quiet: float) -> None:
+    def _activate(self, now: float, quiet: float, reason: str) -> None:
         self.state, self._busy_at, self._quiet = ActivityState.ACTIVE, now, quiet
         self._idle_since = None
+        self._because(reason, now)
+
+    def _because(self, reason: str, at: float) -> None:
+        self.reason, self.since = reason, at
 
     # -- the screen ------------------------------------------------------------------------
 
@@ -229,10 +244,22 @@ class ActivityDetector:
     def _evidence(self) -> Evidence | None:
         return self._screen.find(self._patterns) if self._screen is not None else None
 
+    def question(self) -> Question | None:
+        """The question on screen, read around the line where an asking pattern matches."""
+        if self._screen is None:
+            return None
+        found = self._screen.match(self._patterns)
+        index = self._screen.index_of(found[0][0]) if found is not None else None
+        return from_screen(self._screen.lines(), index) if index is not None else None
+
+    def screen_matches(self) -> bool:
+        """Whether an asking pattern matches the screen as it is now."""
+        return self._evidence() is not None
+
     def _answer(self, now: float) -> None:
         self._answered = self._evidence()
         self._answered_text = self._line_text(self._answered)
-        self._activate(now, self._base_quiet)
+        self._activate(now, self._base_quiet, "input:answer")
 
     def _line_text(self, evidence: Evidence | None) -> str | None:
         if evidence is None or self._screen is None:
@@ -249,14 +276,19 @@ class ActivityDetector:
             self._answered = evidence
 
     def _check_screen(self) -> None:
+        at = self._check_at if self._check_at is not None else self._now
         self._check_at = self._dirty_since = None
-        evidence = self._evidence()
-        if evidence is None:
+        assert self._screen is not None
+        found = self._screen.match(self._patterns)
+        evidence = found[0] if found is not None else None
+        if found is None:
             self._answered = None
             if self.state is ActivityState.ASKING:  # the prompt went away
                 self.state, self._quiet = ActivityState.ACTIVE, self._base_quiet
+                self._because("screen:prompt gone", at)
         elif self.state is not ActivityState.ASKING and evidence != self._answered:
             self.state, self._answered = ActivityState.ASKING, None
+            self._because(f"screen:pattern {found[1] + 1}", at)
 
 
 # -- asking patterns -------------------------------------------------------------------------

@@ -273,11 +273,21 @@ def parser() -> argparse.ArgumentParser:
         help="the server's data directory (default $AGENT_CONSOLE_HOME or ~/.agent-console)",
     )
     url.set_defaults(run=_url)
+    verbs.add_parser(
+        "hook",
+        help="what an agent CLI runs on its hook events, set up by the server for each agent "
+        "worker (reports the event to the server; usage: hook <cli> [JSON])",
+    )
     add_verbs(verbs)
     add_host_verbs(verbs)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["hook"]:  # run by agent CLIs on each hook event: no parser, no imports
+        from agent_console.hook_command import main as hook
+
+        return hook(given[1:])
+    args = parser().parse_args(given)
     return int(args.run(args))

@@ -69,6 +69,13 @@ class Worker(Wire):
     attention: AttentionKind | None = None  # what it needs of its user (see attention.py)
     attention_since: str | None = None
     state_changed_at: str | None = None  # its last change of activity, exit or start
+    agent_session_id: str | None = None  # the agent CLI's own conversation id, resumed on restart
+    # Live, never stored: why the agent's activity last changed, and its open question.
+    activity_reason: str | None = None
+    question: dict[str, Any] | None = None
+
+
+LIVE_WORKER_FIELDS = frozenset({"activity_reason", "question"})
 
 
 class Session(Wire):
@@ -152,6 +159,8 @@ class WorkerActivityInfo(Wire):
     session_id: str
     worker_id: str
     activity_state: ActivityState
+    reason: str | None = None
+    question: dict[str, Any] | None = None
 
 
 class LogOwner(Wire):

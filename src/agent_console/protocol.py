@@ -201,8 +201,9 @@ def exit_message(exit_code: int, signal: str | None) -> str:
     return _encode({"type": "exit", "exitCode": exit_code, "signal": signal})
 
 
-def activity(state: str) -> str:
-    return _encode({"type": "activity", "state": state})
+def activity(state: str, reason: str | None = None, question: dict[str, Any] | None = None) -> str:
+    """An agent's state, why it last changed, and its open question (null unless asking)."""
+    return _encode({"type": "activity", "state": state, "reason": reason, "question": question})
 
 
 def diff_changed() -> str:
@@ -235,8 +236,9 @@ def session_deleted(session_id: str) -> str:
 def worker_activity(
     session_id: str, worker_id: str, state: str, worker_fields: dict[str, Any] | None = None
 ) -> str:
-    """`worker_fields`: the worker's attention, attentionSince and stateChangedAt, which change
-    with its activity."""
+    """`worker_fields`: what changes with the activity on the worker — its attention,
+    attentionSince and stateChangedAt, and why the state changed (`reason`) and the open
+    question (`question`, null unless asking)."""
     return _encode(
         {
             "type": "worker-activity",

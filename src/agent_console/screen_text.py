@@ -164,15 +164,21 @@ class ScreenText:
 
     def find(self, patterns: Sequence[re.Pattern[str]]) -> Evidence | None:
         """(absolute line, stamp) of the line where the last match of any pattern starts."""
+        found = self.match(patterns)
+        return found[0] if found is not None else None
+
+    def match(self, patterns: Sequence[re.Pattern[str]]) -> tuple[Evidence, int] | None:
+        """`find`, with the index of the pattern whose match it is."""
         text, starts, first = self._tail()
-        best = -1
-        for pattern in patterns:
+        best, which = -1, -1
+        for number, pattern in enumerate(patterns):
             for match in pattern.finditer(text):
-                best = max(best, match.start())
+                if match.start() > best:
+                    best, which = match.start(), number
         if best < 0:
             return None
         index = first + bisect_right(starts, best) - 1
-        return self._dropped + index, self._stamps[index]
+        return (self._dropped + index, self._stamps[index]), which
 
     def rows(self) -> Rows:
         """The lines as they are now (a copy, cheap: the strings are shared), for `changes_since`."""
@@ -203,6 +209,11 @@ class ScreenText:
             if pattern.search(self._lines[-depth]):
                 return depth
         return 0
+
+    def index_of(self, line: int) -> int | None:
+        """The index in `lines()` of absolute line `line`; None once it is gone."""
+        index = line - self._dropped
+        return index if 0 <= index < len(self._lines) else None
 
     def line_text(self, line: int) -> str | None:
         """The text of absolute line `line` (trailing spaces removed); None once it is gone."""

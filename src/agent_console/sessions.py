@@ -31,7 +31,9 @@ from agent_console.events import (
     WorkerActivity,
     WorkerPreviewed,
 )
+from agent_console.hook_calls import SIGNALLING, HookCalls
 from agent_console.hub import Hub
+from agent_console.judge import ActivityJudge
 from agent_console.model import (
     Agent,
     LogOwner,
@@ -84,6 +86,8 @@ class Sessions:
         # The dashboard's live screens, from the screen state of the host of the moment.
         self.previews = Previews(self._screen, lambda p: events.publish(WorkerPreviewed(p)))
         self.output_logged: Callable[[str, int, bytes], None] | None = None  # the indexer's hook
+        self.hooks = HookCalls(settings.data_dir, settings.token, self._live.get,
+                               self._agent_session_id)  # fmt: skip
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:
@@ -116,7 +120,13 @@ class Sessions:
 
     def activity_states(self) -> list[WorkerActivityInfo]:
         return [
-            WorkerActivityInfo(session_id=live.session_id, worker_id=live.id, activity_state=state)
+            WorkerActivityInfo(
+                session_id=live.session_id,
+                worker_id=live.id,
+                activity_state=state,
+                reason=live.model.activity_reason,
+                question=live.model.question,
+            )
             for live in self._live.values()
             if (state := live.activity) is not None
         ]
@@ -220,7 +230,7 @@ class Sessions:
             await live.stop()
             attention.apply(live.model, attention.NONE)  # restarting it is looking at it
             if isinstance(live, AgentWorker) and agent is not None:
-                live.reset_activity(self._detector(agent))
+                live.reset_activity(self._judge(agent))
             await self._launch(session, live, agent, None, continue_conversation)
             self._changed(session)
             return live.model
@@ -282,7 +292,8 @@ class Sessions:
             if hosted.end_offset > hosted.start_offset:  # its screen, for the dashboard at once
                 self.previews.printed(session.id, worker.id, iso_time(hosted.last_output_at))
             if isinstance(live, AgentWorker) and agent is not None:
-                await live.recompute_activity(hosted, self._detector(agent))
+                live.launch = self._store.recorded_launch(live.id)
+                await live.recompute_activity(hosted, self._judge(agent))
             return None
         return None if worker.status == WorkerStatus.EXITED else live
 
@@ -302,7 +313,7 @@ class Sessions:
         """Starts a worker whose process the host no longer has (its leftovers already ended)."""
         agent = self._agent_of(live.model)
         if isinstance(live, AgentWorker) and agent is not None:
-            live.reset_activity(self._detector(agent))
+            live.reset_activity(self._judge(agent))
         if WORKER_KINDS[live.model.type].needs_agent and agent is None:
             live.note(f"agent {live.model.agent_id!r} no longer exists; it cannot be relaunched")
             live.model.status = WorkerStatus.EXITED
@@ -348,6 +359,7 @@ class Sessions:
         """Leaves every process running on the host; clients are told the server restarts."""
         self._closing = True
         self.previews.close()
+        self.hooks.decisions.release_all()
         for task in self._tasks:
             task.cancel()
         for live in self._live.values():
@@ -404,6 +416,7 @@ class Sessions:
         await live.stop()
         live.close()
         self.previews.forget(live.id)
+        self.hooks.decisions.release(live.id)
         if isinstance(live, PtyWorker):
             await live.host.forget(live.id, delete_log=not keep_log)
         self._store.forget_process(live.id)
@@ -426,7 +439,7 @@ class Sessions:
         """The live worker of the model's kind."""
         at = Surroundings(session.id, Path(session.location_path), self.host,
                           self.settings.limits.scrollback_bytes, self._worker_changed,
-                          self._worker_activity, self._detector)  # fmt: skip
+                          self._worker_activity, self._judge)  # fmt: skip
         live = WORKER_KINDS[worker.type].build(at, worker, agent)
         if isinstance(live, PtyWorker):
             live.watch_output = lambda w: self.previews.printed(w.session_id, w.id)
@@ -441,12 +454,14 @@ class Sessions:
             return self._agents.get(worker.agent_id) if worker.agent_id else None
         return None
 
-    def _detector(self, agent: Agent) -> ActivityDetector:
+    def _judge(self, agent: Agent) -> ActivityJudge:
         patterns = agent.activity_patterns.asking_patterns if agent.activity_patterns else None
-        return ActivityDetector(
-            compile_patterns(patterns or []),
-            self.settings.quiet_period,
-            INPUT_AREAS.get(agent.id) if agent.is_built_in else None,
+        return ActivityJudge(
+            ActivityDetector(
+                compile_patterns(patterns or []),
+                self.settings.quiet_period,
+                INPUT_AREAS.get(agent.id) if agent.is_built_in else None,
+            )
         )
 
     async def _launch(
@@ -458,16 +473,27 @@ class Sessions:
         continue_conversation: bool,
         marker: str | None = None,
     ) -> None:
+        env = environment()
         if isinstance(live, AgentWorker) and agent is not None:
-            launch = agent_launch(agent, prompt, session.location_path, continue_conversation)
+            launch = agent_launch(agent, prompt, session.location_path, continue_conversation,
+                                  live.model.agent_session_id)  # fmt: skip
             live.type_when_idle = launch.type_when_idle
             live.continue_fallback = agent if launch.fresh_fallback else None
-            argv = launch.argv
+            argv, extra = self.hooks.prepare(live, agent, launch.argv, env)
+            env.update(extra)
+            if (
+                prompt
+                and not launch.type_when_idle
+                and agent.is_built_in
+                and agent.id in SIGNALLING
+            ):
+                live.expect_turn()
         else:
             argv = terminal_argv()
-        hosted = await live.start(argv, session.location_path, environment(), marker)
+        hosted = await live.start(argv, session.location_path, env, marker)
         if hosted.pid is not None:
-            self._store.record_process(live.id, hosted.pid, hosted.started, self._boot)
+            launch_id = live.launch if isinstance(live, AgentWorker) else None
+            self._store.record_process(live.id, hosted.pid, hosted.started, self._boot, launch_id)
 
     def _worker_changed(self, live: LiveWorker) -> None:
         if self._closing:
@@ -505,12 +531,21 @@ class Sessions:
             self._events.publish(WorkerActivity.of(live.session_id, live.model, live.activity))
 
     def _worker_activity(self, live: LiveWorker) -> None:
+        if isinstance(live, AgentWorker):
+            self.hooks.question_changed(live)
         if live.activity is not None and not self._closing:
             self._events.publish(WorkerActivity.of(live.session_id, live.model, live.activity))
             session = self._sessions.get(live.session_id)
             if live.unsaved and session is not None:  # its attention changed: kept across restarts
                 live.unsaved = False
                 self._save_quietly(session)
+
+    def _agent_session_id(self, live: AgentWorker, session_id: str) -> None:
+        """The agent CLI named its own conversation: kept, so a restart resumes that one."""
+        live.model.agent_session_id = session_id
+        session = self._sessions.get(live.session_id)
+        if session is not None:
+            self._changed(session, must_save=False)
 
     def _changed(self, session: Session, must_save: bool = True) -> None:
         """Saves and announces a change. What a worker did on its own (it exited, its history

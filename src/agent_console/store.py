@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from agent_console.errors import StoreFailed
 from agent_console.model import (
+    LIVE_WORKER_FIELDS,
     Agent,
     LogOwner,
     Quarantined,
@@ -69,6 +70,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0005_retired_workers",
         # data: the LogOwner of a removed worker whose output log is kept (for search).
         "CREATE TABLE retired_workers (worker_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
+    ),
+    (
+        "0006_process_launch",
+        # The launch id an agent's hooks name (agent_hooks.py): a hook of another launch is stale.
+        "ALTER TABLE processes ADD COLUMN launch TEXT",
     ),
 )
 # SQLite's verdicts on a file that is not (or no longer) a sound database.
@@ -189,7 +195,12 @@ class Store:
                 self._db.execute(
                     "INSERT INTO workers VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
                     "position=excluded.position, data=excluded.data",
-                    (worker.id, session.id, position, worker.model_dump_json()),
+                    (
+                        worker.id,
+                        session.id,
+                        position,
+                        worker.model_dump_json(exclude=set(LIVE_WORKER_FIELDS)),
+                    ),
                 )
 
     def delete_session(self, session_id: str) -> None:
@@ -247,12 +258,22 @@ class Store:
 
     # --- worker processes (to end leftovers of a killed server) -----------------------------
 
-    def record_process(self, worker_id: str, pid: int, started: int | None, boot: str) -> None:
+    def record_process(
+        self, worker_id: str, pid: int, started: int | None, boot: str, launch: str | None = None
+    ) -> None:
         self._write(
-            "INSERT INTO processes VALUES (?, ?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
-            "pid=excluded.pid, started=excluded.started, boot=excluded.boot",
-            (worker_id, pid, started, boot),
+            "INSERT INTO processes (worker_id, pid, started, boot, launch) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(worker_id) DO UPDATE SET pid=excluded.pid, started=excluded.started, "
+            "boot=excluded.boot, launch=excluded.launch",
+            (worker_id, pid, started, boot, launch),
         )
+
+    def recorded_launch(self, worker_id: str) -> str | None:
+        """The launch id recorded with the worker's process (see record_process)."""
+        row = self._db.execute(
+            "SELECT launch FROM processes WHERE worker_id = ?", (worker_id,)
+        ).fetchone()
+        return str(row[0]) if row is not None and row[0] is not None else None
 
     def forget_process(self, worker_id: str) -> None:
         self._write("DELETE FROM processes WHERE worker_id = ?", (worker_id,))

@@ -4,6 +4,7 @@ environment it gets, and the marker line written into its history when it is rel
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +21,23 @@ class Launch:
     fresh_fallback: bool = False  # continuing may fail at once: then start a new conversation
 
 
-def agent_launch(agent: Agent, prompt: str | None, cwd: str, continue_conversation: bool) -> Launch:
+# How a built-in CLI resumes one conversation by its own id (which its hooks reported), rather
+# than merely the latest one in the directory.
+RESUME = {"claude-code": ("claude", "--resume"), "codex": ("codex", "resume"),
+          "opencode": ("opencode", "--session")}  # fmt: skip
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+def agent_launch(
+    agent: Agent,
+    prompt: str | None,
+    cwd: str,
+    continue_conversation: bool,
+    session_id: str | None = None,
+) -> Launch:
+    resume = RESUME.get(agent.id) if agent.is_built_in else None
+    if continue_conversation and resume and session_id and SESSION_ID.fullmatch(session_id):
+        return Launch([*resume, session_id], fresh_fallback=True)
     template, uses_prompt = launch_template(agent, continue_conversation)
     argv = build_argv(template, prompt if uses_prompt else None, cwd)
     typed = None

@@ -28,8 +28,11 @@ from agent_console.activity import ActivityDetector
 from agent_console.errors import Error, SpawnFailed
 from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
+from agent_console.judge import ActivityJudge, Change
 from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType, now_iso
 from agent_console.output_stream import OutputStream
+from agent_console.question import Question
+from agent_console.signals import Observation
 from agent_console.worker_host import Hosted, SpawnSpec, WorkerHost
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ class Surroundings:
     retained: int
     on_change: OnChange
     on_activity: OnChange
-    detector: Callable[[Agent], ActivityDetector]
+    judge: Callable[[Agent], ActivityJudge]  # an agent worker's judge of its activity
 
 
 class LiveWorker:
@@ -330,7 +333,8 @@ class TerminalWorker(PtyWorker):
 
 
 class AgentWorker(PtyWorker):
-    """An agent CLI: its activity judged from what it prints and what the user types."""
+    """An agent CLI: its activity judged from its screen, its keys and its structured signals
+    (judge.py); hook calls reach it through `hook`."""
 
     kind = "agent"
     default_name = "Agent"
@@ -338,8 +342,8 @@ class AgentWorker(PtyWorker):
 
     @classmethod
     def build(cls, at: Surroundings, model: Worker, agent: Agent | None) -> AgentWorker:
-        detector = at.detector(agent) if agent else ActivityDetector([])
-        return cls(at.session_id, model, at.host, at.retained, at.on_change, detector,
+        judge = at.judge(agent) if agent else ActivityJudge(ActivityDetector([]))
+        return cls(at.session_id, model, at.host, at.retained, at.on_change, judge,
                    at.on_activity)  # fmt: skip
 
     def __init__(
@@ -349,30 +353,54 @@ class AgentWorker(PtyWorker):
         host: WorkerHost,
         retained: int,
         on_change: OnChange,
-        detector: ActivityDetector,
+        judge: ActivityJudge,
         on_activity: OnChange,
     ) -> None:
         super().__init__(session_id, model, host, retained, on_change)
-        self.detector = detector
+        self.judge = judge
         self._on_activity = on_activity
         self._timer: asyncio.Handle | None = None
         self._timer_at: float | None = None  # uvloop's call_at may return a plain Handle
-        self._reported = detector.state  # the activity clients last heard
+        self._reported = judge.state  # the activity clients last heard
         self.type_when_idle: str | None = None  # typed once the agent first settles
         self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
+        self.launch: str | None = None  # the launch id its hooks name (None: no hooks)
 
     @property
     def activity(self) -> ActivityState:
-        return self.detector.state
+        return self.judge.state
+
+    @property
+    def question(self) -> Question | None:
+        return self.judge.question
 
     def printed(self, text: str) -> None:
-        self._track(self.detector.on_output(text, self._loop.time()))
+        self._track(self.judge.printed(text, self._loop.time()))
 
     def typed(self, data: str) -> None:
-        self._track(self.detector.on_input(data, self._loop.time()))
+        self._track(self.judge.typed(data, self._loop.time()))
+
+    def observe(self, observation: Observation) -> bool:
+        """A structured observation (a hook call) dated on this loop's clock; whether it
+        counted (not late, not repeated)."""
+        self._track(self.judge.observe(observation, self._loop.time()))
+        return self.judge.taken
+
+    def expect_turn(self) -> None:
+        """It was launched with a prompt it will work on (see ActivityJudge.expect_turn)."""
+        self.judge.expect_turn(self._loop.time())
+        self._arm_timer()
+
+    def loop_time(self, wall: float) -> float:
+        """A wall-clock time (a hook's) on this loop's clock."""
+        return self._loop.time() - max(0.0, time.time() - wall)
+
+    def wall_time(self, at: float) -> float:
+        """A time on this loop's clock as wall-clock time."""
+        return time.time() - (self._loop.time() - at)
 
     def attached(self, outbox: Outbox) -> None:
-        outbox.put(Frame(protocol.activity(self.detector.state.value)))
+        outbox.put(Frame(self._activity_frame()))
 
     def close(self, code: int = protocol.Close.NORMAL) -> None:
         super().close(code)
@@ -381,15 +409,15 @@ class AgentWorker(PtyWorker):
     def resize(self, cols: int, rows: int) -> None:
         super().resize(cols, rows)
         if self.running:  # the program's redraw that follows is not work
-            self._track(self.detector.on_resize(self._loop.time()))
+            self._track(self.judge.resized(self._loop.time()))
 
-    def reset_activity(self, detector: ActivityDetector) -> None:
-        """A fresh detector for a relaunched agent; clients learn its (unknown) state at once."""
+    def reset_activity(self, judge: ActivityJudge) -> None:
+        """A fresh judge for a relaunched agent; clients learn its (unknown) state at once."""
         self._cancel_timer()
-        self.detector = detector
-        self._track(detector.state)
+        self.judge = judge
+        self._track(Change(judge.state, judge.reason, self._loop.time()))
 
-    async def recompute_activity(self, hosted: Hosted, detector: ActivityDetector) -> None:
+    async def recompute_activity(self, hosted: Hosted, judge: ActivityJudge) -> None:
         """After a server restart: the state from the screen the host kept and from when the
         agent last printed — not a guess."""
         start = max(hosted.start_offset, hosted.end_offset - SCREEN_TAIL)
@@ -397,18 +425,26 @@ class AgentWorker(PtyWorker):
             data = (await self.host.read(self.id, start, hosted.end_offset - start)).data
             age = time.time() - hosted.last_output_at if hosted.last_output_at else 3600.0
             printed_at = self._loop.time() - max(0.0, age)
-            detector.on_output(data.decode("utf-8", "replace"), printed_at)
-        detector.poll(self._loop.time())
-        self.reset_activity(detector)
+            judge.printed(data.decode("utf-8", "replace"), printed_at)
+        judge.poll(self._loop.time())
+        self.reset_activity(judge)
 
-    def _track(self, changed: ActivityState | None) -> None:
-        if changed == ActivityState.IDLE and self.type_when_idle is not None:
+    def _activity_frame(self) -> str:
+        return protocol.activity(self.judge.state.value, self.model.activity_reason,
+                                 self.model.question)  # fmt: skip
+
+    def _track(self, change: Change | None) -> None:
+        if change is not None:
+            self.model.activity_reason = change.reason
+            self.model.question = change.question.dump() if change.question else None
+        if change is not None and change.state == ActivityState.IDLE and self.type_when_idle:
             # An agent whose command line takes no prompt gets it typed once it is ready for input.
             text, self.type_when_idle = self.type_when_idle, None
             self.write(text)
-        if changed is not None:
-            self._mark(changed)
-            self.broadcast(Frame(protocol.activity(changed.value)))
+        if change is not None:
+            if change.state is not self._reported or change.question is None:
+                self._mark(change.state)  # (another question while asking is no new activity)
+            self.broadcast(Frame(self._activity_frame()))
             self._on_activity(self)
         self._arm_timer()
 
@@ -420,7 +456,7 @@ class AgentWorker(PtyWorker):
         self.unsaved = attention.apply(self.model, after) or self.unsaved
 
     def _arm_timer(self) -> None:
-        deadline = self.detector.next_deadline
+        deadline = self.judge.next_deadline
         if self._timer is not None and deadline != self._timer_at:
             self._cancel_timer()
         if deadline is not None and self._timer is None:
@@ -429,7 +465,7 @@ class AgentWorker(PtyWorker):
 
     def _on_deadline(self) -> None:
         self._timer = self._timer_at = None
-        self._track(self.detector.poll(self._loop.time()))
+        self._track(self.judge.poll(self._loop.time()))
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

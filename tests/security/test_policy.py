@@ -321,3 +321,49 @@ def test_json_problem_names_the_field() -> None:
     assert (json_problem(b'{"a": [1, {"b": "x\\udc00"}]}') or "").startswith("a.1.b:")
     assert json_problem(b'{"a": "\\ud83d\\ude00 \\\\ud800"}') is None
     assert json_problem(json.dumps("\ud83d\ude00").encode()) is None  # a pair is one character
+
+
+# --- worker hook routes ------------------------------------------------------------------------
+
+HOOK_PATH = "/api/hooks/worker-1/0123abcd"
+HOOK_SECRET = access.hook_secret(TOKEN, "worker-1", "0123abcd")
+JSON_BODY = {"content-type": "application/json", "content-length": "2"}
+
+
+def test_a_hook_route_takes_exactly_its_workers_secret() -> None:
+    """POST /api/hooks/{worker}/{launch} with that launch's secret is let in (body bounded);
+    the access token, the cookie, another worker's or launch's secret, a secret in the query
+    are not."""
+    p = policy()
+    assert p.decide(facts(HOOK_PATH, "POST", {**bearer(HOOK_SECRET), **JSON_BODY})) == Allow(True)
+    other_worker = access.hook_secret(TOKEN, "worker-2", "0123abcd")
+    other_launch = access.hook_secret(TOKEN, "worker-1", "ffff0000")
+    cookie = {"cookie": f"{access.cookie_name(PORT)}={access.cookie_value(TOKEN)}"}
+    for headers in (bearer(), bearer(other_worker), bearer(other_launch), cookie, {}):
+        assert refused(p.decide(facts(HOOK_PATH, "POST", {**headers, **JSON_BODY})), 401), headers
+    query = facts(HOOK_PATH, "POST", JSON_BODY, query=f"token={HOOK_SECRET}")
+    assert refused(p.decide(query), 401)
+
+
+def test_a_hook_secret_opens_no_other_route() -> None:
+    """A worker's hook secret is no access token: every other route refuses it."""
+    p = policy()
+    for path in ("/api/sessions", "/api/hooks/worker-2/0123abcd", "/api/hooks/worker-1"):
+        assert refused(p.decide(facts(path, "POST", {**bearer(HOOK_SECRET), **JSON_BODY})), 401), (
+            path
+        )
+    assert refused(p.decide(facts("/ws/app", headers=bearer(HOOK_SECRET), websocket=True)), 401)
+
+
+def test_a_hook_route_refuses_browsers_and_other_requests() -> None:
+    """Any Origin (no browser calls it) 403, a method but POST 405, a body that is not JSON 415,
+    a WebSocket 404; a server without a token lets no hook in."""
+    p, secret = policy(), bearer(HOOK_SECRET)
+    origin = {**secret, **JSON_BODY, "origin": OWN}
+    assert refused(p.decide(facts(HOOK_PATH, "POST", origin)), 403)
+    assert refused(p.decide(facts(HOOK_PATH, "GET", secret)), 405)
+    form = {**secret, "content-type": "application/x-www-form-urlencoded", "content-length": "2"}
+    assert refused(p.decide(facts(HOOK_PATH, "POST", form)), 415)
+    assert refused(p.decide(facts(HOOK_PATH, headers=secret, websocket=True)), 404)
+    tokenless = Policy(Settings(port=PORT, token=None))
+    assert refused(tokenless.decide(facts(HOOK_PATH, "POST", {**secret, **JSON_BODY})), 401)

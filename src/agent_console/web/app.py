@@ -20,6 +20,7 @@ from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import Sessions
 from agent_console.store import Store
 from agent_console.web import (
+    activity_api,
     api,
     app_socket,
     history_api,
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(quarantine_api.router)
     app.include_router(history_api.router)
     app.include_router(search_api.router)
+    app.include_router(activity_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

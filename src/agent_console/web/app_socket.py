@@ -33,8 +33,10 @@ def event_message(event: AppEvent) -> str:
             return protocol.session_event("session-updated", session.listed())
         case SessionDeleted(session_id):
             return protocol.session_deleted(session_id)
-        case WorkerActivity(session_id, worker_id, state, attention, since, changed_at):
-            fields = {"attention": attention, "attentionSince": since, "stateChangedAt": changed_at}
+        case WorkerActivity(session_id, worker_id, state, attention, since, changed_at, reason,
+                            question):  # fmt: skip
+            fields = {"attention": attention, "attentionSince": since, "stateChangedAt": changed_at,
+                      "reason": reason, "question": question}  # fmt: skip
             return protocol.worker_activity(session_id, worker_id, state.value, fields)
         case WorkerPreviewed(preview):
             return protocol.worker_preview(preview.dump())

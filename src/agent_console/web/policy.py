@@ -15,6 +15,11 @@ Checks, in order; the first that fails answers:
  6. A state-changing request with a body needs Content-Type: application/json (a cross-site form
     cannot send it), else 415; /api bodies are capped (413) and their JSON nesting and number
     length bounded (400), since the stdlib parser takes whatever it is given.
+
+A worker's hook route, `POST /api/hooks/{worker}/{launch}`, takes exactly that launch's hook
+secret (access.hook_secret) as a Bearer token, and nothing else: not the access token, not the
+cookie, not another worker's secret; no browser calls it, so it refuses any Origin. A hook secret
+opens no other route.
 """
 
 from __future__ import annotations
@@ -169,6 +174,11 @@ class Allow:
 Decision = Refuse | Redirect | Allow
 
 
+HOOK_ROUTE = re.compile(r"/api/hooks/([A-Za-z0-9-]{1,64})/([0-9a-f]{8,64})")
+HOOK_PREFIX = "/api/hooks/"
+HOOK_REFUSED = "a hook route takes only its worker's hook secret (Authorization: Bearer)"
+
+
 def parse_host(value: str, default_port: int | None) -> tuple[str, int | None] | None:
     """(name, port) of a Host header or --allow-host entry, lowercased; None if malformed."""
     value = value.strip().lower()
@@ -240,6 +250,8 @@ class Policy:
             return Refuse(403, "FORBIDDEN", ORIGIN_REFUSED, page=f.page)
         if f.query_token is not None and f.page and f.method == "GET":
             return self.login(f)
+        if f.path.startswith(HOOK_PREFIX):
+            return self.hook(f)
         auth = self.authenticate(f)
         if auth is None and (f.websocket or (f.api and not _health(f))):
             return Refuse(401, "UNAUTHORIZED", UNAUTHORIZED)
@@ -270,6 +282,24 @@ class Policy:
         if f.cookie and self.cookie_value and access.same_secret(f.cookie, self.cookie_value):
             return "cookie"
         return None
+
+    def hook(self, f: Facts) -> Decision:
+        """A hook call: its worker's secret for its launch, as a JSON POST from no browser."""
+        route = HOOK_ROUTE.fullmatch(f.path)
+        if f.websocket:
+            return Refuse(404, "NOT_FOUND", "no such hook route")
+        if f.origin is not None:
+            return Refuse(403, "FORBIDDEN", ORIGIN_REFUSED)
+        if route is None or not self.token or f.query_token is not None or not f.bearer:
+            return Refuse(401, "UNAUTHORIZED", HOOK_REFUSED)
+        expected = access.hook_secret(self.token, route.group(1), route.group(2))
+        if not access.same_secret(f.bearer, expected):
+            return Refuse(401, "UNAUTHORIZED", HOOK_REFUSED)
+        if f.method != "POST":
+            return Refuse(405, "METHOD_NOT_ALLOWED", "a hook route takes POST only")
+        if not is_json(f):
+            return Refuse(415, "UNSUPPORTED_MEDIA_TYPE", NOT_JSON)
+        return Allow(bounded_body=True)
 
     def _token_ok(self, given: str) -> bool:
         return bool(self.token) and access.same_secret(given, self.token)
