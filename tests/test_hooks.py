@@ -5,7 +5,9 @@ question as data, the CLI's own session id, and hook calls that must change noth
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from tests.harness import (
     fake_agent_fields,
     read_output_until,
     read_until,
+    recv,
+    running,
 )
 
 
@@ -144,3 +148,81 @@ async def test_the_cli_session_id_is_kept(
                 and m["session"]["workers"][0].get("agentSessionId") == "abc-1"
             ),
         )
+
+
+async def hook_route(server: Server, sid: str, wid: str) -> dict[str, str]:
+    """The worker's hook route and secret, as its own environment holds them."""
+    async with server.ws(server.worker_path(sid, wid)) as term:
+        assert (await recv(term))["type"] == "history"  # what an earlier launch printed
+        await term.send(json.dumps({"type": "input", "data": "env AGENT_CONSOLE_HOOK\r"}))
+        messages = await read_output_until(term, "}\r\n")
+    text = "".join(m.get("data", "") for m in messages)
+    value = text.split("AGENT_CONSOLE_HOOK=", 1)[1].split("\r\n", 1)[0]
+    return json.loads(value)  # type: ignore[no-any-return]
+
+
+def post(server: Server, hook: dict[str, str], event: str, at: float) -> httpx.Response:
+    body = {"agent": "claude", "event": event, "at": at, "data": {"hook_event_name": event}}
+    with server.http(token=hook["secret"]) as client:
+        return client.post(hook["route"], json=body)
+
+
+async def test_late_repeated_and_dead_hook_calls_change_nothing(
+    server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """With the worker's own secret: a repeated Stop, a PreToolUse dated before it, a call of
+    the launch before a restart, and a call for a removed worker are all answered
+    `applied: false`, and the state stays as it was."""
+    session = create_session(api, tmp_path, agentId=hooked_agent(api)["id"])
+    sid, wid = session["id"], session["workers"][0]["id"]
+    hook = await hook_route(server, sid, wid)
+    now = time.time()  # each call is dated when its hook started: here, in the recent past
+    assert post(server, hook, "UserPromptSubmit", now - 3).json() == {"applied": True}
+    assert post(server, hook, "Stop", now - 2).json() == {"applied": True}
+    assert post(server, hook, "Stop", now - 1).json() == {"applied": False}
+    assert post(server, hook, "PreToolUse", now - 2.5).json() == {"applied": False}
+    body = api.get(f"/api/sessions/{sid}/workers/{wid}/activity").json()
+    assert (body["state"], body["reason"]) == ("idle", "hook:Stop")
+    assert [s["taken"] for s in body["signals"]] == [True, True, False, False]
+    restarted = api.post(f"/api/sessions/{sid}/workers/{wid}/restart", json={})
+    assert restarted.status_code == 200, restarted.text
+    assert post(server, hook, "UserPromptSubmit", time.time()).json() == {"applied": False}
+    fresh = await hook_route(server, sid, wid)
+    assert fresh["route"] != hook["route"]
+    assert post(server, fresh, "UserPromptSubmit", time.time()).json() == {"applied": True}
+    assert api.delete(f"/api/sessions/{sid}/workers/{wid}").status_code == 200
+    assert post(server, fresh, "Stop", time.time()).json() == {"applied": False}
+
+
+async def test_claude_code_gets_its_hooks_and_resumes_its_own_conversation(
+    tmp_path: Path,
+) -> None:
+    """The built-in Claude Code (here the fake agent named `claude`) starts with `--settings`
+    holding this package's hook command; after SessionStart named its conversation, a restart
+    that continues resumes exactly that one (`--resume <id>`)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "claude").symlink_to(FAKE_AGENT)
+    (bin_dir / "agent-console").symlink_to(Path(sys.executable).parent / "agent-console")
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    with running(tmp_path / "data", env=env) as server, server.http() as api:
+        session = create_session(api, tmp_path, agentId="claude-code", initialPrompt="hello")
+        sid, wid = session["id"], session["workers"][0]["id"]
+        async with server.ws(server.worker_path(sid, wid)) as term:
+            started = await read_output_until(term, "fake> ")
+            argv = (
+                "".join(m.get("data", "") for m in started).split("argv=", 1)[1].split(" cwd=")[0]
+            )
+            assert argv.startswith("['--settings', '") and argv.endswith("'hello']")
+            settings = json.loads(Path(argv.split("'")[3]).read_text())
+            command = settings["hooks"]["SessionStart"][0]["hooks"][0]["command"]
+            assert command.endswith("-m agent_console hook claude")
+            await term.send(
+                json.dumps({"type": "input", "data": "hook SessionStart session_id=conv-7\r"})
+            )
+            await read_output_until(term, "hook said")
+        restarted = api.post(f"/api/sessions/{sid}/workers/{wid}/restart",
+                             json={"continueConversation": True}).json()["worker"]  # fmt: skip
+        assert restarted["agentSessionId"] == "conv-7"
+        async with server.ws(server.worker_path(sid, wid)) as term:
+            await read_output_until(term, "'--resume', 'conv-7'")

@@ -8,6 +8,7 @@ import json
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -70,6 +71,33 @@ async def test_token_never_leaves_in_logs_payloads_or_children(
         assert secret not in log
         for text in texts:
             assert secret not in text and secret[:24] not in text
+
+
+async def test_an_agent_worker_holds_only_its_own_hook_secret(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """An agent worker's environment adds AGENT_CONSOLE_HOOK: its data directory, its own hook
+    route and that launch's secret — never the token, nor anything that opens another route."""
+    session = api.post("/api/sessions", json={"type": "quick", "locationPath": str(tmp_path),
+                                              "agentId": fake_agent["id"]}).json()["session"]  # fmt: skip
+    wid = session["workers"][0]["id"]
+    async with ws_connect(server, server.worker_path(session["id"], wid)) as ws:
+        await ws.send(json.dumps({"type": "input", "data": "env AGENT_CONSOLE_HOOK\r"}))
+        messages = await read_output_until(ws, "}\r\n")
+    printed = "".join(m.get("data", "") for m in messages)
+    hook = json.loads(printed.split("AGENT_CONSOLE_HOOK=", 1)[1].split("\r\n", 1)[0])
+    assert set(hook) == {"dir", "route", "secret"} and hook["route"].startswith(
+        f"/api/hooks/{wid}/"
+    )
+    assert TOKEN not in printed and hook["secret"] != access.cookie_value(TOKEN)
+    launch = hook["route"].rsplit("/", 1)[1]
+    assert hook["secret"] == access.hook_secret(TOKEN, wid, launch)
+    with server.http(token=hook["secret"]) as worker:
+        assert worker.get("/api/sessions").status_code == 401
+    agent = next(p for p in family(server) if f"AGENT_CONSOLE_WORKER={wid}" in
+                 "\0".join(f"{k}={v}" for k, v in p.environ().items()))  # fmt: skip
+    ours = {k for k in agent.environ() if k.startswith("AGENT_CONSOLE_")}
+    assert ours == {"AGENT_CONSOLE_WORKER", "AGENT_CONSOLE_HOOK"}
 
 
 def test_generated_token_is_stored_private_and_reused(tmp_path: Path) -> None:
