@@ -43,11 +43,16 @@ export type WorkerStatus = "running" | "exited";
  * since the user last opened it. */
 export type Attention = "asking" | "finished" | "failed";
 
-/** What an asking agent asks, when the server could read it off the screen. */
+/** What an asking agent asks: read off its screen, or from a permission hook (tool, command). */
 export interface Question {
+  /** Names this question while it is open. */
+  id: string;
   text: string;
-  choices?: string[];
-  kind?: string;
+  kind: "permission" | "choice" | "text";
+  choices: string[];
+  source: "hook" | "screen" | "signal";
+  tool?: string;
+  command?: string;
 }
 
 interface WorkerBase {
@@ -64,6 +69,10 @@ interface WorkerBase {
   /** ISO time of the worker's last change of state: activity, exit or start. */
   stateChangedAt?: string | null;
   question?: Question | null;
+  /** Agents: why the activity last changed ("hook:Stop", "title", "screen:pattern 2", …). */
+  activityReason?: string | null;
+  /** Agents: the CLI's own conversation id, once its hooks named it. */
+  agentSessionId?: string;
 }
 export type Worker =
   | (WorkerBase & { type: "agent"; agentId: string })
@@ -90,6 +99,8 @@ export interface WorkerActivityInfo {
   sessionId: string;
   workerId: string;
   activityState: ActivityState;
+  reason?: string | null;
+  question?: Question | null;
 }
 
 export interface Agent {
@@ -172,7 +183,7 @@ export type WorkerServerMessage =
     }
   | { type: "output"; data: string; offset: number }
   | { type: "exit"; exitCode: number; signal: string | null }
-  | { type: "activity"; state: ActivityState }
+  | { type: "activity"; state: ActivityState; reason?: string | null; question?: Question | null }
   | { type: "error"; code: string; message: string }
   | { type: "diff-changed" };
 

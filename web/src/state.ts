@@ -89,9 +89,32 @@ function withSessions(state: AppState, sessions: readonly Session[]): AppState {
  * fields, so the session held is what a sync would give). */
 function setActivity(state: AppState, info: WorkerActivityInfo & WorkerAttentionInfo): AppState {
   const key = activityKey(info.sessionId, info.workerId);
-  const sessions = patchWorker(state.sessions, info);
+  const sessions = withActivityFields(patchWorker(state.sessions, info), info);
   if (state.activity[key] === info.activityState && sessions === state.sessions) return state;
   return { ...state, sessions, activity: { ...state.activity, [key]: info.activityState } };
+}
+
+/** The worker as a new sync would show it: its `activityReason` and `question` are the
+ * message's (a question only while asking). */
+function withActivityFields(sessions: readonly Session[], info: WorkerActivityInfo): readonly Session[] {
+  if (info.reason === undefined && info.question === undefined) return sessions;
+  const reason = info.reason ?? undefined;
+  const question = info.question ?? undefined;
+  const index = sessions.findIndex((s) => s.id === info.sessionId);
+  const session = sessions[index];
+  const worker = session?.workers.find((w) => w.id === info.workerId);
+  if (session === undefined || worker === undefined) return sessions;
+  if (worker.activityReason === reason && JSON.stringify(worker.question) === JSON.stringify(question)) {
+    return sessions;
+  }
+  const { activityReason: _reason, question: _question, ...rest } = worker;
+  const updated = {
+    ...rest,
+    ...(reason !== undefined ? { activityReason: reason } : {}),
+    ...(question !== undefined ? { question } : {}),
+  } as typeof worker;
+  const workers = session.workers.map((w) => (w === worker ? updated : w));
+  return sessions.map((s, i) => (i === index ? { ...s, workers } : s));
 }
 
 function patchWorker(sessions: readonly Session[], info: WorkerActivityInfo & WorkerAttentionInfo): readonly Session[] {

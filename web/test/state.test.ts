@@ -77,6 +77,18 @@ describe("reduce", () => {
     expect(reduce(before, { type: "session-deleted", sessionId: "nope" })).toBe(before);
   });
 
+  it("puts a worker-activity's reason and question on the worker, as a fresh sync has them", () => {
+    const question = { id: "q1", text: "Run it?", kind: "permission" as const, choices: ["Yes", "No"], source: "screen" as const };
+    const asking = run(
+      { type: "session-created", session: session("s1", ["w1"]) },
+      { type: "worker-activity", sessionId: "s1", workerId: "w1", activityState: "asking", reason: "screen:pattern 1", question },
+    );
+    expect(asking.sessions[0]?.workers[0]).toMatchObject({ activityReason: "screen:pattern 1", question });
+    const answered = reduce(asking, { type: "worker-activity", sessionId: "s1", workerId: "w1", activityState: "active", reason: "input:answer", question: null });
+    expect(answered.sessions[0]?.workers[0]?.question).toBeUndefined();
+    expect(answered.sessions[0]?.workers[0]?.activityReason).toBe("input:answer");
+  });
+
   it("ignores message types it does not know", () => {
     const before = run({ type: "session-created", session: session("s1") });
     const unknown = { type: "agents-sync", agents: [] } as unknown as AppServerMessage;
