@@ -9,6 +9,7 @@ a tmux pane capture with colours, or the raw PTY stream for `*-stream` — after
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -160,6 +161,20 @@ def test_templates_parse_and_use_only_listed_flags(agent: Agent) -> None:
         for prompt in ("fix the bug", "-v is printed twice"):
             argv = build_argv(template, prompt, "/repo")
             assert unknown_words(argv, prompt) == [], template
+
+
+@pytest.mark.parametrize("agent", BUILT_IN_AGENTS, ids=lambda a: a.id)
+def test_templates_run_without_a_prompt(agent: Agent) -> None:
+    """Started without a prompt (the command template, not the headless one), no built-in leaves an option waiting for the value the prompt
+    would have given (`gemini --prompt-interactive` alone exits 1): an option that takes the
+    prompt holds it as `--opt={{prompt}}`, dropped whole when there is none."""
+    words = split_template(agent.command_template)
+    for before, arg in itertools.pairwise(words):
+        if PLACEHOLDER.fullmatch(arg.strip()):
+            assert not before.startswith("-"), agent.command_template
+    assert build_argv(agent.command_template, None, "/repo")[1:] == [
+        w for w in words[1:] if not PLACEHOLDER.search(w)
+    ]
 
 
 def test_unknown_flag_is_caught() -> None:

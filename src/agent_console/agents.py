@@ -83,13 +83,13 @@ BUILT_IN_AGENTS: tuple[Agent, ...] = tuple(
         ("codex", "Codex CLI", "OpenAI's coding agent (codex)",
          "codex {{prompt}}", "codex resume --last", "codex exec {{prompt}}", _CODEX_ASKING),
         ("gemini", "Gemini CLI", "Google's coding agent (gemini)",
-         "gemini --prompt-interactive {{prompt}}", "gemini --resume latest",
+         "gemini --prompt-interactive={{prompt}}", "gemini --resume latest",
          "gemini --skip-trust --prompt {{prompt}}", _GEMINI_ASKING),
         ("aider", "Aider", "AI pair programming in your terminal (aider)",
          "aider", "aider --restore-chat-history",
          "aider --yes-always --no-gitignore --no-analytics --message {{prompt}}", _AIDER_ASKING),
         ("opencode", "OpenCode", "The open source coding agent (opencode)",
-         "opencode --prompt {{prompt}}", "opencode --continue", "opencode run {{prompt}}",
+         "opencode --prompt={{prompt}}", "opencode --continue", "opencode run {{prompt}}",
          _OPENCODE_ASKING),
     ]
 )  # fmt: skip
