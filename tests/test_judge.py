@@ -209,6 +209,19 @@ def test_enter_answers_a_structured_question() -> None:
     assert j.state is IDLE
 
 
+def test_a_terminal_reply_is_no_answer() -> None:
+    """The browser terminal answering a colour query or reporting focus by itself, even with a
+    key typed after it, does not answer the open question; Enter still does."""
+    j = asked_at(2.0)
+    asked = j.question
+    j.typed("\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\Z", 3.0)
+    j.typed("\x1b[I", 3.5)
+    settle(j, 4.0)
+    assert (j.state, j.question) == (ASKING, asked)
+    j.typed("\r", 5.0)
+    assert (j.state, j.reason) == (ACTIVE, "input:answer")
+
+
 def test_a_refusal_is_idle_at_once_for_an_agent_that_signals() -> None:
     """The number of a no-like choice: the agent stops and waits, so idle at once."""
     j = asked_at(2.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -170,9 +170,11 @@ async def test_agent_socket_reports_activity(
         assert (await recv(ws))["type"] == "history"
         first = await recv(ws)
         assert first["type"] == "activity" and first["state"] in ("unknown", "active", "idle")
-        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        await read_until(ws, activity("idle"))
         await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
-        await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+        asked = (await read_until(ws, activity("asking")))[-1]
+        assert asked["reason"] == "screen:pattern 1"
+        assert asked["question"]["text"] == "Do you want to proceed?"
         await ws.send(json.dumps({"type": "input", "data": "y\r"}))
         await read_until(ws, lambda m: m["type"] == "activity" and m["state"] != "asking")
 
@@ -199,6 +201,10 @@ def is_activity(message: Message) -> bool:
     return bool(message["type"] == "activity")
 
 
+def activity(state: str) -> Callable[[Message], bool]:
+    return lambda m: m["type"] == "activity" and m["state"] == state
+
+
 async def test_resizing_an_idle_agent_leaves_it_idle(
     server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
@@ -208,7 +214,7 @@ async def test_resizing_an_idle_agent_leaves_it_idle(
     agent = api.post("/api/agents", json=fields).json()["agent"]
     session = create_session(api, tmp_path, agentId=agent["id"])
     async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
-        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        await read_until(ws, activity("idle"))
         for cols, rows in ((120, 40), (90, 30), (120, 40)):
             await ws.send(json.dumps({"type": "resize", "cols": cols, "rows": rows}))
             redraw = await read_output_until(ws, f"redrawn {cols}x{rows}")
@@ -225,9 +231,9 @@ async def test_a_terminal_reply_does_not_answer_a_question(
     answer: the agent stays asking until the user's Enter."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
     async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
-        await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+        await read_until(ws, activity("idle"))
         await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
-        await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+        await read_until(ws, activity("asking"))
         reply = "\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\"
         await ws.send(json.dumps({"type": "input", "data": reply + "Z"}))
         echoed = await read_output_until(ws, "Z")  # the terminal echoes what the agent reads

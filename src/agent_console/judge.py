@@ -47,6 +47,7 @@ from agent_console.activity import ANSWER, ActivityDetector
 from agent_console.model import ActivityState
 from agent_console.question import Question, is_refusal, kind_of
 from agent_console.signals import Claim, Observation, OscScanner, from_terminal
+from agent_console.terminal_replies import without_replies
 
 STOP_SETTLE = 0.3
 INTERRUPT_WINDOW = 2.0  # a stop this soon after the user's Esc or Ctrl-C needs no settling
@@ -168,7 +169,8 @@ class ActivityJudge:
         now = self._advance(now)
         asking = self.state is ASKING
         self.screen.on_input(data, now)
-        answer = answer_to(self.question, data) if asking else None
+        data, _ = without_replies(data)  # the terminal's own replies answer nothing
+        answer = answer_to(self.question, data) if asking and data else None
         if answer is not None:
             if self.screen.state is not ACTIVE or self.screen.reason != "input:answer":
                 self.screen.answered(now)
