@@ -222,6 +222,27 @@ def test_a_terminal_reply_is_no_answer() -> None:
     assert (j.state, j.reason) == (ACTIVE, "input:answer")
 
 
+def test_the_same_question_asked_again_after_a_keyed_answer_asks_again() -> None:
+    """`y` answers a y/n question at once; its echo on the answered line keeps it answered, and
+    the same question drawn anew after the next Enter (fast enough to look like echo) asks."""
+    j = judge()
+    j.printed("fake> ", 0.0)
+    settle(j, 3.0)
+    j.typed("ask\r", 3.0)
+    j.printed("ask\r\nDo you want to proceed? (y/n) ", 3.01)
+    settle(j, 3.5)
+    j.typed("y", 4.0)
+    j.printed("y", 4.01)
+    j.typed("\r", 4.1)
+    j.printed("\r\nanswered 'y'\r\nfake> ", 4.11)
+    settle(j, 7.0)
+    assert j.state is IDLE
+    j.typed("ask\r", 8.0)
+    j.printed("ask\r\nDo you want to proceed? (y/n) ", 8.01)
+    settle(j, 8.5)
+    assert (j.state, j.reason) == (ASKING, "screen:pattern 1")
+
+
 def test_a_refusal_is_idle_at_once_for_an_agent_that_signals() -> None:
     """The number of a no-like choice: the agent stops and waits, so idle at once."""
     j = asked_at(2.0)

@@ -268,12 +268,18 @@ class ActivityDetector:
 
     def _follow_answered(self) -> None:
         """The answered prompt drawn again as it was, by output that is no work (the echo of the
-        answer: a prompt redrawing its answered line; a redraw after a resize), stays answered."""
-        if self._answered is None:
+        answer: a prompt redrawing its answered line; a redraw after a resize), stays answered;
+        so does its line with the answer's key echoed after it (a key that answers at once),
+        which is then the text a prompt drawn again must have to be that one."""
+        if self._answered is None or self._answered_text is None:
             return
         evidence = self._evidence()
-        if evidence is not None and self._line_text(evidence) == self._answered_text:
-            self._answered = evidence
+        text = self._line_text(evidence)
+        if evidence is None or text is None:
+            return
+        echoed = evidence[0] == self._answered[0] and text.startswith(self._answered_text)
+        if text == self._answered_text or echoed:
+            self._answered, self._answered_text = evidence, text
 
     def _check_screen(self) -> None:
         at = self._check_at if self._check_at is not None else self._now
