@@ -279,6 +279,18 @@ def test_a_work_blip_right_after_idle_settles() -> None:
     assert [c.state for c in j.history] == [ACTIVE, IDLE]
 
 
+def test_of_two_claims_made_at_once_the_later_one_in_the_output_counts() -> None:
+    """Work then a stop printed in one read (the same instant): the stop is the latest word,
+    and work said before a stop needs no settling; the other order is work."""
+    j = working_at(0.0)
+    j.printed("\x1b]7501;state=working:app=codex\x07" + STOP, 5.0)
+    settle(j, 5.0 + STOP_SETTLE)
+    assert (j.state, j.reason) == (IDLE, "title")
+    j.printed("\x1b]7501;state=done:app=codex\x07" + SPIN, 9.0)
+    settle(j, 9.0 + STOP_SETTLE)
+    assert (j.state, j.reason) == (ACTIVE, "title")
+
+
 def test_work_that_stands_after_idle_counts() -> None:
     """A new turn right after idle is active once its claim stood STOP_SETTLE."""
     j = working_at(0.0)

@@ -119,6 +119,8 @@ class ActivityJudge:
         self._interrupted_at = -math.inf
         self._refused_at = -math.inf
         self._rested_at = -math.inf  # the latest idle or stopped claim
+        self._rested_order = 0
+        self._taken = 0  # claims taken so far: each one's `order`
         self._first_turn_until = -math.inf
         self._new_question = True  # the next question gets a new id
         self._now = -math.inf
@@ -176,9 +178,11 @@ class ActivityJudge:
                 self.screen.answered(now)
             self._answered(now)
             if answer == "refused" and self._worked:  # the agent stops and waits for the user
-                refused = Observation(Claim.IDLE, "input:refused", now, "input")
+                self._taken += 1
+                refused = Observation(Claim.IDLE, "input:refused", now, "input", order=self._taken)
                 self._held["input"] = _Held(refused, now)
                 self._refused_at = self._rested_at = now
+                self._rested_order = self._taken
             self._screen_asking = self.screen.state is ASKING  # this answer ended it
         elif self.state is ACTIVE and data in INTERRUPTS:
             self._interrupted_at = now
@@ -228,8 +232,10 @@ class ActivityJudge:
         if held is not None and held.observation.claim is observation.claim:
             held.last = observation.at
             return False  # the same claim again: it stands from when it was first made
+        self._taken += 1
+        observation = replace(observation, order=self._taken)
         if observation.claim in (Claim.IDLE, Claim.STOPPED) and self._worked:
-            self._rested_at = observation.at
+            self._rested_at, self._rested_order = observation.at, observation.order
         before = held.observation if held is not None else None
         self._held[observation.source] = _Held(observation, observation.at, before)
         if observation.claim is Claim.WORKING:
@@ -245,7 +251,7 @@ class ActivityJudge:
 
     def _asking_held(self) -> _Held | None:
         asking = [h for h in self._held.values() if h.observation.claim is Claim.ASKING]
-        return max(asking, key=lambda h: h.observation.at, default=None)
+        return max(asking, key=lambda h: (h.observation.at, h.observation.order), default=None)
 
     def _in_force(self) -> Observation | None:
         """The claim in force (see the module doc), or None: the screen decides."""
@@ -253,7 +259,7 @@ class ActivityJudge:
         held = [o for o in standing if o is not None]
         if not held:
             return None
-        latest = max(held, key=lambda o: o.at)
+        latest = max(held, key=lambda o: (o.at, o.order))
         if latest.claim is Claim.STOPPED:
             asking = self._asking_held()
             if asking is not None:
@@ -274,7 +280,8 @@ class ActivityJudge:
         if claim.claim is Claim.WORKING:
             if 0 <= claim.at - self._refused_at <= REFUSAL_WINDOW:
                 return claim.at + REFUSAL_SETTLE
-            if 0 <= claim.at - self._rested_at < STOP_SETTLE:
+            after_rest = (claim.at, claim.order) > (self._rested_at, self._rested_order)
+            if after_rest and claim.at - self._rested_at < STOP_SETTLE:
                 return claim.at + STOP_SETTLE
         return claim.at
 

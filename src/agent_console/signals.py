@@ -42,6 +42,7 @@ class Observation:
     at: float  # on the judge's clock
     source: str = ""  # "hook", "title", "osc": the latest claim of each source counts
     question: Question | None = None
+    order: int = 0  # set by the judge: which of two claims made at the same `at` came later
 
 
 # -- OSC sequences in the output ---------------------------------------------------------------
