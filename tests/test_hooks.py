@@ -122,6 +122,7 @@ async def test_a_custom_agent_without_signals_keeps_screen_detection(
     async with server.ws("/ws/app") as app, server.ws(server.worker_path(sid, wid)) as term:
         await read_until(app, activity("idle", "quiet 2 s"))
         await term.send(json.dumps({"type": "input", "data": "work 40\r"}))
+        await read_output_until(term, "working 39")  # unread, it would hold up the close 10 s
         await read_until(app, activity("active", "output"))
         await read_until(app, activity("idle", "quiet 2 s"))
         await term.send(json.dumps({"type": "input", "data": "ask\r"}))
