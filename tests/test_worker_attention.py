@@ -122,7 +122,8 @@ async def test_events_applied_to_a_sync_give_the_next_sync(
     server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
 ) -> None:
     """A client patching workers from worker-activity and replacing sessions from
-    session-updated holds the workers a fresh sync lists (attention and times included)."""
+    session-updated holds the workers a fresh sync lists (attention, times, the activity's reason
+    and question included)."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
     wid = session["workers"][0]["id"]
     async with server.ws("/ws/app") as app:
@@ -132,6 +133,7 @@ async def test_events_applied_to_a_sync_give_the_next_sync(
         for message in await read_until(app, attention_is("finished", wid)):
             if message["type"] == "worker-activity":
                 patch = {k: message[k] for k in ("attention", "attentionSince", "stateChangedAt")}
+                patch |= {"activityReason": message["reason"], "question": message["question"]}
                 held[wid] = {k: v for k, v in {**held[wid], **patch}.items() if v is not None}
             elif message["type"] == "session-updated":
                 held.update({w["id"]: w for w in message["session"]["workers"]})
