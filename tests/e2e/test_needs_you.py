@@ -51,7 +51,7 @@ def test_needs_you_lists_asking_then_finished_then_failed_and_opens_one(
     send_input(server, asking["id"], asking["workers"][0]["id"], "ask\r")
     send_input(server, finished["id"], finished["workers"][0]["id"], "work 30\r")
     send_input(server, failing["id"], failing["workers"][0]["id"], "exit 3\r")
-    needs = page.get_by_test_id("needs-you").get_by_role("listitem")
+    needs = page.get_by_test_id("needs-you").locator(".needs-list > li")  # not the choices
     expect(needs).to_have_count(3, timeout=20_000)
     expect(needs.nth(0)).to_have_attribute("data-attention", "asking")
     expect(needs.nth(0)).to_contain_text("asks a question")
