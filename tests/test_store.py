@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_console.model import Agent, Repository, Session, Worker
+from agent_console.model import Agent, QueuedMessage, Repository, Session, Worker
 from agent_console.store import MIGRATIONS, DamagedDatabase, Store
 
 
@@ -91,3 +91,29 @@ def test_a_damaged_database_is_reported_as_such(tmp_path: Path) -> None:
     for path in (tmp_path / "junk", tmp_path / "folder"):
         with pytest.raises(DamagedDatabase):
             Store(path)
+
+
+def test_queued_messages_keep_their_order_and_go_with_their_worker(tmp_path: Path) -> None:
+    """Queued messages load in order, an edit keeps its place, and removing the worker (or its
+    session) removes its queue; the worker's own row never holds the queue."""
+    store = Store(tmp_path / "db")
+    a, b = Worker(name="a", type="agent"), Worker(name="b", type="agent")
+    session = Session(type="quick", location_path="/tmp", workers=[a, b])
+    store.save_session(session)
+    first, second, other = (QueuedMessage(text=t) for t in ("one", "two", "other"))
+    for message in (first, second):
+        store.queue_message(a.id, message)
+    store.queue_message(b.id, other)
+    edited = first.model_copy(update={"text": "one, edited"})
+    store.update_queued(edited)
+    assert Store(tmp_path / "db").load_queues() == {a.id: [edited, second], b.id: [other]}
+    a.queue = [edited, second]
+    store.save_session(session)
+    [loaded] = store.load_sessions()
+    assert loaded.workers[0].queue is None
+    store.unqueue(second.id)
+    session.workers = [b]
+    store.save_session(session)
+    assert store.load_queues() == {b.id: [other]}
+    store.delete_session(session.id)
+    assert store.load_queues() == {}

@@ -54,6 +54,14 @@ class Wire(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+class QueuedMessage(Wire):
+    """A message waiting for its agent to be idle (message_queue.py)."""
+
+    id: str = Field(default_factory=new_id)
+    text: str
+    created_at: str = Field(default_factory=now_iso)
+
+
 class Worker(Wire):
     id: str = Field(default_factory=new_id)
     name: str
@@ -73,9 +81,12 @@ class Worker(Wire):
     # Live, never stored: why the agent's activity last changed, and its open question.
     activity_reason: str | None = None
     question: dict[str, Any] | None = None
+    # Messages waiting for the agent to be idle, oldest first (None: none). Kept in their own
+    # table (store.py), never in the worker's row.
+    queue: list[QueuedMessage] | None = None
 
 
-LIVE_WORKER_FIELDS = frozenset({"activity_reason", "question"})
+LIVE_WORKER_FIELDS = frozenset({"activity_reason", "question", "queue"})  # not in its row
 
 
 class Session(Wire):

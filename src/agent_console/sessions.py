@@ -34,6 +34,7 @@ from agent_console.events import (
 from agent_console.hook_calls import SIGNALLING, HookCalls
 from agent_console.hub import Hub
 from agent_console.judge import ActivityJudge
+from agent_console.message_queue import MessageQueues
 from agent_console.model import (
     Agent,
     LogOwner,
@@ -88,6 +89,7 @@ class Sessions:
         self.output_logged: Callable[[str, int, bytes], None] | None = None  # the indexer's hook
         self.hooks = HookCalls(settings.data_dir, settings.token, self._live.get,
                                self._agent_session_id)  # fmt: skip
+        self.queues = MessageQueues(store, self._announce_worker)
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:
@@ -265,6 +267,7 @@ class Sessions:
         lost: list[tuple[Session, PtyWorker]] = []
         for session in self._store.load_sessions():
             self._sessions[session.id] = session
+            self.queues.restore(session.workers)
             for worker in session.workers:
                 live = await self._restore_worker(session, worker, hosted.pop(worker.id, None))
                 if live is not None:
@@ -360,6 +363,7 @@ class Sessions:
         self._closing = True
         self.previews.close()
         self.hooks.decisions.release_all()
+        self.queues.close()
         for task in self._tasks:
             task.cancel()
         for live in self._live.values():
@@ -535,6 +539,7 @@ class Sessions:
             self.hooks.question_changed(live)
         if live.activity is not None and not self._closing:
             self._events.publish(WorkerActivity.of(live.session_id, live.model, live.activity))
+            self.queues.on_activity(live)
             session = self._sessions.get(live.session_id)
             if live.unsaved and session is not None:  # its attention changed: kept across restarts
                 live.unsaved = False
@@ -546,6 +551,12 @@ class Sessions:
         session = self._sessions.get(live.session_id)
         if session is not None:
             self._changed(session, must_save=False)
+
+    def _announce_worker(self, live: LiveWorker) -> None:
+        """A worker's live state changed (its queue): clients get its session again."""
+        session = self._sessions.get(live.session_id)
+        if session is not None and live.id in self._live and not self._closing:
+            self._events.publish(SessionUpdated(session))
 
     def _changed(self, session: Session, must_save: bool = True) -> None:
         """Saves and announces a change. What a worker did on its own (it exited, its history

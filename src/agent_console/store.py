@@ -1,4 +1,5 @@
-"""The only module that speaks SQL: sessions, workers, custom agents, repositories.
+"""The only module that speaks SQL: sessions, workers, custom agents, repositories, and the
+messages queued for agents.
 
 Rows hold the model's JSON beside the columns we look up by, so a new model field needs no
 migration. Migrations are named, ordered steps recorded in `migrations`; each runs once.
@@ -24,6 +25,7 @@ from agent_console.model import (
     LogOwner,
     Quarantined,
     QuarantineKind,
+    QueuedMessage,
     Repository,
     Session,
     Worker,
@@ -75,6 +77,19 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0006_process_launch",
         # The launch id an agent's hooks name (agent_hooks.py): a hook of another launch is stale.
         "ALTER TABLE processes ADD COLUMN launch TEXT",
+    ),
+    (
+        "0006_message_queue",
+        # Messages waiting for an agent to be idle, in order (seq); they go with their worker.
+        """
+        CREATE TABLE queued_messages (
+            id TEXT PRIMARY KEY,
+            worker_id TEXT NOT NULL REFERENCES workers(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX queued_by_worker ON queued_messages(worker_id, seq);
+        """,
     ),
 )
 # SQLite's verdicts on a file that is not (or no longer) a sound database.
@@ -287,6 +302,41 @@ class Store:
 
     def forget_all_processes(self) -> None:
         self._write("DELETE FROM processes", ())
+
+    # --- messages queued for agents ---------------------------------------------------------
+
+    def queue_message(self, worker_id: str, message: QueuedMessage) -> None:
+        """Adds a message at the end of the worker's queue."""
+        self._write(
+            "INSERT INTO queued_messages VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM "
+            "queued_messages WHERE worker_id = ?), ?)",
+            (message.id, worker_id, worker_id, message.model_dump_json()),
+        )
+
+    def update_queued(self, message: QueuedMessage) -> None:
+        """Saves a queued message's new text; its place in the queue stays."""
+        self._write(
+            "UPDATE queued_messages SET data = ? WHERE id = ?",
+            (message.model_dump_json(), message.id),
+        )
+
+    def unqueue(self, message_id: str) -> None:
+        """Removes a message from its queue (delivered or cancelled)."""
+        self._write("DELETE FROM queued_messages WHERE id = ?", (message_id,))
+
+    def load_queues(self) -> dict[str, list[QueuedMessage]]:
+        """Every worker's queued messages, oldest first; a row that cannot be read is left where
+        it is and skipped."""
+        queues: dict[str, list[QueuedMessage]] = {}
+        for worker_id, data in self._db.execute(
+            "SELECT worker_id, data FROM queued_messages ORDER BY worker_id, seq"
+        ):
+            try:
+                message = QueuedMessage.model_validate_json(data)
+            except ValueError:
+                continue
+            queues.setdefault(worker_id, []).append(message)
+        return queues
 
     # --- agents and repositories ------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from agent_console.errors import Error, SpawnFailed
 from agent_console.flow import STALL, FlowControl, Lag
 from agent_console.hub import Frame, Outbox
 from agent_console.judge import ActivityJudge, Change
+from agent_console.keystrokes import Keys
 from agent_console.model import ActivityState, Agent, Worker, WorkerStatus, WorkerType, now_iso
 from agent_console.output_stream import OutputStream
 from agent_console.question import Question
@@ -365,6 +366,7 @@ class AgentWorker(PtyWorker):
         self.type_when_idle: str | None = None  # typed once the agent first settles
         self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
         self.launch: str | None = None  # the launch id its hooks name (None: no hooks)
+        self.typing = False  # an answer or a queued message is being typed (type_keys)
 
     @property
     def activity(self) -> ActivityState:
@@ -401,6 +403,19 @@ class AgentWorker(PtyWorker):
 
     def attached(self, outbox: Outbox) -> None:
         outbox.put(Frame(self._activity_frame()))
+
+    async def type_keys(self, keys: Keys) -> None:
+        """Types `keys`, each after its pause (an answer, a queued message): one at a time."""
+        self.typing = True
+        try:
+            for key in keys:
+                if key.pause > 0:
+                    await asyncio.sleep(key.pause)
+                if self._closed:
+                    return
+                self.write(key.data)
+        finally:
+            self.typing = False
 
     def close(self, code: int = protocol.Close.NORMAL) -> None:
         super().close(code)

@@ -58,8 +58,9 @@ def ids(api: httpx.Client, tmp_path: Path) -> Iterator[dict[str, str]]:
     repository = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]
     session = api.post("/api/sessions", json={"type": "quick", "locationPath": str(repo)})
     body = session.json()["session"]
+    # No message waits in a queue: a queued message's body is refused before its id is looked up.
     yield {"session_id": body["id"], "worker_id": body["workers"][0]["id"],
-           "agent_id": agent["id"], "repo_id": repository["id"]}  # fmt: skip
+           "agent_id": agent["id"], "repo_id": repository["id"], "message_id": "none"}  # fmt: skip
 
 
 def state(api: httpx.Client) -> list[Any]:

@@ -5,7 +5,7 @@
  * that a cross-site form cannot make it.
  */
 
-import type { Agent, Repository, Session, Worker, Worktree } from "./protocol";
+import type { Agent, QueuedMessage, Repository, Session, Worker, Worktree } from "./protocol";
 import type { HistoryPage } from "./terminal/history-window";
 import type { SearchAnswer } from "./terminal/search-results";
 import type { SearchPage } from "./search";
@@ -243,6 +243,13 @@ export const api = {
   /** Search across the output of every worker, and session titles and branches, newest first. */
   search: (q: string, cursor: string | null) =>
     request<SearchPage>("GET", `/api/search?${new URLSearchParams(cursor === null ? { q } : { q, cursor }).toString()}`),
+  /** Queues a message for when the agent is idle (`delivered`: it was idle, and is being typed now). */
+  queueMessage: (id: string, workerId: string, text: string) =>
+    request<{ message: QueuedMessage; delivered: boolean }>("POST", `${wid(id, workerId)}/queue`, { text }),
+  editQueued: (id: string, workerId: string, messageId: string, text: string) =>
+    request<{ message: QueuedMessage }>("PATCH", `${wid(id, workerId)}/queue/${encodeURIComponent(messageId)}`, { text }),
+  cancelQueued: (id: string, workerId: string, messageId: string) =>
+    request<{ success: boolean }>("DELETE", `${wid(id, workerId)}/queue/${encodeURIComponent(messageId)}`),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>

@@ -55,6 +55,13 @@ export interface Question {
   command?: string;
 }
 
+/** A message waiting for its agent to be idle (POST …/workers/:wid/queue). */
+export interface QueuedMessage {
+  id: string;
+  text: string;
+  createdAt: string;
+}
+
 interface WorkerBase {
   id: string;
   name: string;
@@ -73,6 +80,8 @@ interface WorkerBase {
   activityReason?: string | null;
   /** Agents: the CLI's own conversation id, once its hooks named it. */
   agentSessionId?: string;
+  /** Agent workers: messages waiting for the agent to be idle, next first (absent: none). */
+  queue?: QueuedMessage[];
 }
 export type Worker =
   | (WorkerBase & { type: "agent"; agentId: string })

@@ -25,6 +25,7 @@ from agent_console.web import (
     app_socket,
     history_api,
     quarantine_api,
+    queue_api,
     repositories_api,
     search_api,
     spa,
@@ -116,6 +117,7 @@ def create_app(
     app.include_router(history_api.router)
     app.include_router(search_api.router)
     app.include_router(activity_api.router)
+    app.include_router(queue_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

@@ -11,6 +11,7 @@ import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { exitText } from "./marks";
 import { useExternal, useNow } from "./hooks";
 import { KeyRow } from "./KeyRow";
+import { QueuedMessages } from "./QueuedMessages";
 import type { RestartMode } from "./Restart";
 import { TerminalOverlays } from "./TerminalOverlays";
 
@@ -67,6 +68,7 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
         <div class="terminal-mount" ref={host} />
         <TerminalOverlays terminal={terminal} status={status} visible={visible} at={at} />
       </div>
+      {worker.type === "agent" && <QueuedMessages sessionId={sessionId} worker={worker} />}
       <KeyRow terminal={terminal} ctrlArmed={status.ctrlArmed} />
     </div>
   );
