@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.harness import Server, fake_agent_fields, running, stop_hosts_under
+from tests.receiver import Receiver
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,12 @@ def fake_agent(api: httpx.Client) -> dict[str, Any]:
     response = api.post("/api/agents", json=fake_agent_fields())
     assert response.status_code == 201, response.text
     return response.json()["agent"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local HTTP receiver of webhooks."""
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()

@@ -84,6 +84,20 @@ async def test_a_message_for_an_idle_agent_is_delivered_at_once(
     assert queue_of(api, session) == []
 
 
+async def test_a_message_waits_a_quiet_period_after_an_enter(
+    server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
+) -> None:
+    """Just after the user pressed Enter the agent may not look busy yet: a message queued then
+    waits for the quiet period before it is typed."""
+    session = create_session(api, tmp_path, agentId=fake_agent["id"])
+    async with agent_socket(server, session) as ws:
+        await until_state(ws, "idle")
+        await send(ws, "env HOME\r")
+        await read_output_until(ws, "HOME=")
+        assert enqueue(api, session, "right after")["delivered"] is False
+        await read_output_until(ws, "you said: right after")
+
+
 async def test_never_typed_into_an_open_question(
     server: Server, api: httpx.Client, fake_agent: dict[str, Any], tmp_path: Path
 ) -> None:

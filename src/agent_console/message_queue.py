@@ -3,7 +3,8 @@ and cancellable while they wait, and delivered one at a time, in order, each the
 agent is idle.
 
 A message is typed only into an idle agent — never into an open question, never while another
-message or an answer is being typed — and leaves the queue as its typing starts (from then on it
+message or an answer is being typed, never within a quiet period of an Enter typed into it (the
+agent may not show yet that it took that turn) — and leaves the queue as its typing starts (from then on it
 can no longer be edited or cancelled). A marker line in the worker's history says what was
 delivered. The next one waits for the agent's next idle; should the agent show no change at all
 for SETTLE seconds after a delivery (a message it took without working), it is idle again for
@@ -49,9 +50,12 @@ def clean_text(text: str) -> str:
 class MessageQueues:
     """Every agent worker's queue; `announce` tells clients the worker's queue changed."""
 
-    def __init__(self, store: Store, announce: Callable[[LiveWorker], None]) -> None:
+    def __init__(
+        self, store: Store, announce: Callable[[LiveWorker], None], quiet_period: float
+    ) -> None:
         self._store = store
         self._announce = announce
+        self._quiet = quiet_period
         self._tasks: set[asyncio.Task[None]] = set()
         self._changes: dict[str, int] = {}  # activity changes seen, by worker
 
@@ -107,6 +111,11 @@ class MessageQueues:
             return False
         if live.activity is not ActivityState.IDLE or not live.running or live.typing:
             return False
+        loop = asyncio.get_running_loop()
+        settled_at = live.entered_at + self._quiet
+        if loop.time() < settled_at:
+            loop.call_at(settled_at, self.deliver_if_idle, live)
+            return False
         message = live.model.queue[0]
         try:
             self._store.unqueue(message.id)
@@ -114,8 +123,9 @@ class MessageQueues:
             log.warning("cannot take a queued message off the queue: %s", exc.message)
             return False
         live.model.queue = live.model.queue[1:] or None
+        live.typing = True  # from now: a second call in this same turn must not deliver too
         self._announce(live)
-        task = asyncio.get_running_loop().create_task(self._deliver(live, message))
+        task = loop.create_task(self._deliver(live, message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
@@ -126,7 +136,10 @@ class MessageQueues:
             quoted = quoted[: MARKER_TEXT - 1] + "…"
         live.note(f"queued message delivered: {quoted}")
         changes = self._changes.get(live.id, 0)
-        await live.type_keys(message_keys(message.text, dialect(live.model.agent_id)))
+        try:
+            await live.type_keys(message_keys(message.text, dialect(live.model.agent_id)))
+        finally:
+            live.typing = False
         await asyncio.sleep(SETTLE)
         if self._changes.get(live.id, 0) == changes:
             self.deliver_if_idle(live)

@@ -89,7 +89,7 @@ class Sessions:
         self.output_logged: Callable[[str, int, bytes], None] | None = None  # the indexer's hook
         self.hooks = HookCalls(settings.data_dir, settings.token, self._live.get,
                                self._agent_session_id)  # fmt: skip
-        self.queues = MessageQueues(store, self._announce_worker)
+        self.queues = MessageQueues(store, self._announce_worker, settings.quiet_period)
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, session_id: str) -> AsyncIterator[Session]:

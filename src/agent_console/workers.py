@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable
@@ -367,6 +368,7 @@ class AgentWorker(PtyWorker):
         self.continue_fallback: Agent | None = None  # relaunch fresh if continuing fails at once
         self.launch: str | None = None  # the launch id its hooks name (None: no hooks)
         self.typing = False  # an answer or a queued message is being typed (type_keys)
+        self.entered_at = -math.inf  # when Enter was last typed into it (loop time)
 
     @property
     def activity(self) -> ActivityState:
@@ -380,7 +382,10 @@ class AgentWorker(PtyWorker):
         self._track(self.judge.printed(text, self._loop.time()))
 
     def typed(self, data: str) -> None:
-        self._track(self.judge.typed(data, self._loop.time()))
+        now = self._loop.time()
+        if "\r" in data:
+            self.entered_at = now
+        self._track(self.judge.typed(data, now))
 
     def observe(self, observation: Observation) -> bool:
         """A structured observation (a hook call) dated on this loop's clock; whether it

@@ -206,6 +206,25 @@ export interface AgentFields {
   activityPatterns?: { askingPatterns: string[] };
 }
 
+/** The notifier's settings (notifications.json in the server's data directory). */
+export interface NotifierConfig {
+  command?: string | null;
+  webhookUrl?: string | null;
+  webhookFormat: "json" | "ntfy" | "slack";
+  events: ("asking" | "finished")[];
+  linkBase?: string | null;
+}
+
+export interface NotifierStatus {
+  config: NotifierConfig;
+  /** Why the settings file could not be read (then notifications are off). */
+  problem: string | null;
+  lastSentAt: string | null;
+  lastError: string | null;
+  /** Where links point when linkBase is not set: this server's own address. */
+  defaultLinkBase: string;
+}
+
 const sid = (id: string): string => `/api/sessions/${encodeURIComponent(id)}`;
 const wid = (id: string, workerId: string): string => `${sid(id)}/workers/${encodeURIComponent(workerId)}`;
 const rid = (id: string): string => `/api/repositories/${encodeURIComponent(id)}`;
@@ -250,6 +269,11 @@ export const api = {
     request<{ message: QueuedMessage }>("PATCH", `${wid(id, workerId)}/queue/${encodeURIComponent(messageId)}`, { text }),
   cancelQueued: (id: string, workerId: string, messageId: string) =>
     request<{ success: boolean }>("DELETE", `${wid(id, workerId)}/queue/${encodeURIComponent(messageId)}`),
+  getNotifier: () => request<NotifierStatus>("GET", "/api/notifications"),
+  saveNotifier: (config: NotifierConfig) => request<NotifierStatus>("PUT", "/api/notifications", config),
+  /** Sends a test notification with `config`: each way's error, or null when it went. */
+  testNotifier: (config: NotifierConfig) =>
+    request<{ results: Record<string, string | null> }>("POST", "/api/notifications/test", config),
   listAgents: () => request<{ agents: Agent[] }>("GET", "/api/agents"),
   createAgent: (body: AgentFields) => request<{ agent: Agent }>("POST", "/api/agents", body),
   updateAgent: (id: string, body: Partial<AgentFields>) =>

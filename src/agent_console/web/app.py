@@ -15,6 +15,7 @@ from agent_console.events import AppEvent
 from agent_console.host.client import LocalHost
 from agent_console.hub import Hub
 from agent_console.indexer import Indexer, Ownership
+from agent_console.notifier import Notifier
 from agent_console.quarantine import open_data, report
 from agent_console.repository_catalog import RepositoryCatalog
 from agent_console.sessions import Sessions
@@ -24,6 +25,7 @@ from agent_console.web import (
     api,
     app_socket,
     history_api,
+    notifications_api,
     quarantine_api,
     queue_api,
     repositories_api,
@@ -46,6 +48,7 @@ class Console:
     events: Hub[AppEvent]
     app_clients: app_socket.AppClients
     indexer: Indexer | None  # None with --history-days 0
+    notifier: Notifier
 
 
 def _indexer(settings: Settings, sessions: Sessions, store: Store) -> Indexer | None:
@@ -80,8 +83,18 @@ def create_app(
         events.subscribe(clients.on_event)
         indexer = _indexer(settings, sessions, store)
         sessions.output_logged = indexer.seen if indexer else None
+        notifier = Notifier(settings, sessions)
+        events.subscribe(notifier.on_event)
         app.state.console = Console(
-            settings, store, agents, RepositoryCatalog(store), sessions, events, clients, indexer
+            settings,
+            store,
+            agents,
+            RepositoryCatalog(store),
+            sessions,
+            events,
+            clients,
+            indexer,
+            notifier,
         )
         await sessions.restore()
         workers = {worker.id for session in sessions.all() for worker in session.workers}
@@ -90,11 +103,13 @@ def create_app(
         report(store, settings.db_path)
         if indexer is not None:
             await indexer.start()
+        notifier.start()
         if on_ready is not None:
             on_ready()
         try:
             yield
         finally:
+            await notifier.close()
             clients.close_all()
             if indexer is not None:
                 await indexer.close()
@@ -118,6 +133,7 @@ def create_app(
     app.include_router(search_api.router)
     app.include_router(activity_api.router)
     app.include_router(queue_api.router)
+    app.include_router(notifications_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(

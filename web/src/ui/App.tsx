@@ -14,6 +14,7 @@ import { useAgents, useAppStatus } from "./hooks";
 import { BellIcon, SearchIcon } from "./icons";
 import { onLinkClick, useRoute } from "./navigation";
 import { NewSessionDialog } from "./NewSessionDialog";
+import { NotifierButton } from "./NotifierSettings";
 import { Palette } from "./Palette";
 import { SearchForm, SearchPage, currentQuery } from "./SearchPage";
 import { useGlobalCommands, type Overlay } from "./global-commands";
@@ -111,6 +112,7 @@ function Header({ route, onOverlay }: { route: Route; onOverlay: (overlay: Overl
           ?
         </button>
         <NotificationToggle />
+        <NotifierButton />
       </div>
     </header>
   );

@@ -42,6 +42,14 @@ export const BellIcon = () => (
   </Icon>
 );
 
+/** A paper plane: notifications sent out (command, webhook). */
+export const SendIcon = () => (
+  <Icon>
+    <path d="M22 2 11 13" />
+    <path d="M22 2l-7 20-4-9-9-4 20-7z" />
+  </Icon>
+);
+
 export const PlusIcon = () => (
   <Icon size={14}>
     <path d="M12 5v14M5 12h14" />
