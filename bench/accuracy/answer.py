@@ -3,10 +3,11 @@ endpoint when the server has one, else by typing the CLI's keys into the worker 
 person at the terminal would.
 
 Whether the endpoint exists is read from the server's OpenAPI document, never assumed. The body
-sent, `{"decision": "allow" | "deny"}`, is this script's guess at the contract until the endpoint
-lands; adjust `rest_body` then. The server may say which way it delivered the answer (a `via`
-field: "hook" or "keys"); without it, an answer to a startup dialog is counted as the keystroke
-path (no CLI has a hook for those) and an answer to a permission prompt as the hook path.
+sent is `{"decision": "allow" | "deny"}` (docs/protocol.md, "Answering a question"): "allow"
+picks the question's first option that is not a refusal, "deny" its refusal option (or Esc),
+whatever the CLI's menu looks like. The server says which way it delivered the answer (`via`:
+"hook" or "keys"); a server that does not is counted as the keystroke path for a startup dialog
+(no CLI has a hook for those) and the hook path for a permission prompt.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class TerminalKeys:
 
 
 def rest_body(question: Question) -> dict[str, Any]:
+    """The answer as the dashboard's Allow and Deny buttons send it."""
     return {"decision": "allow" if question.accept else "deny"}
 
 

@@ -16,35 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 
 from agent_console.errors import Conflict, Error, InvalidRequest, NotFound
-from agent_console.keystrokes import dialect, message_keys
+from agent_console.keystrokes import clean_text, dialect, message_keys
 from agent_console.model import ActivityState, QueuedMessage, Worker
 from agent_console.store import Store
 from agent_console.workers import AgentWorker, LiveWorker
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 10_000
 MAX_QUEUED = 50
 SETTLE = 5.0
 MARKER_TEXT = 80  # characters of a delivered message quoted in its marker line
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """A message as it will be typed: CRLF and CR become new lines; other control characters
-    (Esc, Ctrl-C…) are refused — a message is text, not keys."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InvalidRequest("text: a queued message must not be empty")
-    if len(text) > MAX_TEXT:
-        raise InvalidRequest(f"text: a queued message is at most {MAX_TEXT} characters")
-    if _CONTROL.search(text):
-        raise InvalidRequest("text: a queued message cannot hold control characters")
-    return text
 
 
 class MessageQueues:

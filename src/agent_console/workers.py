@@ -369,6 +369,7 @@ class AgentWorker(PtyWorker):
         self.launch: str | None = None  # the launch id its hooks name (None: no hooks)
         self.typing = False  # an answer or a queued message is being typed (type_keys)
         self.entered_at = -math.inf  # when Enter was last typed into it (loop time)
+        self.answered: str | None = None  # the question last answered through the API (its id)
 
     @property
     def activity(self) -> ActivityState:

@@ -206,6 +206,9 @@ export interface AgentFields {
   activityPatterns?: { askingPatterns: string[] };
 }
 
+/** One answer to a question: a choice (its number, from 1), a decision, or text. */
+export type AnswerBody = { choice: number } | { decision: "allow" | "deny" } | { text: string };
+
 /** The notifier's settings (notifications.json in the server's data directory). */
 export interface NotifierConfig {
   command?: string | null;
@@ -262,6 +265,12 @@ export const api = {
   /** Search across the output of every worker, and session titles and branches, newest first. */
   search: (q: string, cursor: string | null) =>
     request<SearchPage>("GET", `/api/search?${new URLSearchParams(cursor === null ? { q } : { q, cursor }).toString()}`),
+  /** Answers the worker's open question `questionId` (409 when it is no longer open). */
+  answer: (id: string, workerId: string, questionId: string, answer: AnswerBody) =>
+    request<{ via: "hook" | "keys"; questionId: string; answered: string }>("POST", `${wid(id, workerId)}/answer`, {
+      ...answer,
+      questionId,
+    }),
   /** Queues a message for when the agent is idle (`delivered`: it was idle, and is being typed now). */
   queueMessage: (id: string, workerId: string, text: string) =>
     request<{ message: QueuedMessage; delivered: boolean }>("POST", `${wid(id, workerId)}/queue`, { text }),

@@ -22,6 +22,7 @@ from agent_console.sessions import Sessions
 from agent_console.store import Store
 from agent_console.web import (
     activity_api,
+    answer_api,
     api,
     app_socket,
     history_api,
@@ -133,6 +134,7 @@ def create_app(
     app.include_router(search_api.router)
     app.include_router(activity_api.router)
     app.include_router(queue_api.router)
+    app.include_router(answer_api.router)
     app.include_router(notifications_api.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)

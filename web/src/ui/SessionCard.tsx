@@ -12,7 +12,7 @@ import { ConfirmDialog } from "./common";
 import { PencilIcon, TrashIcon } from "./icons";
 import { AttentionBadge, exitText, StateBadge, WorkerIcon } from "./marks";
 import { onLinkClick } from "./navigation";
-import { QuestionView } from "./QuestionView";
+import { QuestionAnswer } from "./QuestionAnswer";
 import { TimeAgo } from "./TimeAgo";
 
 interface Props {
@@ -100,7 +100,11 @@ function WorkerRow({ entry }: { entry: WorkerEntry }) {
         )}
         {entry.lastChange !== null && <TimeAgo since={entry.lastChange} />}
       </div>
-      {question !== null ? <QuestionView question={question} /> : <PreviewLines entry={entry} count={2} />}
+      {question !== null ? (
+        <QuestionAnswer sessionId={session.id} workerId={worker.id} question={question} />
+      ) : (
+        <PreviewLines entry={entry} count={2} />
+      )}
     </li>
   );
 }
