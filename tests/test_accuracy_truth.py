@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from bench.accuracy.answer import has_answer_route
-from bench.accuracy.truth import Span, Truth, score
+from bench.accuracy.table import HEADER, Outcome, row
+from bench.accuracy.truth import REFUSED, Answer, Figures, Span, Truth, score
 
 
 def test_a_question_detected_after_it_is_drawn_counts_with_its_latency() -> None:
@@ -72,3 +73,10 @@ def test_the_dashboard_answer_route_is_read_from_the_openapi_document() -> None:
     assert has_answer_route({"paths": {route: {"post": {}}}})
     assert not has_answer_route({"paths": {route: {"get": {}}}})
     assert not has_answer_route({"paths": {"/api/sessions/{session_id}/workers": {"post": {}}}})
+
+
+def test_a_dashboard_answer_the_server_refused_counts_as_failed() -> None:
+    """An answer refused with 409 (answered at the terminal instead) fails its dashboard path."""
+    answers = [Answer("p1", "dashboard hook", True), Answer("p2", "dashboard hook" + REFUSED, True)]
+    outcome = Outcome("claude", "2.1", Figures(), answers)
+    assert row(outcome)[HEADER.index("answer: dashboard hook")] == "1/2"

@@ -7,7 +7,9 @@ sent is `{"decision": "allow" | "deny"}` (docs/protocol.md, "Answering a questio
 picks the question's first option that is not a refusal, "deny" its refusal option (or Esc),
 whatever the CLI's menu looks like. The server says which way it delivered the answer (`via`:
 "hook" or "keys"); a server that does not is counted as the keystroke path for a startup dialog
-(no CLI has a hook for those) and the hook path for a permission prompt.
+(no CLI has a hook for those) and the hook path for a permission prompt. An answer the server
+refuses with 409 (it held no such question open) counts as that path failing; the script then
+answers at the terminal so the run goes on.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bench.accuracy.drive import Drive, HarnessError
+from bench.accuracy.truth import REFUSED
 
 ANSWER_ROUTE = re.compile(r"^/api/sessions/\{[^}]+\}/workers/\{[^}]+\}/answer$")
 
@@ -64,6 +67,9 @@ class DashboardRest:
         with drive.server.http() as api:
             sent = time.monotonic()
             response = await asyncio.to_thread(api.post, url, json=rest_body(question))
+        if response.status_code == 409:  # the console held no such question open: a miss
+            await drive.send(question.keys)  # answered at the terminal, so the run goes on
+            return sent, self.path(question) + REFUSED
         if response.status_code >= 300:
             raise HarnessError(f"answer refused: {response.status_code} {response.text[:200]}")
         via = response.json().get("via") if response.content else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bench.accuracy.truth import Answer, Figures, median
+from bench.accuracy.truth import REFUSED, Answer, Figures, median
 
 PATHS = ("dashboard hook", "dashboard keys", "terminal keys")
 HEADER = ("CLI", "asking recall", "asking precision", "detection p50 / max",
@@ -45,8 +45,9 @@ def _latency(values: list[float], never: int = 0) -> str:
 def _answers(outcome: Outcome, path: str) -> str:
     if path != "terminal keys" and outcome.dashboard:
         return "n/a"
-    mine = [a for a in outcome.answers if a.path == path]
-    return f"{sum(a.ok for a in mine)}/{len(mine)}" if mine else "—"
+    mine = [a for a in outcome.answers if a.path.removesuffix(REFUSED) == path]
+    ok = sum(a.ok and not a.path.endswith(REFUSED) for a in mine)
+    return f"{ok}/{len(mine)}" if mine else "—"
 
 
 def row(outcome: Outcome) -> tuple[str, ...]:

@@ -33,10 +33,13 @@ class Span:
     label: str
 
 
+REFUSED = " (refused)"  # a dashboard answer the server refused (409): that path failed
+
+
 @dataclass(frozen=True)
 class Answer:
     label: str
-    path: str  # "terminal keys", "dashboard hook", "dashboard keys"
+    path: str  # "terminal keys", "dashboard hook", "dashboard keys" (+ REFUSED: it failed)
     ok: bool
     detail: str = ""
 
