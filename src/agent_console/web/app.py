@@ -128,14 +128,9 @@ def create_app(
         redoc_url=None,
     )
     api.install(app)
-    app.include_router(repositories_api.router)
-    app.include_router(quarantine_api.router)
-    app.include_router(history_api.router)
-    app.include_router(search_api.router)
-    app.include_router(activity_api.router)
-    app.include_router(queue_api.router)
-    app.include_router(answer_api.router)
-    app.include_router(notifications_api.router)
+    for routes in (repositories_api, quarantine_api, history_api, search_api, activity_api,
+                   queue_api, answer_api, notifications_api):  # fmt: skip
+        app.include_router(routes.router)
     api.install_fallback(app)
     app.add_api_websocket_route("/ws/app", app_socket.endpoint)
     app.add_api_websocket_route(
