@@ -79,7 +79,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "ALTER TABLE processes ADD COLUMN launch TEXT",
     ),
     (
-        "0006_message_queue",
+        "0007_message_queue",
         # Messages waiting for an agent to be idle, in order (seq); they go with their worker.
         """
         CREATE TABLE queued_messages (
