@@ -190,9 +190,9 @@ async def test_aider_gitignore_question_answered_by_enter_stays_answered(tmp_pat
     with running(tmp_path / "data", env=path_env) as server, server.http() as api:
         session = create_session(api, tmp_path, agentId="aider")
         async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
-            await read_until(ws, lambda m: m == {"type": "activity", "state": "asking"})
+            await read_until(ws, activity("asking"))
             await ws.send(json.dumps({"type": "input", "data": "\r"}))
-            after = await read_until(ws, lambda m: m == {"type": "activity", "state": "idle"})
+            after = await read_until(ws, activity("idle"))
     assert "asking" not in [m["state"] for m in after if is_activity(m)]
     assert "Aider v0.86.2" in output_text(after)  # idle only once Aider was done drawing
 
