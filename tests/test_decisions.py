@@ -55,9 +55,13 @@ async def test_a_wait_ends_after_its_longest() -> None:
 
 
 def test_a_decision_as_claude_code_hook_output() -> None:
-    """allow, or deny with its message, as PermissionRequest's hookSpecificOutput."""
+    """allow; deny alone stops the turn (interrupt), as the CLI's own No; deny with a message
+    tells the agent and goes on — as PermissionRequest's hookSpecificOutput."""
     assert ALLOW.hook_output("PermissionRequest") == {"hookSpecificOutput": {
         "hookEventName": "PermissionRequest", "decision": {"behavior": "allow"}}}  # fmt: skip
+    assert Decision("deny").hook_output("PermissionRequest") == {"hookSpecificOutput": {
+        "hookEventName": "PermissionRequest",
+        "decision": {"behavior": "deny", "interrupt": True}}}  # fmt: skip
     assert DENY.hook_output("PermissionRequest") == {"hookSpecificOutput": {
         "hookEventName": "PermissionRequest",
         "decision": {"behavior": "deny", "message": "not in this repository"}}}  # fmt: skip

@@ -31,6 +31,8 @@ class Decision:
         decision: dict[str, object] = {"behavior": self.behavior}
         if self.behavior == "deny" and self.message:
             decision["message"] = self.message[:MAX_MESSAGE]
+        elif self.behavior == "deny":  # a plain No stops the turn, as the CLI's own No does
+            decision["interrupt"] = True
         return {"hookSpecificOutput": {"hookEventName": event, "decision": decision}}
 
 
