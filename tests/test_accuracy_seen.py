@@ -41,3 +41,36 @@ def test_find_any_names_the_earliest_phrase() -> None:
     seen.feed("Trust this folder? … Do you want to use this API key?", 3.0)
     found = seen.find_any({"key": "use this API key", "trust": "Trust this folder"})
     assert found is not None and found[0] == "trust"
+
+
+def test_a_phrase_repainted_only_where_cells_changed_is_found_on_the_screen() -> None:
+    """Claude Code skips cells that already hold the right character: the stream never carries
+    "Do you want to proceed?" whole, the screen does (the CI run that failed on this)."""
+    seen = Seen(40, 5)
+    seen.feed("\x1b[2;1H⎿ Tip: Srntart plan", 1.0)  # "n", "t" and "p" where the prompt has them
+    since = seen.position
+    seen.feed("\x1b[2;1HDo you wa\x1b[12G to \x1b[17Groceed?\x1b[K", 2.0)
+    assert "Doyouwanttoproceed?" not in seen.text
+    found = seen.find("Do you want to proceed?", since)
+    assert found is not None and found.at == 2.0
+    assert seen.find("Do you want to proceed?", found.position) is None
+
+
+def test_lines_that_only_scroll_or_repaint_unchanged_are_not_seen_again() -> None:
+    """A reply still on screen after the next prompt was submitted is not a new sighting."""
+    seen = Seen(40, 3)
+    seen.feed("Hello from the mock\r\n", 1.0)
+    since = seen.position
+    seen.feed("more\r\nlines\r\nscrolling\r\n", 2.0)  # the reply scrolls up, then off
+    seen.feed("\x1b[H\x1b[2Jlines\r\nscrolling", 3.0)  # a full repaint of what was there
+    assert seen.find("Hello from the mock", since) is None
+    assert seen.find("Hello from the mock") is not None
+
+
+def test_xterm_private_modes_do_not_stop_the_screen() -> None:
+    """Gemini CLI's `CSI > 4 ; 2 m` (modifyOtherKeys) once raised inside pyte and silenced the
+    script's view of the whole run."""
+    seen = Seen()
+    seen.feed("\x1b[>4;2m\x1b[>4;0mReady", 1.0)
+    assert seen.find("Ready") is not None
+    assert "Ready" in seen.painted

@@ -92,7 +92,11 @@ async def main_async(args: argparse.Namespace) -> int:
     ]
     for outcome in outcomes:
         print(f"  {outcome.cli}: skipped: {outcome.skipped}")
-    root = Path(tempfile.mkdtemp(prefix="agent-console-accuracy-"))
+    # Not under /tmp: Gemini CLI ignores a settings file below a directory others may write to
+    # (the product's hooks for it live in the data directory), so the runs go beside the installs.
+    runs_dir = args.prefix / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root = Path(tempfile.mkdtemp(prefix="run-", dir=runs_dir))
     timing = asyncio.Lock()
     runs = [run_twice(i.cli, i.bin_dir, root, timing, args.scenario or [])
             for i in installed if i.bin_dir is not None]  # fmt: skip

@@ -26,6 +26,9 @@ from bench.accuracy.truth import Transition, Truth
 COLS, ROWS = 120, 40
 FOREIGN = ("ANTHROPIC_", "CLAUDE", "OPENAI_", "CODEX_", "GEMINI_", "GOOGLE_", "OPENCODE",
            "AWS_", "AZURE_", "VERTEX")  # fmt: skip
+# A CI machine's markers make the CLIs think no one is at the terminal: Gemini CLI then refuses an
+# untrusted folder and exits (55) instead of asking, Ink stops animating. The PTY has a person.
+HEADLESS = ("CI", "CONTINUOUS_INTEGRATION", "GITHUB_ACTIONS", "BUILD_NUMBER", "RUN_ID")
 
 
 class HarnessError(Exception):
@@ -43,7 +46,7 @@ class Drive:
         self.script = Script()
         self.mock = Mock(cli.provider(), self.script, folder / "mock.jsonl", folder / "requests")
         self.bin_dir = bin_dir
-        self.seen = Seen()
+        self.seen = Seen(COLS, ROWS)
         self.states: list[Transition] = []  # the dashboard's worker-activity
         self.worker_states: list[Transition] = []  # the worker socket's activity
         self.reasons: list[tuple[float, str, str | None]] = []  # each change, with its reason
@@ -79,7 +82,7 @@ class Drive:
         }
         server = Server(self.folder / "data")
         # Nothing of this machine's own provider settings or keys reaches the CLIs.
-        for name in [n for n in server.env if n.startswith(FOREIGN)]:
+        for name in [n for n in server.env if n.startswith(FOREIGN) or _headless(n)]:
             del server.env[name]
         server.env.update(env)
         self.server = await asyncio.to_thread(server.start)
@@ -186,6 +189,7 @@ class Drive:
 
     async def resize(self, cols: int, rows: int) -> None:
         await self._worker.send(json.dumps({"type": "resize", "cols": cols, "rows": rows}))
+        self.seen.resize(cols, rows)
 
     async def until_seen(self, phrase: str, since: int, within: float, what: str) -> Sighting:
         """The first sighting of `phrase` after position `since`, or a HarnessError."""
@@ -213,6 +217,10 @@ class Drive:
                   "truth": _plain(self.truth), "unplanned": self.script.unplanned,
                   "mock_errors": self.mock.errors}  # fmt: skip
         (self.folder / "run.json").write_text(json.dumps(record, indent=1))
+
+
+def _headless(name: str) -> bool:
+    return name in HEADLESS or name.startswith("CI_")
 
 
 def _epoch(iso: str) -> float:
