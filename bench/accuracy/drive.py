@@ -200,9 +200,16 @@ class Drive:
                 return found
             if self.exited is not None:
                 raise HarnessError(f"{self.cli.name} exited ({self.exited}) waiting for {what}")
+            self._check_readers()
             await asyncio.sleep(0.02)
         tail = self.seen.text[-300:]
         raise HarnessError(f"{what}: {phrase!r} not on screen within {within:.0f} s; saw …{tail}")
+
+    def _check_readers(self) -> None:
+        """A reader that died (a defect of the script's own view) ends the run, not silently."""
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError(f"the script's socket reader died: {task.exception()!r}")
 
     def next_turn(self) -> int:
         self._turn += 1
