@@ -4,9 +4,12 @@ CLI's launch gains, and what the files the server writes for it hold."""
 from __future__ import annotations
 
 import json
+import logging
 import stat
 import sys
 from pathlib import Path
+
+import pytest
 
 from agent_console.agent_hooks import (
     CLAUDE_EVENTS,
@@ -16,6 +19,7 @@ from agent_console.agent_hooks import (
     OPENCODE_CONTENT_ENV,
     hook_env,
     injection,
+    open_to_others,
 )
 
 HOOK = [sys.executable, "-m", "agent_console", "hook"]
@@ -95,3 +99,19 @@ def test_the_workers_way_back(tmp_path: Path) -> None:
     env = hook_env(tmp_path, "w-1", "abcd1234", "s3cret")
     assert json.loads(env[HOOK_ENV]) == {"dir": str(tmp_path), "route": "/api/hooks/w-1/abcd1234",
                                          "secret": "s3cret"}  # fmt: skip
+
+
+def test_a_hooks_file_gemini_would_ignore_is_named_in_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Gemini CLI skips a settings file below a directory others may write to (/tmp): the
+    server says so once instead of silently losing the structured signals."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with caplog.at_level(logging.WARNING, logger="agent_console.agent_hooks"):
+        added = injection("gemini", shared / "data" / "hooks", {})
+        injection("gemini", shared / "data" / "hooks", {})
+    assert open_to_others(Path(added.env[GEMINI_DEFAULTS_ENV])) == shared
+    warned = [r.getMessage() for r in caplog.records if "ignores the hooks" in r.getMessage()]
+    assert len(warned) == 1 and str(shared) in warned[0]

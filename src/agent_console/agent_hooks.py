@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shlex
+import stat
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 HOOK_ENV = "AGENT_CONSOLE_HOOK"
 DECISION_WAIT = 3600  # s: how long a permission hook may wait for a decision
 HOOK_TIMEOUT = 30  # s: any other hook (it returns at once)
@@ -122,7 +125,9 @@ def injection(agent_id: str, hooks_dir: Path, environ: Mapping[str, str]) -> Inj
     if agent_id == "claude-code":
         return Injection(("--settings", str(_claude_settings(hooks_dir))))
     if agent_id == "gemini":
-        return Injection(env={GEMINI_DEFAULTS_ENV: str(_gemini_defaults(hooks_dir, environ))})
+        defaults = _gemini_defaults(hooks_dir, environ)
+        _warn_if_ignored(defaults)
+        return Injection(env={GEMINI_DEFAULTS_ENV: str(defaults)})
     if agent_id == "codex":
         notify = ["--then", *theirs] if (theirs := _codex_notify(environ)) else []
         return Injection(("-c", "notify=" + json.dumps(hook_argv("codex", *notify))))
@@ -156,6 +161,32 @@ def _gemini_defaults(hooks_dir: Path, environ: Mapping[str, str]) -> Path:
         hooks[event] = [*(listed if isinstance(listed, list) else []), {"hooks": [ours]}]
     settings["hooks"] = hooks
     return _write(hooks_dir / "gemini-system-defaults.json", settings)
+
+
+def open_to_others(path: Path) -> Path | None:
+    """The first directory above `path` that its group or others may write to (a sticky /tmp
+    included): Gemini CLI ignores a settings file below one."""
+    for directory in path.parents:
+        try:
+            if os.stat(directory).st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return directory
+        except OSError:
+            return None
+    return None
+
+
+_warned: set[Path] = set()
+
+
+def _warn_if_ignored(defaults: Path) -> None:
+    """Says once per file that Gemini CLI will not run our hooks (its state then comes from its
+    screen and title only): a data directory below /tmp, say."""
+    shared = open_to_others(defaults)
+    if shared is not None and defaults not in _warned:
+        _warned.add(defaults)
+        log.warning("Gemini CLI ignores the hooks in %s because %s is writable by others; "
+                    "its state will come from its screen only (use a data directory in your "
+                    "home directory)", defaults, shared)  # fmt: skip
 
 
 def _opencode_content(hooks_dir: Path, environ: Mapping[str, str]) -> str:
