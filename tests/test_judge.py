@@ -325,6 +325,24 @@ def test_an_idle_claim_yields_to_sustained_new_work_on_screen() -> None:
     assert (j.state, j.reason) == (ACTIVE, "output")
 
 
+def test_one_redraw_after_idle_is_not_new_work_however_long_the_screen_waits() -> None:
+    """Gemini CLI redraws its input box once as a long turn ends: the screen, which lengthens
+    its quiet period for a run that began before it went idle, stays active for up to 4 Q —
+    but nothing was printed after that redraw, so the idle claim stands (the accuracy run's
+    "spurious change 8 s after the turn")."""
+    j = working_at(0.0)
+    for step in range(20):  # a long stream
+        j.printed(f"line {step}\r\n", 0.1 + step * 0.3)
+        settle(j, 0.1 + step * 0.3)
+    j.observe(hook(Claim.IDLE, "AfterAgent", 6.0), 6.0)
+    settle(j, 8.5)
+    assert (j.state, j.screen.state) == (IDLE, IDLE)
+    j.printed("\x1b[2K\x1b[1A\x1b[2Kredrawn box\r\n> Type your message\r\n", 9.0)
+    for step in range(40):
+        settle(j, 9.0 + step * 0.25)
+        assert (j.state, j.reason) == (IDLE, "hook:AfterAgent"), (step, j.screen.state)
+
+
 def test_the_first_turn_holds_off_the_quiet_idle() -> None:
     """Launched with a prompt, an agent booting quietly is not idle until it says it started
     (or FIRST_TURN_WAIT passed)."""

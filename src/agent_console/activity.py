@@ -108,6 +108,11 @@ class ActivityDetector:
         deadlines = [t for t in (self._check_at, self._idle_at) if t is not None]
         return min(deadlines, default=None)
 
+    def printing(self, now: float) -> bool:
+        """Whether the agent printed (not echo, not a redraw) within the base quiet period: the
+        state may stay active longer (a run that flapped waits up to MAX_QUIET_FACTOR Q)."""
+        return self._last_output is not None and now - self._last_output <= self._base_quiet
+
     # -- events ----------------------------------------------------------------------------
 
     def on_output(self, data: str, now: float) -> ActivityState | None:

@@ -30,7 +30,8 @@ Rules:
   says busy for a moment as a turn ends).
 - Fallbacks: a working claim while the screen has been idle for STALE_WORKING yields to the
   screen (a stop no signal reported); an idle claim yields to new screen work sustained for
-  NEW_WORK (a start no signal reported).
+  NEW_WORK and still going on (a start no signal reported) — not to one redraw the screen
+  detector keeps calling active for its long quiet period.
 - Without any structured claim (a custom agent, Aider), the screen detector decides alone.
 """
 
@@ -340,7 +341,7 @@ class ActivityJudge:
         if claim.claim is Claim.WORKING:
             stale = screen.state is IDLE and now >= max(claim.at, screen.since) + STALE_WORKING
             return (IDLE, screen.reason) if stale else (ACTIVE, claim.reason)
-        new_work = screen.state is ACTIVE and screen.since > claim.at
+        new_work = screen.state is ACTIVE and screen.since > claim.at and screen.printing(now)
         if new_work and now >= screen.since + NEW_WORK:
             return ACTIVE, screen.reason
         return IDLE, claim.reason
