@@ -73,7 +73,8 @@ async def test_a_screen_question_gets_its_keys(
 ) -> None:
     """Without a waiting hook the answer is typed as the question takes it ("n", Enter for a
     `(y/n)` prompt); an answer naming an older question, or given when none is open, is a 409;
-    an answer that is not exactly one of choice, decision or text is a 400."""
+    an answer that is not exactly one of choice, decision or text is a 400; the marker is an
+    out-of-band note, not a line on the running agent's screen."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
     async with terminal(server, session) as ws:
         await read_output_until(ws, "fake> ")
@@ -90,6 +91,9 @@ async def test_a_screen_question_gets_its_keys(
         text = output_text(await read_output_until(ws, "answered 'n'"))
         if "(via keys)" not in text:  # the marker may come before or after the agent's reply
             text += output_text(await read_output_until(ws, "(via keys)"))
-        assert "answered from the console at " in text
+        # Off the agent's grid (an OSC the browser shows beside the line): a line written into
+        # a running TUI's picture would move its cursor and garble every later frame.
+        assert "\x1b]6973;[agent-console] answered from the console at " in text
+        assert "\r\n\x1b[33m[agent-console] answered" not in text
     closed = api.post(answer_path(session), json={"questionId": question["id"], "choice": 1})
     assert closed.status_code == 409, closed.text

@@ -69,3 +69,10 @@ def test_a_line_indexed_recently_is_not_indexed_again() -> None:
     assert sorted(indexed(b"status: ok\nnew line\n", recent).split("\n")) == ["", "new line",
                                                                              "status: ok"]  # fmt: skip
     assert indexed(b"status: ok\nnewer\n", recent) == "newer"
+
+
+def test_the_text_of_a_server_note_is_kept_for_search() -> None:
+    """A note written off a TUI's grid (OSC 6973) is found by search; a title is not text."""
+    raw = b"\x1b]0;title\x07ok \x1b]6973;[agent-console] answered from the console\x07 next"
+    assert plain(raw) == "ok [agent-console] answered from the console next"
+    assert "answered from the console" in indexed(raw)

@@ -1,7 +1,7 @@
 """A terminal's raw output as plain lines, each with the offset where it starts (pure).
 
 What search looks at: escape sequences (colours, cursor moves, titles) and other controls are
-removed, and a carriage return starts the line over (a progress bar leaves its last state), so
+removed (but the text of the server's out-of-band notes), and a carriage return starts the line over (a progress bar leaves its last state), so
 the text is what a person read on the screen, line by line. Offsets stay those of the raw stream,
 so a match can be shown at its place.
 
@@ -21,6 +21,7 @@ from itertools import accumulate
 # Escape sequences, none crossing a line end (so one pass serves one line or many), on bytes.
 _ESCAPES = re.compile(
     rb"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\]6973;"  # the server's notes (workers.NOTE_OSC): their text is kept, BEL goes below
     rb"|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC (titles, hyperlinks)
     rb"|[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
     rb"|[ #%()*+\-./][^\n]"  # charset selections

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 OnChange = Callable[["LiveWorker"], None]
 FAILED_START_WINDOW = 5.0
 SCREEN_TAIL = 64 * 1024  # output replayed to recompute an adopted agent's activity
+NOTE_OSC = 6973  # a server note that is not drawn on the terminal's grid (docs/protocol.md)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class LiveWorker:
     default_name: ClassVar[str]  # a new worker's name when none is given (an agent's: its own)
     has_process: ClassVar[bool] = True  # a running one keeps its session active
     needs_agent: ClassVar[bool] = False
+    draws_its_screen: ClassVar[bool] = False  # a TUI: server notes stay off its grid
 
     def __init__(self, session_id: str, model: Worker, on_change: OnChange) -> None:
         self.session_id = session_id
@@ -320,9 +322,14 @@ class PtyWorker(LiveWorker):
         return path
 
     def note(self, message: str) -> None:
-        """Writes a notice from the server into the worker's history (and to its clients)."""
-        data = f"\r\n\x1b[33m[agent-console] {message}\x1b[0m\r\n".encode()
-        self.host.note(self.id, data)
+        """Writes a notice from the server into the worker's history (and to its clients): a
+        line of its own while no program draws the screen; inside an out-of-band OSC while an
+        agent runs, since a line written into a TUI's picture moves its cursor under it and
+        garbles every later frame (the browser shows the OSC's text beside that line)."""
+        text = "".join(c for c in f"[agent-console] {message}" if c.isprintable())
+        quiet = self.running and self.draws_its_screen
+        data = f"\x1b]{NOTE_OSC};{text}\x07" if quiet else f"\r\n\x1b[33m{text}\x1b[0m\r\n"
+        self.host.note(self.id, data.encode())
 
 
 class TerminalWorker(PtyWorker):
@@ -341,6 +348,7 @@ class AgentWorker(PtyWorker):
     kind = "agent"
     default_name = "Agent"
     needs_agent = True
+    draws_its_screen = True
 
     @classmethod
     def build(cls, at: Surroundings, model: Worker, agent: Agent | None) -> AgentWorker:

@@ -33,4 +33,6 @@ def test_allow_on_the_phone_dashboard_answers_the_question(
     page.goto(f"{server.base_url}/sessions/{session['id']}")
     wait_ready(page)
     wait_for_text(page, r"answered 'y'")
-    wait_for_text(page, r"answered from the console at")
+    note = page.locator(".terminal-note", has_text="answered from the console at")
+    expect(note).to_be_visible()  # beside the line, not written over the agent's screen
+    expect(note).to_contain_text("Yes (via keys)")

@@ -44,5 +44,7 @@ def test_a_queued_message_is_delivered_when_the_agent_goes_idle(
     expect(items.locator(".queue-text")).to_have_text(["hello, edited"])
     wait_for_text(page, r"you said: hello, edited", timeout=30_000)
     expect(items).to_have_count(0)
-    wait_for_text(page, r"queued message delivered: hello, edited")
+    expect(
+        page.locator(".terminal-note", has_text="queued message delivered: hello, edited")
+    ).to_be_visible()
     assert "drop me" not in page.locator(".terminal-pane:not(.hidden)").inner_text()

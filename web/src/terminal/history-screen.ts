@@ -7,6 +7,7 @@
 import { SearchAddon, type ISearchOptions } from "@xterm/addon-search";
 import { Terminal, type ITerminalOptions } from "@xterm/xterm";
 import { BEGIN_SYNC, END_SYNC, writeChunks } from "./flow-control";
+import { showNotes } from "./notes";
 
 const SEARCH: ISearchOptions = {
   caseSensitive: false,
@@ -36,9 +37,10 @@ export class HistoryScreen {
       cursorBlink: false,
       cursorStyle: "bar",
       cursorInactiveStyle: "none",
-      allowProposedApi: true, // the search addon's match decorations
+      allowProposedApi: true, // the search addon's match decorations, notes.ts
     });
     this.term.loadAddon(this.search);
+    showNotes(this.term);
     this.term.attachCustomKeyEventHandler((event) => !onKey(event));
     this.term.onSelectionChange(() => this.copySelection());
   }

@@ -21,6 +21,7 @@ import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
+import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
 import { terminalTheme } from "./theme";
 
@@ -76,7 +77,7 @@ export class WorkerTerminal {
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
-    this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: false });
+    this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
     this.term.loadAddon(this.fitAddon);
     this.term.loadAddon(new WebLinksAddon());
     this.socket = new ReconnectingSocket({
@@ -241,6 +242,7 @@ export class WorkerTerminal {
       this.term.onResize(() => this.sendSize()),
       this.term.onSelectionChange(() => this.copySelection()),
       this.term.onScroll(() => this.checkEarlier()),
+      showNotes(this.term),
     ];
     this.term.attachCustomKeyEventHandler((event) => this.liveKey(event));
     const onWheel = (event: WheelEvent) => this.wheel(event);
