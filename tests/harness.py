@@ -13,10 +13,11 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -29,6 +30,48 @@ TIMEOUT = float(os.environ.get("AGENT_CONSOLE_TEST_TIMEOUT", "20"))
 URL_LINE = re.compile(r"Agent Console is running at (http://\S+?)/?(?:\?token=\S+)?$")
 
 Message = dict[str, Any]
+T = TypeVar("T")
+POLL = 0.05  # seconds between two looks at a condition
+
+
+def _looks(condition: Callable[[], T | None], timeout: float, what: str) -> Iterator[T | None]:
+    """Looks at `condition` once a step: its value once it holds (a true value, no failed assert),
+    else None; a look after `timeout` that does not hold fails, saying what was awaited and the
+    last value seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value: T | AssertionError | None = condition()
+        except AssertionError as failed:
+            value = failed
+        if value and not isinstance(value, AssertionError):
+            yield value
+        elif time.monotonic() >= deadline:
+            raise AssertionError(f"waited {timeout}s for {what} in vain; last seen {value!r}")
+        else:
+            yield None
+
+
+def eventually(
+    condition: Callable[[], T | None], timeout: float = TIMEOUT, what: str = "the condition"
+) -> T:
+    """Polls `condition` until it returns a true value (returned) without failing an assert."""
+    looks = _looks(condition, timeout, what)
+    while not (value := next(looks)):
+        time.sleep(POLL)
+    return value
+
+
+async def eventually_async(
+    condition: Callable[[], T | None], timeout: float = TIMEOUT, what: str = "the condition"
+) -> T:
+    """`eventually` for async tests: the event loop runs on between looks."""
+    import asyncio
+
+    looks = _looks(condition, timeout, what)
+    while not (value := next(looks)):
+        await asyncio.sleep(POLL)
+    return value
 
 
 class Server:
@@ -214,6 +257,17 @@ def create_session(api: httpx.Client, path: Path, **fields: Any) -> dict[str, An
     )
     assert response.status_code == 201, response.text
     return response.json()["session"]  # type: ignore[no-any-return]
+
+
+def found(api: httpx.Client, query: str) -> list[dict[str, Any]]:
+    """The search API's results for `query` once there are any (output is indexed within seconds)."""
+
+    def results() -> list[dict[str, Any]]:
+        response = api.get("/api/search", params={"q": query})
+        assert response.status_code == 200, response.text
+        return response.json()["results"]  # type: ignore[no-any-return]
+
+    return eventually(results, what=f"search results for {query!r}")
 
 
 def fake_agent_fields(name: str = "Fake", **extra: Any) -> dict[str, Any]:

@@ -9,13 +9,12 @@ lines are known; a `needle` line can be put `needle_back` bytes before the end.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import httpx
 from websockets.sync.client import connect
 
-from tests.harness import TIMEOUT, TOKEN, Server
+from tests.harness import TIMEOUT, TOKEN, Server, eventually
 
 MIB = 1024 * 1024
 LINE = 100  # characters per line, newline included (the PTY sends 101 bytes: \r\n)
@@ -53,10 +52,10 @@ def fill(server: Server, session_id: str, worker_id: str, path: Path, tag: str =
 
 
 def _wait_for(api: httpx.Client, worker: str, text: str) -> int:
-    deadline = time.monotonic() + 6 * TIMEOUT
-    while time.monotonic() < deadline:
+    def offset() -> int | None:
         response = api.get(f"{worker}/history", params={"end": 2**53, "bytes": 4096})
         if response.status_code == 200 and text in response.json()["data"]:
             return int(response.json()["offset"])
-        time.sleep(0.1)  # polling a condition, with a deadline
-    raise AssertionError(f"{text!r} never reached the log of {worker}")
+        return None
+
+    return eventually(offset, 6 * TIMEOUT, f"{text!r} at the end of the log of {worker}")

@@ -76,7 +76,7 @@ async def test_choose_branch_takes_the_agents_answer(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [(None, "no agent"),
-     (_agent("import time; time.sleep(60)"), "did not answer within"),
+     (_agent("import time; time.sleep(60)"), "did not answer within"),  # the agent hangs: not a wait
      (_agent("import sys; sys.exit(3)"), "exited with status 3"),
      (_agent("print('I would call it: the login thing')"), "not a usable branch name"),
      (["/nonexistent/agent-binary"], "could not be started")],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from agent_console.decisions import Decision, PendingDecisions
+from tests.harness import eventually_async
 
 ALLOW, DENY = Decision("allow"), Decision("deny", "not in this repository")
 
@@ -14,8 +15,9 @@ async def parked(
     decisions: PendingDecisions, question: str, longest: float = 30.0
 ) -> asyncio.Task[Decision | None]:
     task = asyncio.ensure_future(decisions.wait("w1", question, longest))
-    while decisions.waiting("w1") != question:
-        await asyncio.sleep(0)
+    await eventually_async(
+        lambda: decisions.waiting("w1") == question, what=f"a wait on {question}"
+    )
     return task
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +20,11 @@ from agent_console.judge import ActivityJudge
 from agent_console.model import ActivityState, Worker
 from agent_console.process import child_env
 from agent_console.workers import AgentWorker, LiveWorker
-from tests.harness import FAKE_AGENT, TIMEOUT
+from tests.harness import FAKE_AGENT, TIMEOUT, eventually_async
 
 LAUNCH = "abcd1234"
 PERMISSION = HookCall("claude", "PermissionRequest", {"tool_name": "Bash",
                                                       "tool_input": {"command": "touch x"}})  # fmt: skip
-
-
-async def until(check: Callable[[], bool]) -> None:
-    async with asyncio.timeout(TIMEOUT):
-        while not check():
-            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -63,7 +57,9 @@ async def test_a_decision_is_delivered_to_the_waiting_permission_hook(
     question answers the hook with the decision, as Claude Code reads it."""
     live, hooks = agent
     call = asyncio.ensure_future(hooks.take(live.id, LAUNCH, PERMISSION, time.time()))
-    await until(lambda: hooks.decisions.waiting(live.id) is not None)
+    await eventually_async(
+        lambda: hooks.decisions.waiting(live.id) is not None, what="a waiting hook"
+    )
     assert live.activity is ActivityState.ASKING and live.question is not None
     assert live.question.tool == "Bash" and hooks.decisions.waiting(live.id) == live.question.id
     assert hooks.decisions.resolve(live.id, live.question.id, Decision("allow"))
@@ -77,7 +73,9 @@ async def test_a_question_answered_at_the_terminal_releases_the_hook(
     """The user answers in the terminal: the hook stops waiting and prints no decision."""
     live, hooks = agent
     call = asyncio.ensure_future(hooks.take(live.id, LAUNCH, PERMISSION, time.time()))
-    await until(lambda: hooks.decisions.waiting(live.id) is not None)
+    await eventually_async(
+        lambda: hooks.decisions.waiting(live.id) is not None, what="a waiting hook"
+    )
     live.write("\r")
     assert await asyncio.wait_for(call, TIMEOUT) == {"applied": True}
     assert live.activity is ActivityState.ACTIVE
@@ -94,5 +92,5 @@ async def test_calls_of_another_launch_or_an_exited_worker_change_nothing(
     assert await hooks.take("nobody", LAUNCH, stop, time.time()) == {"applied": False}
     assert (await hooks.take(live.id, LAUNCH, stop, time.time()))["applied"] is True
     live.write("exit 0\r")
-    await until(lambda: not live.running)
+    await eventually_async(lambda: not live.running, what="the worker's exit")
     assert await hooks.take(live.id, LAUNCH, stop, time.time()) == {"applied": False}

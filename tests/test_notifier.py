@@ -4,7 +4,6 @@ settings file is the UI's and the user's."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from pathlib import Path
@@ -13,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import TIMEOUT, TOKEN, Server, create_session, read_output_until, read_until
+from tests.harness import (
+    TOKEN,
+    Server,
+    create_session,
+    eventually_async,
+    read_output_until,
+    read_until,
+)
 from tests.receiver import Receiver
 
 
@@ -105,20 +111,11 @@ async def test_the_command_gets_the_event_and_never_the_token(
         await read_output_until(ws, "fake> ")
         await type_line(ws, "ask")
         await until_state(ws, "asking")
-    event = await wait_for_file(out)
+    await eventually_async(out.exists, what=f"{out} written by the command")
+    event = json.loads(out.read_text())
     assert event["event"] == "asking" and "Do you want to proceed?" in event["question"]
     environment = Path(f"{out}.env").read_text()
     assert TOKEN not in environment and "AGENT_CONSOLE_TOKEN" not in environment
-
-
-async def wait_for_file(path: Path) -> dict[str, Any]:
-    async def loop() -> dict[str, Any]:
-        while not path.exists():
-            await asyncio.sleep(0.05)
-        event: dict[str, Any] = json.loads(path.read_text())
-        return event
-
-    return await asyncio.wait_for(loop(), TIMEOUT)
 
 
 def test_settings_are_a_file_in_the_data_directory(

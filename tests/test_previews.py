@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from agent_console.previews import MAX_COLS, MAX_LINES, Preview, Previews, due, trim
 from agent_console.screen_text import ScreenText
-from tests.harness import Message, Server, create_session, read_until, recv
+from tests.harness import Message, Server, create_session, eventually_async, read_until, recv
 
 INTERVAL = 0.05
 
@@ -32,14 +31,6 @@ class Screens:
         self.reads += 1
         self.read.append(worker_id)
         return self.screens[worker_id].text().split("\n")
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    async def wait() -> None:
-        while not condition():
-            await asyncio.sleep(0.005)
-
-    await asyncio.wait_for(wait(), timeout)
 
 
 def test_trim_keeps_the_last_lines_without_trailing_blanks() -> None:
@@ -62,7 +53,7 @@ async def test_a_worker_that_printed_gets_one_preview_of_its_screen() -> None:
     previews = Previews(screens.screen, heard.append, INTERVAL)
     screens.print("w1", "make test\r\n12 passed\r\n$ ")
     previews.printed("s1", "w1")
-    await until(lambda: len(heard) == 1)
+    await eventually_async(lambda: len(heard) == 1, what="one preview")
     assert heard[0].lines == ("make test", "12 passed", "$") and heard[0].session_id == "s1"
     assert previews.current() == heard
     previews.close()
@@ -77,9 +68,9 @@ async def test_a_stream_of_output_is_read_at_most_once_per_interval() -> None:
     for n in range(200):
         screens.print("w1", f"line {n}\r\n")
         previews.printed("s1", "w1")
-        await asyncio.sleep(0.001)
+        await asyncio.sleep(0.001)  # pacing the printing: a stream over time, not a wait
     elapsed = loop.time() - start
-    await until(lambda: "line 199" in heard[-1].lines if heard else False)
+    await eventually_async(lambda: heard and "line 199" in heard[-1].lines, what="line 199 shown")
     assert screens.reads <= elapsed / INTERVAL + 2
     assert len(heard) <= screens.reads
     previews.close()
@@ -93,9 +84,9 @@ async def test_nothing_is_read_for_workers_that_do_not_print() -> None:
     screens.print("quiet", "$ ")
     screens.print("w1", "$ ")
     previews.printed("s1", "w1")
-    await until(lambda: len(heard) == 1)
+    await eventually_async(lambda: len(heard) == 1, what="one preview")
     previews.printed("s1", "w1")  # printed, but the screen shows the same
-    await until(lambda: screens.reads == 2)
+    await eventually_async(lambda: screens.reads == 2, what="a second read")
     assert len(heard) == 1 and "quiet" not in {p.worker_id for p in previews.current()}
     assert all(w.timer is None and w.task is None for w in previews._watched.values())
     previews.close()
@@ -107,15 +98,18 @@ async def test_a_forgotten_worker_is_not_read() -> None:
     previews = Previews(screens.screen, heard.append, INTERVAL)
     screens.print("w1", "x\r\n")
     previews.printed("s1", "w1")
-    await until(lambda: len(heard) == 1)
+    await eventually_async(lambda: len(heard) == 1, what="one preview")
     previews.printed("s1", "w1")  # the next read waits for the interval
     previews.forget("w1")
     screens.print("w2", "y\r\n")
     previews.printed("s1", "w2")
     previews.printed("s1", "w2")
-    await until(lambda: screens.read.count("w2") == 1)
+    await eventually_async(lambda: screens.read.count("w2") == 1, what="w2 read")
     previews.printed("s1", "w2")
-    await until(lambda: screens.read.count("w2") == 2)  # an interval later: w1's read was due
+    await eventually_async(
+        lambda: screens.read.count("w2") == 2,
+        what="w2 read again, an interval later (when w1's read was due)",
+    )
     assert screens.read.count("w1") == 1 and [p.worker_id for p in previews.current()] == ["w2"]
     previews.close()
 

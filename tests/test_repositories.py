@@ -229,7 +229,7 @@ async def test_prompt_mode_uses_the_agent(
 
 async def test_prompt_mode_falls_back_to_a_slug(registered: Repository, settings: Settings) -> None:
     """prompt: an agent that does not answer in time gives way to the prompt's slug, saying why."""
-    argv = [sys.executable, "-c", "import time; time.sleep(60)"]
+    argv = [sys.executable, "-c", "import time; time.sleep(60)"]  # an agent that hangs: not a wait
     request = NewWorktree(mode="prompt", initial_prompt="Fix the flaky login test")
     created = await create_worktree(
         registered, request, settings, headless_argv=argv, naming_timeout=0.5

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,8 @@ import httpx
 import pytest
 
 from agent_console.scrollback import HEADER
-from tests.harness import TIMEOUT, Server, create_session, read_output_until, running
+from tests.harness import Server, create_session, eventually, found, read_output_until, running
 
-Result = dict[str, Any]
 DAY = 86400
 
 
@@ -33,24 +32,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield srv
 
 
-def eventually(check: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
-    """Polls `check` every 0.1 s until it returns something true; fails after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
-    return value
-
-
 def search(api: httpx.Client, q: str, **params: Any) -> dict[str, Any]:
     response = api.get("/api/search", params={"q": q, **params})
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
-
-
-def found(api: httpx.Client, q: str) -> list[Result]:
-    """The results for `q` once there are any (the index follows output within seconds)."""
-    return eventually(lambda: search(api, q)["results"])  # type: ignore[no-any-return]
 
 
 async def type_in(server: Server, session: dict[str, Any], worker: int, command: str,
@@ -100,7 +85,9 @@ async def test_words_match_from_their_start_ignoring_case_newest_first(
     command = ("B=Build; for i in 1 2 3 4 5; do echo \"$B failed $i\"; done; echo \"re${B,} failed\"; "
                "echo DONE-$((6*7))")  # fmt: skip
     await type_in(server, session, 0, command, "DONE-42")
-    eventually(lambda: len(search(api, "build fail")["results"]) == 5)
+    eventually(
+        lambda: len(search(api, "build fail")["results"]) == 5, what="five results for 'build fail'"
+    )
     first = search(api, "build fail", limit=2)
     assert [r["line"] for r in first["results"]] == ["Build failed 5", "Build failed 4"]
     rest = search(api, "build fail", limit=10, cursor=first["next"])
@@ -175,7 +162,7 @@ async def test_output_printed_while_the_server_was_down_is_found(
             await read_output_until(ws, "$((40+2))")
     server.stop(keep_host=True)
     worker_log = data_dir / "logs" / f"{session['workers'][0]['id']}.log"
-    eventually(lambda: b"while-down-42" in worker_log.read_bytes())
+    eventually(lambda: b"while-down-42" in worker_log.read_bytes(), what="while-down-42 in the log")
     with running(data_dir) as server, server.http() as api:
         assert found(api, "while-down-42")[0]["worker"]["id"] == session["workers"][0]["id"]
         server.stop(keep_host=True)
@@ -193,7 +180,9 @@ async def test_output_past_the_size_cap_leaves_the_index(data_dir: Path, tmp_pat
         found(api, "capped-42")
         flood = "seq -f 'filler %08g' 1 20000; echo FLOOD-$((6*7))"
         await type_in(server, session, 0, flood, "FLOOD-42")
-        eventually(lambda: search(api, "capped-42")["results"] == [])
+        eventually(
+            lambda: search(api, "capped-42")["results"] == [], what="no result for capped-42"
+        )
         assert found(api, "filler 00019999")
 
 

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from tests.e2e.conftest import ARGS, CHROMIUM, DESKTOP, PHONE
 from tests.e2e.terminal import send_input
 from tests.gitrepo import make_repo
-from tests.harness import ROOT, TOKEN, Server, fake_agent_fields, running
+from tests.harness import ROOT, TOKEN, Server, eventually, fake_agent_fields, running
 
 Shot = tuple[str, ViewportSize, Literal["dark", "light"]]
 SHOTS: list[Shot] = [("desktop", DESKTOP, "dark"), ("phone", PHONE, "dark"),
@@ -118,7 +118,11 @@ def drive(server: Server, data: dict[str, Any]) -> None:
     """Puts the demo workers in different states by typing into them, as their users would, and
     waits until the dashboard would show each one: asking, finished, failed, working."""
     agents = [data["fix"], data["webhooks"], data["retry"], data["quick"][0], data["quick"][2]]
-    until(server, lambda sync: all(activity(sync, *first(s)) == "idle" for s in agents))
+    until(
+        server,
+        lambda sync: all(activity(sync, *first(s)) == "idle" for s in agents),
+        "the demo agents idle",
+    )
     typing = [(data["fix"], "ask\r"), (data["webhooks"], "work 40\r"), (data["quick"][0], "work 40\r"),
               (data["retry"], "work 4000\r"), (data["quick"][2], "work 4000\r"),
               (data["quick"][1], PLAN), (data["main"], "git log --oneline -3 && git status --short\r")]  # fmt: skip
@@ -127,7 +131,11 @@ def drive(server: Server, data: dict[str, Any]) -> None:
     send_input(server, data["quick"][0]["id"], data["build"]["id"], BUILD)
     wanted = {first(data["fix"]): "asking", first(data["webhooks"]): "finished",
               first(data["quick"][0]): "finished", first(data["quick"][1]): "failed"}  # fmt: skip
-    until(server, lambda sync: all(attention(sync, *key) == kind for key, kind in wanted.items()))
+    until(
+        server,
+        lambda sync: all(attention(sync, *key) == kind for key, kind in wanted.items()),
+        "the demo workers in their states",
+    )
 
 
 def first(session: dict[str, Any]) -> tuple[str, str]:
@@ -135,24 +143,22 @@ def first(session: dict[str, Any]) -> tuple[str, str]:
     return str(session["id"]), str(session["workers"][0]["id"])
 
 
-def until(server: Server, done: Callable[[dict[str, Any]], bool], timeout: float = 60) -> None:
+def until(server: Server, done: Callable[[dict[str, Any]], bool], what: str) -> None:
     """Asks the app socket for a sync until `done` holds for it (a script: polling is fine)."""
     import json
-    import time
 
     from websockets.sync.client import connect
 
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    end = time.monotonic() + timeout
     with connect(server.ws_base + "/ws/app", additional_headers=headers, max_size=None) as ws:
-        while time.monotonic() < end:
+
+        def sync_done() -> bool:
             ws.send(json.dumps({"type": "request-sync"}))
             while (message := json.loads(ws.recv()))["type"] != "sessions-sync":
                 pass
-            if done(message):
-                return
-            time.sleep(0.5)
-    raise TimeoutError("the demo workers did not reach their states")
+            return done(message)
+
+        eventually(sync_done, 60, what)
 
 
 def activity(sync: dict[str, Any], session_id: str, worker_id: str) -> str | None:

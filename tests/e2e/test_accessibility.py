@@ -5,7 +5,6 @@ A/AA problem — colour contrast of all text included — on any page, in both t
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -17,21 +16,13 @@ from tests.e2e.conftest import LOOKS, Look
 from tests.e2e.terminal import run, send_input, wait_for_text, wait_ready
 from tests.e2e.ui import open_palette
 from tests.gitrepo import make_repo
-from tests.harness import TIMEOUT, Server, create_session, fake_agent_fields
+from tests.harness import Server, create_session, fake_agent_fields, found
 
 
 @pytest.fixture
 def server(shared_server: Server) -> Server:
     """One server for this module's tests, cleared after each."""
     return shared_server
-
-
-def indexed(api: httpx.Client, query: str) -> None:
-    """Waits until the search across everything finds `query` (indexed within seconds)."""
-    deadline = time.monotonic() + TIMEOUT
-    while not api.get("/api/search", params={"q": query}).json()["results"]:
-        assert time.monotonic() < deadline, f"{query!r} was not indexed in time"
-        time.sleep(0.1)
 
 
 def focus_in_dialog(page: Page) -> bool:
@@ -165,7 +156,7 @@ def test_every_page_passes_axe_in_this_look(
     page.goto(f"{server.base_url}/agents")
     expect(page.locator(".agent-card").first).to_be_visible()
     assert_accessible(page, "the agents page")
-    indexed(api, "exit 4")
+    found(api, "exit 4")
     page.goto(f"{server.base_url}/search?q=exit+4")
     expect(page.locator(".search-hit mark").first).to_be_visible()
     assert_accessible(page, "the search page with results")

@@ -4,22 +4,13 @@ another session, and the result opens that worker."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.terminal import ACTIVE, run, wait_for_history_text, wait_for_text, wait_ready
-from tests.harness import TIMEOUT, Server, create_session
-
-
-def indexed(api: httpx.Client, query: str) -> None:
-    """Waits until the search API finds `query` (the index follows output within seconds)."""
-    deadline = time.monotonic() + TIMEOUT
-    while not api.get("/api/search", params={"q": query}).json()["results"]:
-        assert time.monotonic() < deadline, f"{query!r} was not indexed in time"
-        time.sleep(0.1)
+from tests.harness import Server, create_session, found
 
 
 def test_a_cross_session_search_opens_the_worker_that_printed_it(
@@ -36,7 +27,7 @@ def test_a_cross_session_search_opens_the_worker_that_printed_it(
     wait_ready(page)
     run(page, "echo cross-session-$((40+2))-marker")
     wait_for_text(page, r"^cross-session-42-marker$")
-    indexed(api, "cross-session-42")
+    found(api, "cross-session-42")
 
     page.goto(f"{server.base_url}/sessions/{here['id']}")
     wait_ready(page)

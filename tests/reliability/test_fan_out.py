@@ -59,7 +59,7 @@ async def read_all(server: Server, path: str, until: str, pace: float = 0.0) -> 
             counted.take(message)
             tail = tail[-64:] + message.get("data", "")
             if pace:
-                await asyncio.sleep(pace)  # a slow reader on purpose (this is the client)
+                await asyncio.sleep(pace)  # not a wait: this client reads slowly on purpose
     return counted
 
 
@@ -83,7 +83,7 @@ async def flood(
         await ws.send(json.dumps({"type": "input", "data": "echo READY-$((1+1))\r"}))
         await read_output_until(ws, "READY-2")
         readers = [asyncio.create_task(read_all(server, path, "FLOOD-42-END", p)) for p in paces]
-        await asyncio.sleep(0)  # let them connect before the flood starts (not required)
+        await asyncio.sleep(0)  # not a wait: one yield so the readers start connecting (none must)
         await ws.send(json.dumps({"type": "input", "data": command}))
         results = await asyncio.gather(*readers)
     return wid, list(results)
@@ -169,7 +169,7 @@ async def test_forty_clients_on_a_long_history_cost_bounded_memory(
         nonlocal peak
         while not done.is_set():
             peak = max(peak, proc.memory_info().rss)
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # not a wait: the sampling rate while the clients read
 
     sampler = asyncio.create_task(sample())
     try:
