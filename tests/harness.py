@@ -181,6 +181,10 @@ class Server:
         query = f"?offset={offset}" if offset is not None else ""
         return f"/ws/session/{session_id}/worker/{worker_id}{query}"
 
+    def worker_ws(self, session: dict[str, Any], index: int = 0, offset: int | None = None) -> Any:
+        """A client of the socket of `session`'s worker number `index` (from `offset`)."""
+        return self.ws(self.worker_path(session["id"], session["workers"][index]["id"], offset))
+
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
@@ -306,6 +310,11 @@ async def read_until(
         return await asyncio.wait_for(loop(), timeout)
     except TimeoutError:
         raise AssertionError(f"condition not met within {timeout}s; got {seen[-20:]!r}") from None
+
+
+async def type_line(ws: ClientConnection, text: str) -> None:
+    """Types `text` and Enter into a worker's socket."""
+    await ws.send(json.dumps({"type": "input", "data": text + "\r"}))
 
 
 def output_text(messages: list[Message]) -> str:

@@ -20,6 +20,7 @@ from tests.harness import (
     output_text,
     read_output_until,
     read_until,
+    type_line,
 )
 
 
@@ -29,14 +30,6 @@ def asking(message: Message) -> bool:
 
 def answer_path(session: dict[str, Any]) -> str:
     return f"/api/sessions/{session['id']}/workers/{session['workers'][0]['id']}/answer"
-
-
-def terminal(server: Server, session: dict[str, Any]) -> Any:
-    return server.ws(server.worker_path(session["id"], session["workers"][0]["id"]))
-
-
-async def type_line(ws: Any, text: str) -> None:
-    await ws.send(json.dumps({"type": "input", "data": text + "\r"}))
 
 
 async def test_a_waiting_permission_hook_gets_the_decision(
@@ -50,7 +43,7 @@ async def test_a_waiting_permission_hook_gets_the_decision(
     )
     agent = api.post("/api/agents", json=fields).json()["agent"]
     session = create_session(api, tmp_path, agentId=agent["id"])
-    async with terminal(server, session) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "fake> ")
         await type_line(ws, "waithook PermissionRequest tool_name=Bash tool_input.command=ls")
         question = (await read_until(ws, asking))[-1]["question"]
@@ -76,7 +69,7 @@ async def test_a_screen_question_gets_its_keys(
     an answer that is not exactly one of choice, decision or text is a 400; the marker is an
     out-of-band note, not a line on the running agent's screen."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
-    async with terminal(server, session) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "fake> ")
         await type_line(ws, "ask")
         question = (await read_until(ws, asking))[-1]["question"]

@@ -19,6 +19,7 @@ from tests.harness import (
     eventually_async,
     read_output_until,
     read_until,
+    type_line,
 )
 from tests.receiver import Receiver
 
@@ -28,10 +29,6 @@ def configure(api: httpx.Client, **settings: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-async def type_line(ws: Any, text: str) -> None:
-    await ws.send(json.dumps({"type": "input", "data": text + "\r"}))
 
 
 async def answer(ws: Any, key: str) -> None:

@@ -25,6 +25,7 @@ from tests.harness import (
     read_until,
     recv,
     running,
+    type_line,
 )
 
 
@@ -35,11 +36,11 @@ def worker_of(session: dict[str, Any], index: int = 0) -> str:
 async def test_history_first_then_output(server: Server, api: httpx.Client, tmp_path: Path) -> None:
     """The first message is history with offsets; typed input comes back as output."""
     session = create_session(api, tmp_path)
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         first = await recv(ws)
         assert first["type"] == "history"
         assert first["startOffset"] == 0 and first["offset"] >= 0
-        await ws.send(json.dumps({"type": "input", "data": "echo hel''lo-$((6*7))\r"}))
+        await type_line(ws, "echo hel''lo-$((6*7))")
         messages = await read_output_until(ws, "hello-42")
         outputs = [m for m in messages if m["type"] == "output"]
         assert all(m["offset"] > first["offset"] for m in outputs)
@@ -50,14 +51,13 @@ async def test_offset_resume_loses_and_repeats_nothing(
 ) -> None:
     """Reconnecting with ?offset=N continues exactly after byte N."""
     session = create_session(api, tmp_path)
-    path = server.worker_path(session["id"], worker_of(session))
-    async with server.ws(path) as ws:
-        await ws.send(json.dumps({"type": "input", "data": "echo first-$((1+1))\r"}))
+    async with server.worker_ws(session) as ws:
+        await type_line(ws, "echo first-$((1+1))")
         seen = await read_output_until(ws, "first-2")
         text, offset = output_text(seen), seen[-1]["offset"]
-    async with server.ws(path) as ws:
-        await ws.send(json.dumps({"type": "input", "data": "echo second-$((2+1))\r"}))
-    async with server.ws(server.worker_path(session["id"], worker_of(session), offset)) as ws:
+    async with server.worker_ws(session) as ws:
+        await type_line(ws, "echo second-$((2+1))")
+    async with server.worker_ws(session, offset=offset) as ws:
         history = await recv(ws)
         assert history["type"] == "history" and history["startOffset"] == offset
         rest = (
@@ -66,7 +66,7 @@ async def test_offset_resume_loses_and_repeats_nothing(
             else [history]
         )
         resumed = output_text(rest)
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         full = await recv(ws)
     assert full["startOffset"] == 0
     assert full["data"].startswith(text + resumed[: len(full["data"]) - len(text)])
@@ -76,14 +76,10 @@ async def test_offset_resume_loses_and_repeats_nothing(
 async def test_utf8_is_never_split(server: Server, api: httpx.Client, tmp_path: Path) -> None:
     """Multi-byte characters crossing read boundaries arrive whole; offsets count raw bytes."""
     session = create_session(api, tmp_path)
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         history = await recv(ws)
         start = history["offset"]
-        await ws.send(
-            json.dumps(
-                {"type": "input", "data": "python3 -c \"print('é🎉'*60000 + 'END' + 'OK')\"\r"}
-            )
-        )
+        await type_line(ws, "python3 -c \"print('é🎉'*60000 + 'END' + 'OK')\"")
         messages = await read_output_until(ws, "ENDOK")
     outputs = [m for m in messages if m["type"] == "output"]
     for message in outputs:
@@ -98,14 +94,9 @@ async def test_every_client_gets_all_output(
 ) -> None:
     """Two clients attached to one worker both receive everything."""
     session = create_session(api, tmp_path)
-    path = server.worker_path(session["id"], worker_of(session))
-    async with server.ws(path) as a, server.ws(path) as b:
+    async with server.worker_ws(session) as a, server.worker_ws(session) as b:
         await recv(a), await recv(b)
-        await a.send(
-            json.dumps(
-                {"type": "input", "data": "seq 1 3000 | tail -c 20000; echo DONE-$((3*3))\r"}
-            )
-        )
+        await type_line(a, "seq 1 3000 | tail -c 20000; echo DONE-$((3*3))")
         got_a = output_text(await read_output_until(a, "DONE-9"))
         got_b = output_text(await read_output_until(b, "DONE-9"))
         assert "2999\r\n3000" in got_a and "2999\r\n3000" in got_b
@@ -116,9 +107,9 @@ async def test_exit_comes_after_last_output(
 ) -> None:
     """`exit` follows the process's last output and carries the exit code; the socket stays open."""
     session = create_session(api, tmp_path)
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
-        await ws.send(json.dumps({"type": "input", "data": "echo bye-$((5*5)); exit 7\r"}))
+        await type_line(ws, "echo bye-$((5*5)); exit 7")
         messages = await read_until(ws, lambda m: m["type"] == "exit")
         assert "bye-25" in output_text(messages)
         assert messages[-1] == {"type": "exit", "exitCode": 7, "signal": None}
@@ -126,17 +117,17 @@ async def test_exit_comes_after_last_output(
             f"/api/sessions/{session['id']}/workers/{worker_of(session)}/restart", json={}
         )
         assert restarted.status_code == 200
-        await ws.send(json.dumps({"type": "input", "data": "echo again-$((2*4))\r"}))
+        await type_line(ws, "echo again-$((2*4))")
         await read_output_until(ws, "again-8")
 
 
 async def test_resize_reaches_the_child(server: Server, api: httpx.Client, tmp_path: Path) -> None:
     """resize sets the PTY size: `stty size` reports it."""
     session = create_session(api, tmp_path)
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
         await ws.send(json.dumps({"type": "resize", "cols": 132, "rows": 43}))
-        await ws.send(json.dumps({"type": "input", "data": "stty size\r"}))
+        await type_line(ws, "stty size")
         await read_output_until(ws, "43 132")
 
 
@@ -146,7 +137,7 @@ async def test_image_is_saved_and_its_path_typed(
     """An image is written under the data directory and its path typed into the PTY."""
     session = create_session(api, tmp_path)
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
         await ws.send(json.dumps({"type": "input", "data": "cat >/dev/null; echo "}))
         await ws.send(
@@ -166,16 +157,16 @@ async def test_agent_socket_reports_activity(
 ) -> None:
     """Agent worker sockets get `activity` right after history, then on each change."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         assert (await recv(ws))["type"] == "history"
         first = await recv(ws)
         assert first["type"] == "activity" and first["state"] in ("unknown", "active", "idle")
         await read_until(ws, activity("idle"))
-        await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
+        await type_line(ws, "ask")
         asked = (await read_until(ws, activity("asking")))[-1]
         assert asked["reason"] == "screen:pattern 1"
         assert asked["question"]["text"] == "Do you want to proceed?"
-        await ws.send(json.dumps({"type": "input", "data": "y\r"}))
+        await type_line(ws, "y")
         await read_until(ws, lambda m: m["type"] == "activity" and m["state"] != "asking")
 
 
@@ -189,7 +180,7 @@ async def test_aider_gitignore_question_answered_by_enter_stays_answered(tmp_pat
     path_env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     with running(tmp_path / "data", env=path_env) as server, server.http() as api:
         session = create_session(api, tmp_path, agentId="aider")
-        async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+        async with server.worker_ws(session) as ws:
             await read_until(ws, activity("asking"))
             await ws.send(json.dumps({"type": "input", "data": "\r"}))
             after = await read_until(ws, activity("idle"))
@@ -213,13 +204,13 @@ async def test_resizing_an_idle_agent_leaves_it_idle(
     fields = fake_agent_fields("Redrawing", commandTemplate=f"{FAKE_AGENT} --redraw")
     agent = api.post("/api/agents", json=fields).json()["agent"]
     session = create_session(api, tmp_path, agentId=agent["id"])
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await read_until(ws, activity("idle"))
         for cols, rows in ((120, 40), (90, 30), (120, 40)):
             await ws.send(json.dumps({"type": "resize", "cols": cols, "rows": rows}))
             redraw = await read_output_until(ws, f"redrawn {cols}x{rows}")
             assert not [m for m in redraw if is_activity(m)]
-        await ws.send(json.dumps({"type": "input", "data": "work 20\r"}))
+        await type_line(ws, "work 20")
         seen = await read_until(ws, is_activity)
         assert seen[-1]["state"] == "active" and "working 1" in output_text(seen)
 
@@ -230,9 +221,9 @@ async def test_a_terminal_reply_does_not_answer_a_question(
     """While the agent asks, the browser terminal answering a colour query by itself is no
     answer: the agent stays asking until the user's Enter."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await read_until(ws, activity("idle"))
-        await ws.send(json.dumps({"type": "input", "data": "ask\r"}))
+        await type_line(ws, "ask")
         await read_until(ws, activity("asking"))
         reply = "\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\"
         await ws.send(json.dumps({"type": "input", "data": reply + "Z"}))
@@ -286,7 +277,7 @@ async def test_prompt_is_typed_when_template_has_no_placeholder(
     session = create_session(
         api, tmp_path, agentId=agent.json()["agent"]["id"], initialPrompt="hi there"
     )
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         text = output_text(await read_output_until(ws, "you said: hi there"))
     assert "argv=[]" in text
 
@@ -296,15 +287,13 @@ async def test_incomplete_character_at_exit_is_flushed(
 ) -> None:
     """A process that ends mid-character: the bytes arrive (replaced), then exit, offsets whole."""
     session = create_session(api, tmp_path)
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
-        await ws.send(
-            json.dumps({"type": "input", "data": "stty -echo; exec printf 'tail\\303'\r"})
-        )
+        await type_line(ws, "stty -echo; exec printf 'tail\\303'")
         messages = await read_until(ws, lambda m: m["type"] == "exit")
         outputs = [m for m in messages if m["type"] == "output"]
         assert output_text(messages).endswith("tail\ufffd")
-    async with server.ws(server.worker_path(session["id"], worker_of(session))) as ws:
+    async with server.worker_ws(session) as ws:
         history = await recv(ws)
         assert history["offset"] == outputs[-1]["offset"]
 
@@ -325,12 +314,11 @@ async def test_scrollback_cap_is_configurable(small_scrollback: Server, tmp_path
     server = small_scrollback
     with server.http() as api:
         session = create_session(api, tmp_path)
-    path = server.worker_path(session["id"], worker_of(session))
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
-        await ws.send(json.dumps({"type": "input", "data": "seq 1 40000; echo END-$((7*6))\r"}))
+        await type_line(ws, "seq 1 40000; echo END-$((7*6))")
         end = (await read_output_until(ws, "END-42"))[-1]["offset"]
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         history = await recv(ws)
     assert end > 200_000 and history["offset"] >= end
     assert 0 < history["offset"] - history["startOffset"] <= SMALL_SCROLLBACK
@@ -345,16 +333,15 @@ async def test_a_resume_from_an_offset_out_of_retention_reports_the_lost_bytes(
     server = small_scrollback
     with server.http() as api:
         session = create_session(api, tmp_path)
-    path = server.worker_path(session["id"], worker_of(session))
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         await recv(ws)
-        await ws.send(json.dumps({"type": "input", "data": "echo READY-$((1+1))\r"}))
+        await type_line(ws, "echo READY-$((1+1))")
         seen = (await read_output_until(ws, "READY-2"))[-1]["offset"]
-        await ws.send(json.dumps({"type": "input", "data": "exec seq 1 40000\r"}))
+        await type_line(ws, "exec seq 1 40000")
         messages = await read_until(ws, lambda m: m["type"] == "exit")  # no output after it
     end = max(m["offset"] for m in messages if m["type"] == "output")
     kept_from = end - SMALL_SCROLLBACK  # ASCII output: retention holds the cap to the byte
-    async with server.ws(server.worker_path(session["id"], worker_of(session), seen)) as ws:
+    async with server.worker_ws(session, offset=seen) as ws:
         history = await recv(ws)
     assert kept_from > seen and history["offset"] == end
     assert history["startOffset"] == kept_from
@@ -368,7 +355,7 @@ async def test_restart_with_continue_uses_the_continue_template(
     the command template (no prompt); the socket sees exit then the new output."""
     session = create_session(api, tmp_path, agentId=fake_agent["id"], initialPrompt="first")
     sid, wid = session["id"], worker_of(session)
-    async with server.ws(server.worker_path(sid, wid)) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "argv=['first']")
         api.post(f"/api/sessions/{sid}/workers/{wid}/restart", json={"continueConversation": True})
         messages = await read_output_until(ws, "argv=['--continue']")
@@ -378,5 +365,5 @@ async def test_restart_with_continue_uses_the_continue_template(
         if "fake> " not in output_text(seen).rsplit("argv=[]", 1)[1]:
             seen += await read_output_until(ws, "fake> ")
         last = max(m["offset"] for m in seen if "offset" in m)
-    async with server.ws(server.worker_path(sid, wid)) as ws:
+    async with server.worker_ws(session) as ws:
         assert (await recv(ws))["offset"] == last  # nothing was sent after what we saw
