@@ -7,17 +7,11 @@
  * Single keys work only where typing goes nowhere (not in a terminal or a text field).
  */
 
-export type Command =
-  | "palette"
-  | "next-attention"
-  | "help"
-  | "leave-terminal"
-  | "view-cards"
-  | "view-list"
-  | "view-wall"
-  | "tab"
-  | "tab-previous"
-  | "tab-next";
+/** Every command, first to last in precedence: a press that two keys match (only possible on an
+ * odd layout, a letter typed on a punctuation key) is the earlier command's. */
+const COMMANDS = ["palette", "next-attention", "help", "leave-terminal", "view-cards", "view-list", "view-wall", "tab", "tab-previous", "tab-next"] as const;
+
+export type Command = (typeof COMMANDS)[number];
 
 /** Where the focus is: a terminal, a text field, or anything else on the page. */
 export type KeyContext = "terminal" | "field" | "page";
@@ -42,7 +36,8 @@ type Modifiers = "none" | "shift" | "ctrl" | "meta" | "alt" | "ctrl+shift";
 interface Binding {
   command: Command;
   modifiers: Modifiers;
-  /** A key (`event.key`, lower-cased for letters) or a `code:` (`event.code`, for keys Shift changes). */
+  /** A key (`event.key`, lower-cased for letters), a `code:` (`event.code`, for keys Shift
+   * changes), or DIGITS (Digit1…9: the tab of that number). */
   key: string;
   contexts: readonly KeyContext[];
 }
@@ -50,26 +45,78 @@ interface Binding {
 const EVERYWHERE: readonly KeyContext[] = ["terminal", "field", "page"];
 const OFF_TERMINAL: readonly KeyContext[] = ["field", "page"];
 const PAGE: readonly KeyContext[] = ["page"];
+const DIGITS = "digits";
 
-const BINDINGS: readonly Binding[] = [
-  { command: "palette", modifiers: "ctrl+shift", key: "k", contexts: EVERYWHERE },
-  { command: "palette", modifiers: "meta", key: "k", contexts: EVERYWHERE },
-  { command: "palette", modifiers: "ctrl", key: "k", contexts: OFF_TERMINAL },
-  { command: "palette", modifiers: "none", key: "/", contexts: PAGE },
-  { command: "next-attention", modifiers: "ctrl+shift", key: "code:Enter", contexts: EVERYWHERE },
-  { command: "next-attention", modifiers: "none", key: "n", contexts: PAGE },
-  { command: "help", modifiers: "ctrl+shift", key: "code:Slash", contexts: EVERYWHERE },
-  { command: "help", modifiers: "shift", key: "?", contexts: PAGE },
-  { command: "help", modifiers: "none", key: "?", contexts: PAGE },
-  { command: "leave-terminal", modifiers: "ctrl+shift", key: "l", contexts: ["terminal"] },
-  { command: "view-cards", modifiers: "none", key: "c", contexts: PAGE },
-  { command: "view-list", modifiers: "none", key: "l", contexts: PAGE },
-  { command: "view-wall", modifiers: "none", key: "w", contexts: PAGE },
-  { command: "tab-previous", modifiers: "ctrl+shift", key: "code:BracketLeft", contexts: EVERYWHERE },
-  { command: "tab-next", modifiers: "ctrl+shift", key: "code:BracketRight", contexts: EVERYWHERE },
-  { command: "tab-previous", modifiers: "alt", key: "code:BracketLeft", contexts: PAGE },
-  { command: "tab-next", modifiers: "alt", key: "code:BracketRight", contexts: PAGE },
+/** A key as the `?` overlay writes it, and the presses it stands for (none: only shown, as Esc,
+ * which dialogs handle themselves). */
+interface Key {
+  label: string;
+  bindings: readonly Binding[];
+}
+
+function key(label: string, command: Command, contexts: readonly KeyContext[], ...presses: [Modifiers, string][]): Key {
+  return { label, bindings: presses.map(([modifiers, k]) => ({ command, modifiers, key: k, contexts })) };
+}
+
+function shown(label: string): Key {
+  return { label, bindings: [] };
+}
+
+/** The one table: the `?` overlay's sections, each shortcut with the keys that do it. */
+const SHORTCUTS: readonly { title: string; items: readonly { keys: readonly Key[]; does: string }[] }[] = [
+  {
+    title: "Anywhere",
+    items: [
+      {
+        keys: [key("Ctrl+K", "palette", OFF_TERMINAL, ["ctrl", "k"]), key("⌘K", "palette", EVERYWHERE, ["meta", "k"]), key("/", "palette", PAGE, ["none", "/"])],
+        does: "Command palette: find a session, worker, repository or branch",
+      },
+      { keys: [key("N", "next-attention", PAGE, ["none", "n"])], does: "Open the next agent that needs you (asking, then finished, then failed)" },
+      { keys: [key("?", "help", PAGE, ["shift", "?"], ["none", "?"])], does: "This list of shortcuts" },
+      { keys: [shown("Esc")], does: "Close a dialog, the palette or this list" },
+    ],
+  },
+  {
+    title: "Dashboard",
+    items: [
+      { keys: [key("C", "view-cards", PAGE, ["none", "c"])], does: "Cards view" },
+      { keys: [key("L", "view-list", PAGE, ["none", "l"])], does: "List view: one line per worker" },
+      { keys: [key("W", "view-wall", PAGE, ["none", "w"])], does: "The wall: every live terminal's screen" },
+    ],
+  },
+  {
+    title: "Session page",
+    items: [
+      { keys: [key("Alt+1…9", "tab", PAGE, ["alt", DIGITS])], does: "Show tab 1…9 (outside the terminal)" },
+      {
+        keys: [key("Alt+[", "tab-previous", PAGE, ["alt", "code:BracketLeft"]), key("Alt+]", "tab-next", PAGE, ["alt", "code:BracketRight"])],
+        does: "Previous / next tab (outside the terminal)",
+      },
+    ],
+  },
+  {
+    title: "While a terminal has focus",
+    items: [
+      { keys: [key("Ctrl+Shift+L", "leave-terminal", ["terminal"], ["ctrl+shift", "l"])], does: "Leave the terminal: focus moves to its tab (Tab goes on from there)" },
+      { keys: [key("Ctrl+Shift+K", "palette", EVERYWHERE, ["ctrl+shift", "k"]), shown("⌘K")], does: "Command palette" },
+      { keys: [key("Ctrl+Shift+Enter", "next-attention", EVERYWHERE, ["ctrl+shift", "code:Enter"])], does: "Open the next agent that needs you" },
+      { keys: [key("Ctrl+Shift+1…9", "tab", EVERYWHERE, ["ctrl+shift", DIGITS])], does: "Show tab 1…9" },
+      {
+        keys: [
+          key("Ctrl+Shift+[", "tab-previous", EVERYWHERE, ["ctrl+shift", "code:BracketLeft"]),
+          key("Ctrl+Shift+]", "tab-next", EVERYWHERE, ["ctrl+shift", "code:BracketRight"]),
+        ],
+        does: "Previous / next tab",
+      },
+      { keys: [key("Ctrl+Shift+?", "help", EVERYWHERE, ["ctrl+shift", "code:Slash"])], does: "This list of shortcuts" },
+      { keys: [shown("Every other key")], does: "Goes to the terminal: Esc, Ctrl+K, Alt/Meta keys, Tab, /" },
+    ],
+  },
 ];
+
+const BINDINGS: readonly Binding[] = SHORTCUTS.flatMap((s) => s.items.flatMap((i) => i.keys.flatMap((k) => k.bindings))).sort(
+  (a, b) => COMMANDS.indexOf(a.command) - COMMANDS.indexOf(b.command),
+);
 
 function modifiersOf(input: KeyInput): Modifiers | null {
   const { ctrlKey: c, metaKey: m, altKey: a, shiftKey: s } = input;
@@ -83,6 +130,8 @@ function modifiersOf(input: KeyInput): Modifiers | null {
 }
 
 function keyMatches(binding: Binding, input: KeyInput): boolean {
+  const digit = /^Digit[1-9]$/.test(input.code); // a tab number, whatever character the layout types
+  if (binding.key === DIGITS || digit) return binding.key === DIGITS && digit;
   if (binding.key.startsWith("code:")) return input.code === binding.key.slice(5);
   return input.key.toLowerCase() === binding.key;
 }
@@ -91,13 +140,9 @@ function keyMatches(binding: Binding, input: KeyInput): boolean {
 export function resolve(input: KeyInput, context: KeyContext): Resolved | null {
   const modifiers = modifiersOf(input);
   if (modifiers === null) return null;
-  const digit = /^Digit([1-9])$/.exec(input.code);
-  if (digit !== null) {
-    const tabKeys = modifiers === "ctrl+shift" || (modifiers === "alt" && context === "page");
-    return tabKeys ? { command: "tab", index: Number(digit[1]) - 1 } : null;
-  }
   const binding = BINDINGS.find((b) => b.modifiers === modifiers && b.contexts.includes(context) && keyMatches(b, input));
-  return binding === undefined ? null : { command: binding.command };
+  if (binding === undefined) return null;
+  return binding.key === DIGITS ? { command: binding.command, index: Number(input.code.slice(5)) - 1 } : { command: binding.command };
 }
 
 // --- what the `?` overlay shows ---------------------------------------------------------------
@@ -112,41 +157,7 @@ export interface ShortcutSection {
   items: ShortcutHelp[];
 }
 
-export const SHORTCUT_HELP: readonly ShortcutSection[] = [
-  {
-    title: "Anywhere",
-    items: [
-      { keys: ["Ctrl+K", "⌘K", "/"], does: "Command palette: find a session, worker, repository or branch" },
-      { keys: ["N"], does: "Open the next agent that needs you (asking, then finished, then failed)" },
-      { keys: ["?"], does: "This list of shortcuts" },
-      { keys: ["Esc"], does: "Close a dialog, the palette or this list" },
-    ],
-  },
-  {
-    title: "Dashboard",
-    items: [
-      { keys: ["C"], does: "Cards view" },
-      { keys: ["L"], does: "List view: one line per worker" },
-      { keys: ["W"], does: "The wall: every live terminal's screen" },
-    ],
-  },
-  {
-    title: "Session page",
-    items: [
-      { keys: ["Alt+1…9"], does: "Show tab 1…9 (outside the terminal)" },
-      { keys: ["Alt+[", "Alt+]"], does: "Previous / next tab (outside the terminal)" },
-    ],
-  },
-  {
-    title: "While a terminal has focus",
-    items: [
-      { keys: ["Ctrl+Shift+L"], does: "Leave the terminal: focus moves to its tab (Tab goes on from there)" },
-      { keys: ["Ctrl+Shift+K", "⌘K"], does: "Command palette" },
-      { keys: ["Ctrl+Shift+Enter"], does: "Open the next agent that needs you" },
-      { keys: ["Ctrl+Shift+1…9"], does: "Show tab 1…9" },
-      { keys: ["Ctrl+Shift+[", "Ctrl+Shift+]"], does: "Previous / next tab" },
-      { keys: ["Ctrl+Shift+?"], does: "This list of shortcuts" },
-      { keys: ["Every other key"], does: "Goes to the terminal: Esc, Ctrl+K, Alt/Meta keys, Tab, /" },
-    ],
-  },
-];
+export const SHORTCUT_HELP: readonly ShortcutSection[] = SHORTCUTS.map((section) => ({
+  title: section.title,
+  items: section.items.map((item) => ({ keys: item.keys.map((k) => k.label), does: item.does })),
+}));

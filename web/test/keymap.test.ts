@@ -52,6 +52,11 @@ describe("resolve", () => {
     expect(resolve(key("Alt+3"), "page")).toEqual({ command: "tab", index: 2 });
   });
 
+  it("takes a digit key only as a tab number, whatever character the layout gives it", () => {
+    expect(resolve(key("Shift+?", "Digit7"), "page")).toBeNull();
+    expect(resolve(key("n", "Digit5"), "page")).toBeNull();
+  });
+
   it("ignores other modifier mixes", () => {
     expect(resolve(key("Ctrl+Alt+k"), "page")).toBeNull();
     expect(resolve(key("Shift+N"), "page")).toBeNull();
