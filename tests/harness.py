@@ -181,9 +181,12 @@ class Server:
         query = f"?offset={offset}" if offset is not None else ""
         return f"/ws/session/{session_id}/worker/{worker_id}{query}"
 
-    def worker_ws(self, session: dict[str, Any], index: int = 0, offset: int | None = None) -> Any:
+    def worker_ws(
+        self, session: dict[str, Any], index: int = 0, offset: int | None = None, **kwargs: Any
+    ) -> Any:
         """A client of the socket of `session`'s worker number `index` (from `offset`)."""
-        return self.ws(self.worker_path(session["id"], session["workers"][index]["id"], offset))
+        path = self.worker_path(session["id"], session["workers"][index]["id"], offset)
+        return self.ws(path, **kwargs)
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""

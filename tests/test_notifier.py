@@ -52,8 +52,7 @@ async def test_one_webhook_per_change_with_the_question_text(
     configure(api, webhookUrl=receiver.url)
     session = create_session(api, tmp_path, agentId=fake_agent["id"], title="notified")
     worker_id = session["workers"][0]["id"]
-    path = server.worker_path(session["id"], worker_id)
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "fake> ")
         await type_line(ws, "ask")
         asking = await receiver.event()
@@ -79,8 +78,7 @@ async def test_ntfy_and_slack_bodies(
     """ntfy gets the question as its message with title and click link as headers; Slack a text."""
     configure(api, webhookUrl=receiver.url, webhookFormat="ntfy", events=["asking"])
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
-    path = server.worker_path(session["id"], session["workers"][0]["id"])
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "fake> ")
         await type_line(ws, "ask")
         call = await receiver.call()
@@ -103,8 +101,7 @@ async def test_the_command_gets_the_event_and_never_the_token(
     out = tmp_path / "event.json"
     configure(api, command=f"cat > {out}.part; env > {out}.env; mv {out}.part {out}")
     session = create_session(api, tmp_path, agentId=fake_agent["id"])
-    path = server.worker_path(session["id"], session["workers"][0]["id"])
-    async with server.ws(path) as ws:
+    async with server.worker_ws(session) as ws:
         await read_output_until(ws, "fake> ")
         await type_line(ws, "ask")
         await until_state(ws, "asking")
@@ -175,8 +172,7 @@ async def test_a_webhook_that_never_answers_holds_nothing_up(
     try:
         configure(api, webhookUrl=f"http://127.0.0.1:{silent.getsockname()[1]}/")
         session = create_session(api, tmp_path, agentId=fake_agent["id"])
-        path = server.worker_path(session["id"], session["workers"][0]["id"])
-        async with server.ws(path) as ws:
+        async with server.worker_ws(session) as ws:
             await read_output_until(ws, "fake> ")
             await type_line(ws, "ask")
             await until_state(ws, "asking")

@@ -40,8 +40,7 @@ def search(api: httpx.Client, q: str, **params: Any) -> dict[str, Any]:
 
 async def type_in(server: Server, session: dict[str, Any], worker: int, command: str,
                   done: str) -> None:  # fmt: skip
-    path = server.worker_path(session["id"], session["workers"][worker]["id"])
-    async with server.ws(path, max_size=None) as ws:
+    async with server.worker_ws(session, worker, max_size=None) as ws:
         await ws.send(json.dumps({"type": "input", "data": f"stty -echo; {command}\r"}))
         await read_output_until(ws, done, timeout=60)
 
@@ -156,8 +155,7 @@ async def test_output_printed_while_the_server_was_down_is_found(
     with server.http() as api:
         session = create_session(api, tmp_path)
         command = "sleep 3; echo while-down-$((40+2)); echo"
-        path = server.worker_path(session["id"], session["workers"][0]["id"])
-        async with server.ws(path) as ws:
+        async with server.worker_ws(session) as ws:
             await ws.send(json.dumps({"type": "input", "data": f"{command}\r"}))
             await read_output_until(ws, "$((40+2))")
     server.stop(keep_host=True)
