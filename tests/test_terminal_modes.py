@@ -45,3 +45,12 @@ def test_chunking_never_changes_the_result(parts: list[bytes], cut: int) -> None
     for start in range(0, len(data), cut):
         chunked.feed(data[start : start + cut])
     assert chunked.restore() == whole.restore()
+
+
+def test_a_reset_among_switches_applies_in_order() -> None:
+    """ESC c in the same chunk as switches resets what came before it, not what came after."""
+    modes = Modes()
+    modes.feed(b"\x1b[?1049h\x1b[?1h plain text \x1bc\x1b[?2004h")
+    assert modes.restore() == "\x1b[?2004h"
+    modes.feed(b"only plain text, no escape at all\r\n" * 100)
+    assert modes.restore() == "\x1b[?2004h"

@@ -30,7 +30,9 @@ TRACKED = {
 }
 ALT_SCREEN = (47, 1047, 1049)
 CARRY = 64
-_SWITCH = re.compile(rb"\x1b\[\?([0-9;]{1,40})([hl])|\x1bc")  # C-speed: a literal prefix
+_PRIVATE = re.compile(rb"\x1b\[\?([0-9;]{1,40})([hl])")  # a literal prefix: a fast search
+_RESET = re.compile(rb"\x1bc")
+_SWITCH = re.compile(_PRIVATE.pattern + rb"|" + _RESET.pattern)  # no prefix: a byte-by-byte scan
 _REGION = re.compile(rb"\x1b\[([0-9]{0,4};[0-9]{0,4})?r")  # slower: only near the point
 
 
@@ -54,7 +56,12 @@ class Modes:
         self._carry = (self._carry + data)[-CARRY:] if len(data) < CARRY else data[-CARRY:]
 
     def _apply(self, data: bytes) -> None:
-        for match in _SWITCH.finditer(data):
+        if data.find(b"\x1b") < 0:
+            return  # plain text: one memchr
+        # Two searches for a literal (~0.35 ms/MiB each) cost half the scan for either of them
+        # (~1.5 ms/MiB of agent TUI output); a full reset is rare.
+        switches = _SWITCH if _RESET.search(data) else _PRIVATE
+        for match in switches.finditer(data):
             params, switch = match.groups()
             if params is not None:
                 self._switch(params, switch == b"h")
