@@ -62,3 +62,18 @@ def test_malformed_frames_are_refused(frame: bytes, reason: str) -> None:
     """Oversized, empty, unknown, non-object and torn frames are each a WireError."""
     with pytest.raises(wire.WireError, match=reason):
         wire.Decoder(max_frame=1 << 20).feed(frame)
+
+
+@given(sizes=st.lists(st.integers(0, 300_000), min_size=1, max_size=4), cuts=st.data())
+def test_large_frames_come_out_whole_wherever_the_reads_end(
+    sizes: list[int], cuts: st.DataObject
+) -> None:
+    """Output frames of hundreds of KiB, read in pieces ending anywhere (in a length, a header,
+    the data, or exactly at a frame's end), decode to the same bytes."""
+    frames = [(i, bytes([i % 251]) * size) for i, size in enumerate(sizes)]
+    stream = b"".join(wire.encode({"op": "output", "offset": i}, data) for i, data in frames)
+    points = sorted(cuts.draw(st.lists(st.integers(0, len(stream)), max_size=12)))
+    decoder, got = wire.Decoder(), []
+    for start, stop in zip([0, *points], [*points, len(stream)], strict=True):
+        got += decoder.feed(stream[start:stop])
+    assert [(m.get("offset"), m.data) for m in got] == frames

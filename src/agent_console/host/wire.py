@@ -24,6 +24,8 @@ COMPATIBLE = range(1, 2)  # host protocol versions this code can talk to
 MAX_FRAME = 16 * 1024 * 1024
 _LENGTH = struct.Struct(">I")
 _JSON, _DATA = b"J", b"D"
+SMALL_READ = 64 * 1024
+Piece = bytes | bytearray | memoryview
 
 REQUESTS = (
     "hello",  # {version, agent} -> {version, hostVersion, pid, startedAt}
@@ -71,31 +73,90 @@ def encode(fields: dict[str, Any], data: bytes | None = None) -> bytes:
 
 
 class Decoder:
-    """Turns a byte stream into Messages; holds at most one partial frame."""
+    """Turns a byte stream into Messages; holds at most one partial frame.
+
+    Output frames are large (up to a PTY burst of 256 KiB) and arrive in reads of any size, so
+    bytes are not gathered in a buffer: a frame within one read is parsed in place (its data is
+    the one copy made), and the pieces of a frame spread over reads are joined once it is whole.
+    """
 
     def __init__(self, max_frame: int = MAX_FRAME) -> None:
-        self._buf = bytearray()
         self._max = max_frame
+        self._held: list[Piece] = []  # the pieces of an incomplete frame
+        self._held_size = 0
 
-    def feed(self, chunk: bytes) -> list[Message]:
-        self._buf += chunk
+    def feed(self, chunk: bytes | memoryview) -> list[Message]:
         messages: list[Message] = []
-        while len(self._buf) >= _LENGTH.size:
-            (size,) = _LENGTH.unpack_from(self._buf)
-            if size == 0 or size > self._max:
-                raise WireError(f"frame of {size} bytes (the limit is {self._max})")
-            if len(self._buf) < _LENGTH.size + size:
+        if self._held:
+            self._hold(chunk)
+            wanted = self._wanted()
+            if self._held_size < wanted:
+                return messages
+            pieces, held, self._held, self._held_size = self._held, self._held_size, [], 0
+            messages.append(_gathered(pieces, wanted))
+            last = pieces[-1]  # the frame ends in it: what follows is parsed in place
+            chunk = memoryview(last)[wanted - (held - len(last)) :]
+        view, pos, end = memoryview(chunk), 0, len(chunk)
+        while end - pos >= _LENGTH.size:
+            size = self._size(chunk, pos)
+            if end - pos - _LENGTH.size < size:
                 break
-            body = bytes(self._buf[_LENGTH.size : _LENGTH.size + size])
-            del self._buf[: _LENGTH.size + size]
-            messages.append(_message(body))
+            start = pos + _LENGTH.size
+            messages.append(_message(view[start : start + size]))
+            pos = start + size
+        if pos < end:
+            self._held, self._held_size = [view[pos:]], end - pos
         return messages
 
+    def _hold(self, chunk: bytes | memoryview) -> None:
+        """Small reads are gathered into one piece, so a frame sent a byte at a time costs
+        no more than one held piece per byte."""
+        last = self._held[-1]
+        if len(chunk) < SMALL_READ and isinstance(last, bytearray):
+            last += chunk
+        else:
+            self._held.append(bytearray(chunk) if len(chunk) < SMALL_READ else chunk)
+        self._held_size += len(chunk)
 
-def _message(body: bytes) -> Message:
+    def _wanted(self) -> int:
+        """How many bytes the held frame has in all (its length prefix first)."""
+        if self._held_size < _LENGTH.size:
+            return _LENGTH.size
+        return _LENGTH.size + self._size(_gather(self._held, 0, _LENGTH.size), 0)
+
+    def _size(self, buf: bytes | memoryview, pos: int) -> int:
+        (size,) = _LENGTH.unpack_from(buf, pos)
+        if size == 0 or size > self._max:
+            raise WireError(f"frame of {size} bytes (the limit is {self._max})")
+        return int(size)
+
+
+def _gathered(pieces: list[Piece], size: int) -> Message:
+    """The frame that the pieces' first `size` bytes hold, its data copied once."""
+    length = _LENGTH.size
+    if _gather(pieces, length, length + 1) == _DATA and size >= 1 + 2 * length:
+        (header,) = _LENGTH.unpack(_gather(pieces, length + 1, 1 + 2 * length))
+        start = 1 + 2 * length + header
+        if start <= size:
+            op, fields = _header(_gather(pieces, 1 + 2 * length, start))
+            return Message(op, fields, _gather(pieces, start, size))
+    return _message(memoryview(_gather(pieces, length, size)))  # small, or refused there
+
+
+def _gather(pieces: list[Piece], start: int, stop: int) -> bytes:
+    """Bytes [start, stop) of the pieces put end to end."""
+    parts, at = [], 0
+    for piece in pieces:
+        if at + len(piece) > start and at < stop:
+            parts.append(piece[max(start - at, 0) : stop - at])
+        at += len(piece)
+    return b"".join(parts)
+
+
+def _message(body: memoryview) -> Message:
     kind, rest = body[:1], body[1:]
     if kind == _JSON:
-        return Message(*_header(rest))
+        return Message(*_header(bytes(rest)))
     if kind == _DATA:
         if len(rest) < _LENGTH.size:
             raise WireError("data frame without a header length")
@@ -103,9 +164,9 @@ def _message(body: bytes) -> Message:
         if size > len(rest) - _LENGTH.size:
             raise WireError("data frame header longer than the frame")
         start = _LENGTH.size
-        op, fields = _header(rest[start : start + size])
-        return Message(op, fields, rest[start + size :])
-    raise WireError(f"unknown frame kind {kind!r}")
+        op, fields = _header(bytes(rest[start : start + size]))
+        return Message(op, fields, bytes(rest[start + size :]))
+    raise WireError(f"unknown frame kind {bytes(kind)!r}")
 
 
 def _header(raw: bytes) -> tuple[str, dict[str, Any]]:
