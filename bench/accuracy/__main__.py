@@ -6,7 +6,8 @@ Exit status: 0 when every installed CLI ran its scenarios (a CLI that cannot be 
 skipped with the reason; one whose first run went wrong and whose second run passed is reported
 with a warning); 1 when the harness itself failed on any CLI. Each run's folder (the
 script's view of each terminal, the mock's request log, the server log and each CLI's own logs
-under its temporary home) is kept when something failed, and with --keep.
+under its temporary home) is kept until the next run, and for good when something failed, and
+with --keep.
 """
 
 from __future__ import annotations
@@ -108,10 +109,14 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"- {line}")
     failed = [o for o in outcomes if o.error]
     _write_results(outcomes)
+    # The last run's folders stay, to explain a figure afterwards; older ones go unless they
+    # failed, flaked or were asked to be kept (a `.keep` file in them).
     if failed or args.keep or any(o.flaked for o in outcomes):
-        print(f"\nrun folders kept in {root}")
-    else:
-        shutil.rmtree(root, ignore_errors=True)
+        (root / ".keep").touch()
+    for old in runs_dir.glob("run-*"):
+        if old != root and not (old / ".keep").exists():
+            shutil.rmtree(old, ignore_errors=True)
+    print(f"\nrun folders in {root}")
     if failed:
         print(f"\nHARNESS FAILED on {', '.join(o.cli for o in failed)}", file=sys.stderr)
         return 1
