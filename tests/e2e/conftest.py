@@ -60,9 +60,7 @@ SCHEMES: tuple[Literal["dark", "light"], ...] = ("dark", "light")
 LOOKS = [Look(f"{device}-{scheme}", viewport, scheme)
          for device, viewport in (("desktop", DESKTOP), ("phone", PHONE))
          for scheme in SCHEMES]  # fmt: skip
-# Behaviour does not change with the theme: a desktop in one theme and a phone in the other.
-# The contrast check (test_accessibility) runs in all four looks.
-PAIRED = [look for look in LOOKS if look.name in ("desktop-dark", "phone-light")]
+PHONES = [look for look in LOOKS if look.phone]  # for what only a phone has (its key row)
 
 
 @pytest.fixture(scope="session")
@@ -173,9 +171,10 @@ def page(new_context: ContextFactory, server: Server) -> Page:
     return login(new_context(), server)
 
 
-@pytest.fixture(params=PAIRED, ids=[look.name for look in PAIRED])
+@pytest.fixture(params=LOOKS, ids=[look.name for look in LOOKS])
 def look(request: pytest.FixtureRequest) -> Look:
-    """Each test that asks for it runs on a desktop and a phone viewport, one in each theme."""
+    """Each test that asks for it runs in all four looks: desktop and phone, dark and light (a
+    test of what only a phone has narrows it with `@pytest.mark.parametrize("look", PHONES)`)."""
     return request.param  # type: ignore[no-any-return]
 
 

@@ -1,6 +1,6 @@
-"""Dense cards, the list view and the filters (issue 12 item 3), on a desktop (dark) and a phone
-(light): one line per worker, filters by state, repository and agent that outlive a reload, and
-exit codes in red."""
+"""Dense cards, the list view and the filters (issue 12 item 3), in all four looks (desktop and
+phone, dark and light): one line per worker, filters by state, repository and agent that outlive
+a reload, and exit codes in red (each theme's own red)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,11 @@ def test_list_view_filters_and_their_persistence(
     show_view(page, look, "list")
     rows = page.get_by_test_id("worker-list").locator("tbody tr")
     expect(rows).to_have_count(3)
-    expect(rows.filter(has_text="stock work")).to_contain_text("feat/stock")
+    stock_row = rows.filter(has_text="stock work")
+    for column, text in ((".col-session", "stock work"), (".col-branch", "feat/stock")):
+        expect(stock_row.locator(column)).to_contain_text(text)
+        expect(stock_row.locator(column)).to_be_visible()  # on a phone's two-line rows too
+    expect(stock_row.locator(".col-state .badge")).to_be_visible()
     assert_accessible(page, "the list view")
 
     page.get_by_label("Agent", exact=True).select_option(label="Terminals")
@@ -61,6 +65,8 @@ def test_list_view_filters_and_their_persistence(
         server, stock["id"], stock["workers"][0]["id"], "printf 'listed-%s' $((6*7)); sleep 30\r"
     )
     expect(rows.locator(".col-last")).to_have_text("listed-42")  # a row follows its last line
+    expect(rows.locator(".col-last")).to_be_visible()
+    expect(rows.locator(".col-idle time")).to_be_visible()
 
     page.reload()
     expect(page.get_by_role("button", name="List", pressed=True)).to_be_visible()
@@ -90,6 +96,7 @@ def test_failed_worker_shows_its_exit_code_in_red(
     page.goto(server.base_url + "/")
     bad = page.locator(".session-card", has_text="failing").locator(".badge[data-state=failed]")
     expect(bad).to_have_text("✕exited with code 3")
+    expect(bad).to_be_visible()
     good = page.locator(".session-card", has_text="clean").locator(".badge[data-state=exited]")
     expect(good).to_have_text("■exited with code 0")
     red = page.evaluate(

@@ -1,6 +1,6 @@
 """The keyboard (issue 12 item 2): the palette finds anything by name, the `?` overlay lists every
-shortcut, and a focused terminal keeps readline's keys — each on a desktop (dark) and a phone
-(light)."""
+shortcut, and a focused terminal keeps readline's keys — each in all four looks (desktop and
+phone, dark and light)."""
 
 from __future__ import annotations
 

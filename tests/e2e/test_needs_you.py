@@ -1,7 +1,7 @@
-"""Needs you first (issue 12 item 1), on a desktop (dark) and a phone (light): asking, then
-finished, then failed agents on top of the dashboard; one key or one click opens the asking one;
-the header's counts filter to them; "seen" is the server's, the same on every device and after a
-restart of the server."""
+"""Needs you first (issue 12 item 1), in all four looks (desktop and phone, dark and light):
+asking, then finished, then failed agents on top of the dashboard; one key (a tap on a phone)
+opens the asking one; the header's counts filter to them; "seen" is the server's, the same on
+every device and after a restart of the server."""
 
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ def test_needs_you_lists_asking_then_finished_then_failed_and_opens_one(
     expect(needs.nth(2)).to_have_attribute("data-attention", "failed")
     expect(needs.nth(2)).to_contain_text("exited with code 3")
     expect(needs.nth(0).locator("time")).to_have_text(re.compile(r"waiting (now|\d+s)"))
+    for part in (".need-session", "time", ".question"):
+        expect(needs.nth(0).locator(part)).to_be_visible()  # its session, wait and question
     assert_accessible(page, "the dashboard with agents that need you")
 
     links = page.get_by_role("navigation", name="Agents that need you")

@@ -1,6 +1,7 @@
-"""A new session, faster (issue 12 item 7), on a desktop (dark) and a phone (light): the
-directory field suggests registered repositories, their worktrees and recent directories, `~` is
-the server's home, and a quick session in a repository's main checkout shows under it."""
+"""A new session, faster (issue 12 item 7), in all four looks (desktop and phone, dark and
+light): the directory field suggests registered repositories, their worktrees and recent
+directories, `~` is the server's home, and a quick session in a repository's main checkout shows
+under it."""
 
 from __future__ import annotations
 

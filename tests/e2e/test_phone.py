@@ -1,6 +1,6 @@
-"""The session page on a phone (issue 12 item 5): the asking worker's tab is always in the strip
-(the rest in a menu with their states), the header takes at most 15 % of the height, and the
-key row has Shift-Tab, one-tap Ctrl-C, PgUp/PgDn and Paste."""
+"""The session page on a phone (issue 12 item 5), in both themes: the asking worker's tab is always
+in the strip (the rest in a menu with their states — on a desktop too), the header takes at most
+15 % of the height, and the key row has Shift-Tab, one-tap Ctrl-C, PgUp/PgDn and Paste."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import LOOKS, ContextFactory, Look, login
+from tests.e2e.conftest import PHONES, ContextFactory, Look, login
 from tests.e2e.terminal import run, send_input, wait_for_text, wait_ready
 from tests.harness import Server, create_session, fake_agent_fields
 
@@ -21,9 +21,6 @@ from tests.harness import Server, create_session, fake_agent_fields
 def server(shared_server: Server) -> Server:
     """One server for this module's tests, cleared after each."""
     return shared_server
-
-
-PHONES = [look for look in LOOKS if look.name == "phone-dark"]  # the paired looks have phone-light
 
 
 def test_asking_tab_stays_in_the_strip_and_the_rest_go_into_a_menu(

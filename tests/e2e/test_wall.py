@@ -1,6 +1,6 @@
-"""Live screens (issue 12 items 3 and 4), on a desktop (dark) and a phone (light): cards show
-each worker's last screen lines from the server's previews, and the wall shows every live
-terminal's screen, updating as it prints; clicking a tile opens that worker."""
+"""Live screens (issue 12 items 3 and 4), in all four looks (desktop and phone, dark and light):
+cards show each worker's last screen lines from the server's previews, and the wall shows every
+live terminal's screen, updating as it prints; clicking a tile opens that worker."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def test_cards_and_wall_show_live_screens_and_a_tile_opens_its_worker(
     send_input(server, left["id"], left["workers"][0]["id"], "echo preview-$((40+2))\r")
     card = page.locator(".session-card", has_text="left")
     expect(card.get_by_test_id("preview")).to_contain_text("preview-42", timeout=15_000)
+    expect(card.get_by_test_id("preview")).to_be_visible()
+    expect(card.locator(".worker-line time")).to_be_visible()  # the time since its last output
 
     show_view(page, look, "wall")
     tiles = page.get_by_test_id("wall").locator(".tile")
@@ -44,6 +46,7 @@ def test_cards_and_wall_show_live_screens_and_a_tile_opens_its_worker(
     tile = tiles.filter(has_text="right")
     send_input(server, right["id"], right["workers"][0]["id"], "echo first-$((1+1))\r")
     expect(tile.locator(".tile-screen")).to_contain_text("first-2", timeout=15_000)
+    expect(tile.locator(".tile-screen")).to_be_visible()
     send_input(server, right["id"], right["workers"][0]["id"], "echo second-$((2+2))\r")
     expect(tile.locator(".tile-screen")).to_contain_text("second-4", timeout=15_000)
     assert_accessible(page, "the wall")
