@@ -134,13 +134,19 @@ def login(context: BrowserContext, server: Server) -> Page:
 
 
 @pytest.fixture
-def server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
-    """The real server, its shells started with an empty HOME: the machine's own rc files (a
-    slow `pyenv init`, a stale rehash lock) must not decide how fast a test's prompt appears."""
+def own_server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
+    """The real server, the test's own (one that restarts it may ask for it in a module that
+    shares one), its shells started with an empty HOME: the machine's own rc files (a slow
+    `pyenv init`, a stale rehash lock) must not decide how fast a test's prompt appears."""
     home = tmp_path / "home"
     home.mkdir()
     with running(data_dir, env={"HOME": str(home)}) as srv:
         yield srv
+
+
+@pytest.fixture
+def server(own_server: Server) -> Server:
+    return own_server
 
 
 @pytest.fixture(scope="module")

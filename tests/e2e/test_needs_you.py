@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ContextFactory, Look, login
 from tests.e2e.terminal import send_input
 from tests.harness import Server, create_session, fake_agent_fields, running
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each (but the one that restarts it)."""
+    return shared_server
 
 
 def agent_session(api: httpx.Client, tmp_path: Path, title: str) -> dict[str, Any]:
@@ -80,11 +87,13 @@ def test_needs_you_lists_asking_then_finished_then_failed_and_opens_one(
 
 
 def test_seen_is_the_servers_on_every_device_and_after_a_restart(
-    new_context: ContextFactory, look: Look, server: Server, api: httpx.Client, tmp_path: Path
+    new_context: ContextFactory, look: Look, own_server: Server, tmp_path: Path
 ) -> None:
     """A finished agent shows on two devices and again after the server restarts; opening it on
     one device clears it on the other, with no reload."""
-    finished = agent_session(api, tmp_path, "finished its turn")
+    server = own_server  # restarted below: not the module's shared one
+    with server.http() as api:
+        finished = agent_session(api, tmp_path, "finished its turn")
     desk = login(new_context(**look.options()), server)
     when_idle(desk, finished)
     send_input(server, finished["id"], finished["workers"][0]["id"], "work 30\r")
