@@ -41,7 +41,8 @@ def test_list_view_filters_and_their_persistence(
     }
     stock = api.post(f"/api/repositories/{rid}/worktrees", json=body).json()["session"]
     (tmp_path / "notes").mkdir()
-    notes = create_session(api, tmp_path / "notes", agentId=agent["id"], title="notes")
+    long_title = "notes on everything to check before the release, a title longer than a phone"
+    notes = create_session(api, tmp_path / "notes", agentId=agent["id"], title=long_title)
     api.post(f"/api/sessions/{notes['id']}/workers", json={"type": "terminal"})
     page = seen
     expect(page.locator(".session-card")).to_have_count(2)
@@ -54,6 +55,8 @@ def test_list_view_filters_and_their_persistence(
         expect(stock_row.locator(column)).to_contain_text(text)
         expect(stock_row.locator(column)).to_be_visible()  # on a phone's two-line rows too
     expect(stock_row.locator(".col-state .badge")).to_be_visible()
+    for row in rows.all():  # a long title never pushes the worker's name out of sight
+        expect(row.locator(".worker-name")).to_be_visible()
     assert_accessible(page, "the list view")
 
     page.get_by_label("Agent", exact=True).select_option(label="Terminals")
