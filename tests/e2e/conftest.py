@@ -146,6 +146,7 @@ def own_server(data_dir: Path, tmp_path: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def server(own_server: Server) -> Server:
+    """The test's own server, unless its module shares one (`shared_server`)."""
     return own_server
 
 
