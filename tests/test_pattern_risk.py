@@ -49,6 +49,9 @@ SCREENS = [
         ("a?" * 20 + "a" * 20, "side by side"),
         (".*=.*=.*=x", "more than two repetitions compete"),
         (".*a.*b.*c", "more than two repetitions compete"),
+        (".*=.*==x", "followed by more than one character they can match"),
+        (".*[a=].*[a=][a=]", "followed by more than one character they can match"),
+        (".*=.*={2}x", "followed by more than one character they can match"),
         (r"[^x]*y[^x]*x", "more than two repetitions compete"),  # each can span the screen
         (r"(?s).*foo.*bar", "more than two repetitions compete"),
         (r".*: [^\n]*\n[^x]*x", "more than two repetitions compete"),  # rescans [^x]*
@@ -170,6 +173,7 @@ def test_the_model_counts_refused_patterns_over_budget(sources: list[str]) -> No
 @example(tokens_of([".*", "=", ".*", "=", "x"]))
 @example(tokens_of([".*", "x", "[^=]*", "=", "x"]))
 @example(tokens_of([r"\s*", "=", r"\s*", "=", r"\s*", "x"]))
+@example(tokens_of([".*", "[a=]", ".*", "[a=]", "[a=]"]))  # found by CI's run: 1.004 budgets
 def test_accepted_patterns_stay_within_budget(tokens: list[Token]) -> None:
     """Every pattern of the family that the check accepts visits at most BUDGET backtracking
     states searching any adversarial full screen."""

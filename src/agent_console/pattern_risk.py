@@ -22,6 +22,9 @@ pattern and never runs it. It is conservative (a refused pattern can always be r
    at most 2, so a search visits at most about MATCH_CHARS * MAX_COLS ** 2 / 6 backtracking
    states. The worst accepted case, `.*=.*=x` on a screen full of `=`, takes ~0.7 s on a slow
    core; `.*foo.*bar` on a screen of `foo` 0.01 s; degree 3 (`.*=.*=.*=x`) would take minutes.
+   Each mandatory character right after the last linked repeat that it and the characters before
+   it can all match scans every split once more (`.*=.*==x` costs half as much again as
+   `.*=.*=x`): at most one is accepted.
 
 Groups are looked through, each alternative continues the sequence and a lookaround's repeats
 count where it stands; atomic and possessive repeats count like others there. Character sets
@@ -84,6 +87,11 @@ def backtracking_risk(parsed: Any) -> str | None:
         return (
             "more than two repetitions compete for the same text, like .*=.*=.*= "
             "(one that can match a line break counts as two)"
+        )
+    if links.long_trail():
+        return (
+            "two competing repetitions are followed by more than one character they can "
+            "match, like .*=.*==x"
         )
     return None
 
@@ -182,6 +190,7 @@ class _Repeat:
     chars: Chars  # every character it can match
     weight: int
     linked: bool = False
+    trail: int = 0  # mandatory characters right after it that it and they can all match
 
 
 # Repeats that a later repeat may still be linked to, each with whether a mandatory element
@@ -195,6 +204,13 @@ class _Links:
     def __init__(self) -> None:
         self.repeats: list[_Repeat] = []  # in pattern order
         self.side_by_side = False
+        self._trailing: tuple[_Repeat, Chars] | None = None  # the repeat whose trail grows
+
+    def long_trail(self) -> bool:
+        """Whether the last linked repeat is followed by more than one character that it and
+        they can all match (`.*=.*==x`): each one scans every split of the two repeats again."""
+        linked = [r for r in self.repeats if r.linked]
+        return bool(linked) and linked[-1].trail > 1
 
     def weight(self) -> int:
         first = next((i for i, r in enumerate(self.repeats) if r.linked), None)
@@ -210,8 +226,15 @@ class _Links:
 
     def _element(self, op: Any, av: Any, flags: int, open_: Open) -> Open:
         single = _char_set(op, av, flags)
+        fixed = op in _ALL_REPEATS and av[0] == av[1] and len(av[2]) == 1
+        if fixed and (inner := _char_set(av[2][0][0], av[2][0][1], flags)) is not None:
+            single, times = inner, av[0]  # ={3}: three mandatory characters
+        else:
+            times = 1
         if single is not None:
+            self._extend_trail(single, times)
             return _mandatory(single, open_)
+        self._trailing = None
         if op in _ALL_REPEATS and av[0] != av[1]:
             return self._repeat(av, flags, open_)
         if op in _ALL_REPEATS and _repeat_counts(list(av[2]), flags)[0]:
@@ -236,6 +259,7 @@ class _Links:
                 earlier.linked = new.linked = True
                 self.side_by_side |= not passed
         self.repeats.append(new)
+        self._trailing = (new, chars)
         if low > 0 and not nullable:
             open_ = _mandatory(chars, open_)
         return [*open_, (new, False)]
@@ -247,6 +271,17 @@ class _Links:
                 known = merged.get(id(repeat))
                 merged[id(repeat)] = (repeat, passed and (known is None or known[1]))
         return list(merged.values())
+
+    def _extend_trail(self, chars: Chars, times: int) -> None:
+        if self._trailing is None or times == 0:
+            return
+        repeat, common = self._trailing
+        common = _intersection(common, chars)
+        if common:
+            repeat.trail += times
+            self._trailing = (repeat, common)
+        else:
+            self._trailing = None
 
 
 def _mandatory(chars: Chars, open_: Open) -> Open:
@@ -362,6 +397,10 @@ def _complement(chars: Chars) -> Chars:
     if start <= sys.maxunicode:
         gaps.append((start, sys.maxunicode))
     return tuple(gaps)
+
+
+def _intersection(a: Chars, b: Chars) -> Chars:
+    return _complement(_normal([*_complement(a), *_complement(b)]))
 
 
 def _overlap(a: Chars, b: Chars) -> bool:
