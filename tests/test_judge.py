@@ -361,6 +361,24 @@ def test_the_first_turn_holds_off_the_quiet_idle() -> None:
     assert k.state is IDLE
 
 
+def test_a_startup_dialog_left_open_long_does_not_end_the_first_turns_wait() -> None:
+    """A trust dialog answered after FIRST_TURN_WAIT: the agent boots on and takes up its first
+    prompt, not idle meanwhile (the accuracy run's premature idle after a 90 s dialog)."""
+    j = judge()
+    j.expect_turn(0.0)
+    j.printed(MENU, 1.0)
+    settle(j, FIRST_TURN_WAIT + 10)
+    assert j.state is ASKING
+    answered = FIRST_TURN_WAIT + 10
+    j.typed("1", answered)
+    j.printed("\x1b[2J\x1b[Hbooting…\r\n", answered + 0.1)
+    settle(j, answered + 3 * Q)
+    assert j.state is ACTIVE
+    j.observe(hook(Claim.WORKING, "UserPromptSubmit", answered + 8), answered + 8)
+    j.observe(hook(Claim.IDLE, "Stop", answered + 9), answered + 9)
+    assert j.state is IDLE
+
+
 # -- the question ------------------------------------------------------------------------------
 
 

@@ -153,8 +153,9 @@ class ActivityJudge:
 
     def expect_turn(self, now: float) -> None:
         """The agent was launched with a prompt it will work on: until it says it started (a
-        structured working claim; FIRST_TURN_WAIT at most), the screen's quiet is no idle —
-        CLIs take up to a minute to boot before they work."""
+        structured working claim; FIRST_TURN_WAIT at most, counted again from each startup
+        dialog answered), the screen's quiet is no idle — CLIs take up to a minute to boot
+        before they work."""
         self._first_turn_until = self._advance(now) + FIRST_TURN_WAIT
 
     def printed(self, text: str, now: float) -> Change | None:
@@ -245,10 +246,13 @@ class ActivityJudge:
         return True
 
     def _answered(self, now: float) -> None:
-        """The question ended: every claim made before is void."""
+        """The question ended: every claim made before is void. An agent still to start on its
+        first prompt boots on after a startup dialog, however long that stood open."""
         self._answered_at = now
         self._new_question = True
         self._held.clear()
+        if not self._worked and self._first_turn_until > -math.inf:
+            self._first_turn_until = now + FIRST_TURN_WAIT
 
     def _asking_held(self) -> _Held | None:
         asking = [h for h in self._held.values() if h.observation.claim is Claim.ASKING]
