@@ -97,6 +97,7 @@ class Indexer:
         self._due: dict[str, int] = {}  # logs with output past that: how far it reached
         self._hint: dict[str, float] = {}  # when backlog found at start was last written
         self._recent: dict[str, set[bytes]] = {}  # per log: the lines its last chunks held
+        self._storage_problem = False  # the last attempt failed to write (said once)
         self._taps: dict[str, Tap] = {}  # per log: its newest output as the live path gave it
         self._wake = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
@@ -180,6 +181,15 @@ class Indexer:
                         began = time.monotonic()
                         await self._index_some(worker_id)
                         await asyncio.sleep((time.monotonic() - began) * PAUSE)
+                self._storage_problem = False
+            except (apsw.FullError, apsw.IOError, OSError) as exc:  # a full disk: no traceback
+                if not self._storage_problem:
+                    log.warning(
+                        "search index not being saved (%s); retrying every %.0f s", exc, RETRY
+                    )
+                self._storage_problem = True
+                await asyncio.sleep(RETRY)
+                self._wake.set()
             except Exception:  # the index must never take the server down; try again later
                 log.exception("indexing output for search failed; retrying in %.0f s", RETRY)
                 await asyncio.sleep(RETRY)
