@@ -323,3 +323,36 @@ def test_close_is_idempotent(log_path: Path) -> None:
     log.close()
     log.close()
     assert os.path.exists(log_path)
+
+
+def test_a_large_compaction_copies_beside_the_appends_and_loses_nothing(log_path: Path) -> None:
+    """A compaction over the inline bound copies on its own thread while appends go on; every
+    read meanwhile and after it sees exactly the stream's retained tail, on disk too."""
+    log = Scrollback(log_path, cap=1000, slack=1000, inline_copy=0)
+    stream = b"".join(b"line %05d\n" % n for n in range(3000))
+    for i in range(0, len(stream), 37):
+        log.append(stream[i : i + 37])
+        start, data = log.since(None)
+        assert (start, data) == (log.end_offset - len(data), stream[start : log.end_offset])
+        assert len(data) <= 1000
+    log.settle()
+    log.append(b"")
+    assert log_path.stat().st_size <= HEADER.size + 2000 + 37
+    assert not log_path.with_name(log_path.name + ".tmp").exists()
+    log.close()
+    reopened = Scrollback(log_path, cap=1000)
+    assert reopened.since(None) == (len(stream) - 1000, stream[-1000:])
+    reopened.close()
+
+
+def test_closing_during_a_compaction_drops_it_and_keeps_the_log(log_path: Path) -> None:
+    """A log closed while a compaction copies waits for it, removes its temporary file and is
+    whole when opened again."""
+    log = Scrollback(log_path, cap=100, slack=50, inline_copy=0)
+    stream = bytes(range(32, 127)) * 3
+    log.append(stream)
+    log.close()
+    assert not log_path.with_name(log_path.name + ".tmp").exists()
+    reopened = Scrollback(log_path, cap=100)
+    assert reopened.since(None) == (len(stream) - 100, stream[-100:])
+    reopened.close()

@@ -9,18 +9,26 @@ more than `cap` bytes: `start_offset` is computed from `end_offset - cap`, moved
 continuation bytes. The file itself may hold up to `cap + slack` bytes; past that it is compacted
 by writing the retained tail to a new file and renaming it over the old one, which is also the only
 time the header is rewritten. The amortised cost is one copy of `cap` bytes per `slack` appended.
+
+A compaction that copies more than INLINE_COPY bytes runs on a thread of its own, and appends go on
+meanwhile: a later append finds it done, copies the bytes appended since, and swaps the files. The
+replaced file is closed on that thread too — freeing its blocks can take the filesystem hundreds of
+milliseconds under load, which the host's event loop (every worker's output and input) must not wait
+for.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+import threading
 from pathlib import Path
 
 MAGIC = b"ACSCRLB1"
 HEADER = struct.Struct(">8sQ")
 _OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
 _COPY_CHUNK = 1 << 20
+INLINE_COPY = 1 << 20  # a compaction copying more than this runs on a thread of its own
 
 
 class Utf8Boundary:
@@ -91,7 +99,9 @@ def _completable(tail: bytes) -> bool:
 class Scrollback:
     """A worker's retained output: absolute offsets, at most `cap` bytes visible to readers."""
 
-    def __init__(self, path: Path, cap: int, *, slack: int | None = None) -> None:
+    def __init__(
+        self, path: Path, cap: int, *, slack: int | None = None, inline_copy: int = INLINE_COPY
+    ) -> None:
         if cap <= 0:
             raise ValueError("scrollback cap must be positive")
         self.path = path
@@ -103,6 +113,8 @@ class Scrollback:
         self.end_offset = 0
         self._start_cache = (-1, 0)  # (end_offset, start_offset) of the last computation
         self._compact_at = 0  # after a failed compaction (disk full), when to try again
+        self._inline_copy = inline_copy
+        self._job: _Compaction | None = None  # a compaction copying on its own thread
         self._open()
 
     # -- readers ---------------------------------------------------------------------------
@@ -142,19 +154,30 @@ class Scrollback:
             written = os.write(self._fd, view)
             self.end_offset += written
             view = view[written:]
-        if self.end_offset - self._base > self.cap + self._slack:
+        if self._job is not None:
+            if not self._job.is_alive():
+                self._finish(self._job)
+        elif self.end_offset - self._base > self.cap + self._slack:
             self._compact()
         return self.end_offset
+
+    def settle(self) -> None:
+        """Waits for a compaction running on its thread and completes it (tests, shutdown)."""
+        if self._job is not None:
+            self._job.join()
+            self._finish(self._job)
 
     def restart_at(self, base: int) -> None:
         """Drops everything stored and continues empty at `base` (> end_offset): the bytes in
         between were never saved, and a log holds one contiguous range."""
         if base < self.end_offset:
             raise ValueError("a log can only restart after its end")
+        self._abandon()
         self.end_offset = base
         self._rewrite(base)
 
     def close(self) -> None:
+        self._abandon()
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -202,10 +225,46 @@ class Scrollback:
         it is (already saved) and the next try waits for another slack/4 bytes."""
         if self.end_offset < self._compact_at:
             return
+        start = self.start_offset
+        if self.end_offset - start > self._inline_copy:
+            self._job = _Compaction(self._fd, self._tmp, start, self._file_pos(start),
+                                    self.end_offset - start)  # fmt: skip
+            self._job.start()
+            return
         try:
-            self._rewrite(self.start_offset)
+            self._rewrite(start)
         except OSError:
-            self._compact_at = self.end_offset + max(self._slack // 4, 1)
+            self._failed_compaction()
+
+    def _failed_compaction(self) -> None:
+        self._compact_at = self.end_offset + max(self._slack // 4, 1)
+
+    def _finish(self, job: _Compaction) -> None:
+        """Completes a compaction whose thread is done: the bytes appended since it began are
+        copied too, the new file replaces the old, which is closed on a thread of its own."""
+        self._job = None
+        if job.out < 0:
+            self._failed_compaction()
+            return
+        try:
+            self._copy(job.out, job.base + job.size)
+            os.replace(self._tmp, self.path)
+        except OSError:
+            os.close(job.out)
+            self._tmp.unlink(missing_ok=True)
+            self._failed_compaction()
+            return
+        old, self._fd, self._base = self._fd, job.out, job.base
+        threading.Thread(target=os.close, args=(old,), name="log-close", daemon=True).start()
+
+    def _abandon(self) -> None:
+        """Drops a compaction in progress (its temporary file goes; the log is unchanged)."""
+        job, self._job = self._job, None
+        if job is not None:
+            job.join()
+            if job.out >= 0:
+                os.close(job.out)
+            self._tmp.unlink(missing_ok=True)
 
     def _rewrite(self, base: int) -> None:
         """Replace the file by header(base) + the retained bytes from `base`, atomically."""
@@ -235,6 +294,36 @@ class Scrollback:
             _write_all(out, chunk)
             pos += len(chunk)
             remaining -= len(chunk)
+
+
+class _Compaction(threading.Thread):
+    """Writes header(base) and `size` retained bytes from `source` at `pos` to `tmp`; `out` is
+    then the new file's descriptor (opened for appending), or -1 when that failed (disk full)."""
+
+    def __init__(self, source: int, tmp: Path, base: int, pos: int, size: int) -> None:
+        super().__init__(name="log-compaction", daemon=True)
+        self.source, self.tmp, self.base, self.pos, self.size = source, tmp, base, pos, size
+        self.out = -1
+
+    def run(self) -> None:
+        out = -1
+        try:
+            out = os.open(self.tmp, _OPEN_FLAGS | os.O_TRUNC, 0o600)
+            _write_all(out, HEADER.pack(MAGIC, self.base))
+            pos, remaining = self.pos, self.size
+            while remaining > 0:
+                chunk = os.pread(self.source, min(_COPY_CHUNK, remaining), pos)
+                if not chunk:
+                    raise OSError("the log ended before its retained bytes were copied")
+                _write_all(out, chunk)
+                pos += len(chunk)
+                remaining -= len(chunk)
+        except OSError:
+            if out >= 0:
+                os.close(out)
+            self.tmp.unlink(missing_ok=True)
+            return
+        self.out = out
 
 
 def read_stored(path: Path, start: int, size: int) -> tuple[int, int, bytes]:
