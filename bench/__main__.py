@@ -138,6 +138,36 @@ class Bench:
         self.api.delete(f"/api/sessions/{session['id']}")
         return result
 
+    async def echo_beside_flood(self, size_mb: int) -> list[float]:
+        """Keystroke echo in one terminal while another prints `size_mb` MB to a reader in a
+        process of its own (bench/reader.py): what typing feels like beside a busy agent."""
+        echo, flood = self.session("echo"), self.session("flood")
+        command = " ".join(producer(size_mb, self.workdir))
+        url = self.server.ws_base + self.server.worker_path(flood["id"], flood["workers"][0]["id"])
+        result: list[float] = []
+        path = self.server.worker_path(echo["id"], echo["workers"][0]["id"])
+        async with self.server.ws(path) as ws:
+            await ws.recv()
+            await ws.send(json.dumps({"type": "input", "data": "exec cat\r"}))
+            await self._until(ws, "exec cat\r\n")
+            reader = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.reader", f"{url}?tail=0",
+                f"stty -echo; {command}; echo FLOOD-$((40+2))", "FLOOD-42",
+                env={**self.server.env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+            )  # fmt: skip
+            waited = asyncio.create_task(reader.wait())
+            while not waited.done():
+                key = chr(ord("a") + len(result) % 26)
+                start = time.perf_counter()
+                await ws.send(json.dumps({"type": "input", "data": key}))
+                await self._until(ws, key)
+                result.append(time.perf_counter() - start)
+                await asyncio.sleep(0.002)  # a fast typist's pace, not a wait for anything
+            assert await waited == 0, "the flood's reader failed"
+        for session in (echo, flood):
+            self.api.delete(f"/api/sessions/{session['id']}")
+        return result
+
     def cpu_seconds(self) -> float:
         """CPU time of the server and the worker host together."""
         return sum(self.proc.cpu_times()[:2]) + sum(self.host.cpu_times()[:2])
@@ -182,6 +212,8 @@ TARGETS: dict[str, Target] = {
     "memory per idle worker": ("<= 1 MiB", lambda v, r: v <= 1),
     "echo latency p50 (lower is better)": ("<= raw + 0.3 ms", lambda v, r: v <= r + 0.3),
     "echo latency p99 (lower is better)": ("<= raw + 1 ms", lambda v, r: v <= r + 1),
+    "echo beside a flood p50 (lower is better)": ("informational", lambda v, r: True),
+    "echo beside a flood p99 (lower is better)": ("informational", lambda v, r: True),
     "throughput, 1 client": (">= 0.75x raw", lambda v, r: v >= 0.75 * r),
     "CPU per MB relayed, host + server (lower is better)": (
         "<= 1.5x the bare loop", lambda v, r: v <= 1.5 * r),
@@ -239,6 +271,12 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             results.append(row("echo latency p50 (lower is better)", p50, raw50, "ms"))
             results.append(row("echo latency p99 (lower is better)", p99, raw99, "ms"))
             print(f"  above raw: p50 +{p50 - raw50:.3f} ms, p99 +{p99 - raw99:.3f} ms")
+            lat = sorted(await bench.echo_beside_flood(args.size_mb))
+            beside = statistics.median(lat) * 1e3, lat[int(len(lat) * 0.99) - 1] * 1e3
+            results.append(row("echo beside a flood p50 (lower is better)", beside[0], raw50, "ms"))
+            results.append(row("echo beside a flood p99 (lower is better)", beside[1], raw99, "ms"))
+            print(f"  {len(lat)} keystrokes while another terminal printed {args.size_mb} MB;"
+                  f" the slowest {lat[-1] * 1e3:.1f} ms")  # fmt: skip
             rates, _, _ = await bench.flood(1)
             results.append(row("throughput, 1 client", rates[0] / MB, raw_one, "MB/s"))
             results.append(row("CPU per MB relayed, host + server (lower is better)",

@@ -2,7 +2,7 @@
 
 A server from `--base` (its `src/` taken with `git archive` into a temporary folder) and one from
 this checkout run side by side; each round measures the raw PTY loop, then each server in turn
-(keystroke echo, then one client reading a flood), the order of the servers alternating between
+(keystroke echo, one client reading a flood, then keystroke echo beside another terminal's flood), the order of the servers alternating between
 rounds. These 2-core machines are noisy: only figures of the same run, and their medians over the
 rounds, are compared. The figures are those of `make bench` (bench/__main__.py, bench/raw.py);
 CPU is also given for the worker host and serve apart.
@@ -62,6 +62,9 @@ async def rounds(servers: dict[str, Server], workdir: Path, args: argparse.Names
             note(f"{name} CPU ms/MB", cpu)
             note(f"{name} host ms/MB", cpu * host / max(host + serve, 1e-9))
             note(f"{name} serve ms/MB", cpu * serve / max(host + serve, 1e-9))
+            beside = sorted(await bench.echo_beside_flood(args.size_mb))
+            note(f"{name} beside p50 ms", statistics.median(beside) * 1e3)
+            note(f"{name} beside p99 ms", beside[int(len(beside) * 0.99) - 1] * 1e3)
         print(f"round {number + 1}, load {os.getloadavg()[0]:.1f}: "
               + ", ".join(f"{k} {v[-1]:.2f}" for k, v in figures.items()), flush=True)  # fmt: skip
     median = {name: statistics.median(values) for name, values in figures.items()}
@@ -73,7 +76,9 @@ async def rounds(servers: dict[str, Server], workdir: Path, args: argparse.Names
               f"(host {median[f'{name} host ms/MB']:.2f}, serve "
               f"{median[f'{name} serve ms/MB']:.2f}); {rate:.1f} MB/s = "
               f"{rate / median['raw MB/s']:.2f}x raw; echo p50 +"
-              f"{median[f'{name} echo ms'] - median['raw echo ms']:.3f} ms over raw")  # fmt: skip
+              f"{median[f'{name} echo ms'] - median['raw echo ms']:.3f} ms over raw; beside a "
+              f"flood p50 {median[f'{name} beside p50 ms']:.1f} ms, p99 "
+              f"{median[f'{name} beside p99 ms']:.1f} ms")  # fmt: skip
 
 
 def main() -> int:

@@ -228,3 +228,66 @@ def test_a_host_of_another_protocol_version_is_named_and_replaced(tmp_path: Path
             assert request(sock, {"op": "hello", "version": 1}).get("version") == 1
     finally:
         stop_hosts_under(tmp_path)
+
+
+def listed(sock: socket.socket) -> dict[str, dict[str, object]]:
+    reply = request(sock, {"op": "list"})
+    return {w["worker"]: w for w in reply.get("workers")}
+
+
+async def test_a_client_that_stops_reading_holds_back_only_the_worker_flooding_it(
+    host_dir: Path,
+) -> None:
+    """A client that stops reading pauses the worker that floods it, not the others: another
+    client still gets a quiet worker's echo at once. Once it reads again, it gets each worker's
+    output whole and in order, the flood's exit after its last byte."""
+    host = await LocalHost.connect(host_dir, 64 << 20, start=False)
+    flood, quiet = Sink(), Sink()
+    env = child_env(os.environ)
+    await host.spawn(SpawnSpec("quiet", ["cat"], str(host_dir), env), quiet)
+    await host.spawn(SpawnSpec("flood", ["/bin/sh", "-c", "read go; head -c 3000000 /dev/zero"
+                                         " | tr '\\0' x"], str(host_dir), env), flood)  # fmt: skip
+    stuck, control = raw_connection(host_dir), raw_connection(host_dir)
+    stuck.sendall(wire.encode({"op": "subscribe", "worker": "flood", "id": 1})
+                  + wire.encode({"op": "subscribe", "worker": "quiet", "id": 2}))  # fmt: skip
+    host.input("flood", b"go\n")
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while not listed(control)["flood"]["paused"]:
+        assert asyncio.get_running_loop().time() < deadline, "the flood was never held back"
+        await asyncio.sleep(0.05)  # polling interval of the condition above
+    assert listed(control)["flood"]["paused"] and not listed(control)["quiet"]["paused"]
+    host.input("quiet", b"ping\n")
+    while b"ping\r\n" not in quiet.output[-6:]:  # cat's echo reached the client that reads
+        assert asyncio.get_running_loop().time() < deadline, "a quiet worker was held back too"
+        await asyncio.sleep(0.05)
+    got: dict[str, bytearray] = {"flood": bytearray(), "quiet": bytearray()}
+    starts: dict[str, int] = {}
+    decoder, exit_at = wire.Decoder(), None
+
+    def receive() -> None:
+        nonlocal exit_at
+        for message in decoder.feed(stuck.recv(1 << 20)):
+            worker = message.get("worker")
+            if message.op == "output":
+                assert exit_at is None, "output after the exit"
+                data = message.data or b""
+                starts.setdefault(worker, message.get("offset") - len(data))
+                assert message.get("offset") == starts[worker] + len(got[worker]) + len(data)
+                got[worker] += data
+            elif message.op == "exit" and worker == "flood":
+                exit_at = message.get("endOffset")
+
+    def receive_all() -> None:
+        while exit_at is None or b"ping" not in got["quiet"]:
+            receive()
+
+    await asyncio.to_thread(receive_all)
+    await asyncio.wait_for(flood.exited, TIMEOUT)  # the client that read all along has it all
+    assert exit_at == starts["flood"] + len(got["flood"]) == len(flood.output)
+    assert bytes(got["flood"]) == bytes(flood.output[starts["flood"] :])
+    assert bytes(got["quiet"]) == bytes(quiet.output[starts["quiet"] :])
+    stuck.close()
+    control.close()
+    await host.forget("quiet", delete_log=True)
+    await host.forget("flood", delete_log=True)
+    await host.close()

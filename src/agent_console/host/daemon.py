@@ -3,9 +3,12 @@
 One instance per data directory (an exclusive lock on `host.lock`, which also holds its pid).
 The socket `host.sock` is 0600 in the 0700 data directory, and every connection's peer
 credentials must be this user's. Each connection is a Client: its requests are dispatched through
-HANDLERS; workers it subscribed to send it their events. A client whose socket buffer fills (it
-stopped reading) pauses the PTYs it subscribed to until it drains, so the host's memory stays
-bounded whatever a client does. A malformed or oversized frame closes that connection only.
+HANDLERS; workers it subscribed to send it their events. Every worker's events share the one
+connection, so output is not queued on the socket past WRITE_HIGH: while the client is behind,
+each worker's output waits apart (HELD_HIGH at most, then that worker's PTY is paused), and what
+waited goes out quietest first once the socket drains — a keystroke's echo never waits behind
+another worker's flood, and the host's memory stays bounded whatever a client does. A malformed or
+oversized frame closes that connection only.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ log = logging.getLogger("agent_console.host")
 SOCKET_NAME = "host.sock"
 LOCK_NAME = "host.lock"
 READ_MAX = 1024 * 1024
-WRITE_HIGH = 4 * 1024 * 1024  # a client this far behind pauses the PTYs it watches
+WRITE_HIGH = 1024 * 1024  # queued on a client's socket, past which its output waits per worker
+HELD_HIGH = 256 * 1024  # one worker's output waiting for a client, past which its PTY is paused
 WORKER_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP,
            "SIGKILL": signal.SIGKILL, "SIGQUIT": signal.SIGQUIT}  # fmt: skip
@@ -92,7 +96,8 @@ class Client(asyncio.Protocol, Subscriber):
         self.host = host
         self.transport: asyncio.Transport | None = None
         self._decoder = wire.Decoder()
-        self._paused = False
+        self._behind = False  # the socket holds WRITE_HIGH: output waits in _held
+        self._held: dict[str, Held] = {}  # per worker, its output waiting for the socket
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- connection -------------------------------------------------------------------------
@@ -124,16 +129,36 @@ class Client(asyncio.Protocol, Subscriber):
         for message in messages:
             self._dispatch(message)
 
-    def pause_writing(self) -> None:  # the client stopped reading: hold its workers' PTYs
-        self._paused = True
-        for worker in self.host.workers.values():
-            if self in worker.subscribers:
-                worker.pause((self, FULL))
+    def pause_writing(self) -> None:  # the client is behind: output waits per worker
+        self._behind = True
 
     def resume_writing(self) -> None:
-        self._paused = False
-        for worker in self.host.workers.values():
-            worker.resume((self, FULL))
+        self._behind = False
+        self._release_held()
+
+    def _release_held(self) -> None:
+        """Sends what waited, the worker with least first, a piece at a time while the socket
+        takes it; a worker whose output all went may read its PTY again."""
+        while self._held and not self._behind:
+            held = min(self._held.values(), key=lambda h: h.size)
+            self._send_held(held, HELD_HIGH)
+
+    def _send_held(self, held: Held, most: int) -> None:
+        data = held.take(most)
+        self.send({"op": "output", "worker": held.worker.id, "offset": held.sent}, data)
+        if held.size == 0:
+            del self._held[held.worker.id]
+            held.worker.resume((self, FULL))
+
+    def _flush(self, worker: HostedWorker) -> None:
+        """Whatever of `worker`'s output waits goes out now (an event about it follows)."""
+        held = self._held.get(worker.id)
+        if held is not None:
+            self._send_held(held, held.size)
+
+    def drop(self, worker: HostedWorker) -> None:
+        """Forgets `worker`'s waiting output (the client no longer follows it)."""
+        self._held.pop(worker.id, None)
 
     def send(self, fields: dict[str, Any], data: bytes | None = None) -> None:
         if self.transport is not None and not self.transport.is_closing():
@@ -180,9 +205,18 @@ class Client(asyncio.Protocol, Subscriber):
     # --- Subscriber -------------------------------------------------------------------------
 
     def output(self, worker: HostedWorker, data: bytes) -> None:
-        self.send({"op": "output", "worker": worker.id, "offset": worker.log.end_offset}, data)
+        held = self._held.get(worker.id)
+        if held is None and not self._behind:
+            self.send({"op": "output", "worker": worker.id, "offset": worker.log.end_offset}, data)
+            return
+        if held is None:
+            held = self._held[worker.id] = Held(worker, worker.log.end_offset - len(data))
+        held.add(data)
+        if held.size >= HELD_HIGH:
+            worker.pause((self, FULL))
 
     def exited(self, worker: HostedWorker, status: Exit) -> None:
+        self._flush(worker)
         self.send({"op": "exit", "worker": worker.id, "exitCode": status.exit_code,
                    "signal": status.signal, "endOffset": worker.log.end_offset})  # fmt: skip
 
@@ -190,7 +224,31 @@ class Client(asyncio.Protocol, Subscriber):
         self.send({"op": "input-dropped", "worker": worker.id})
 
     def log_state(self, worker: HostedWorker) -> None:
+        self._flush(worker)
         self.send({"op": "log-state", "worker": worker.id, "problem": worker.log.problem})
+
+
+class Held:
+    """One worker's output waiting for a client that is behind: the bytes after `sent`."""
+
+    def __init__(self, worker: HostedWorker, sent: int) -> None:
+        self.worker = worker
+        self.sent = sent  # the offset up to which the client has this worker's output
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.size += len(data)
+
+    def take(self, most: int) -> bytes:
+        """Up to `most` of the oldest bytes, no longer waiting."""
+        data = b"".join(self.parts)
+        taken, rest = data[:most], data[most:]
+        self.parts = [rest] if rest else []
+        self.size = len(rest)
+        self.sent += len(taken)
+        return taken
 
 
 Reply = dict[str, Any] | tuple[dict[str, Any], bytes] | None
@@ -278,6 +336,8 @@ async def _forget(client: Client, message: wire.Message) -> Reply:
         if host.workers.get(worker_id) is worker:
             del host.workers[worker_id]
             worker.close()
+            for other in host.clients:
+                other.drop(worker)
     if message.fields.get("deleteLog") and host.workers.get(worker_id) is None:
         with contextlib.suppress(FileNotFoundError):
             host.log_path(worker_id).unlink()
@@ -287,13 +347,13 @@ async def _forget(client: Client, message: wire.Message) -> Reply:
 def _subscribe(client: Client, message: wire.Message) -> Reply:
     worker = client.host.worker(message.fields)
     worker.subscribers.add(client)
-    if client._paused:
-        worker.pause((client, FULL))
     return {**worker.describe()}
 
 
 def _unsubscribe(client: Client, message: wire.Message) -> Reply:
-    client.host.worker(message.fields).unsubscribe(client)
+    worker = client.host.worker(message.fields)
+    worker.unsubscribe(client)
+    client.drop(worker)
     return None
 
 

@@ -210,6 +210,7 @@ class HostedWorker:
             "pid": process.pid if process else None,
             "started": process.started if process else None,
             "running": self.running,
+            "paused": process.paused if process else False,  # its PTY is not being read
             "exitCode": self.exit.exit_code if self.exit else None,
             "signal": self.exit.signal if self.exit else None,
             "startOffset": self.log.start_offset,
