@@ -291,3 +291,29 @@ async def test_a_client_that_stops_reading_holds_back_only_the_worker_flooding_i
     await host.forget("quiet", delete_log=True)
     await host.forget("flood", delete_log=True)
     await host.close()
+
+
+async def test_output_waiting_for_a_stuck_client_is_bounded_for_all_workers_together(
+    host_dir: Path,
+) -> None:
+    """Forty workers each printing less than one worker may keep waiting (200 KB) to a client
+    that stopped reading: once 4 MiB of theirs waits, the workers adding to it are paused."""
+    host = await LocalHost.connect(host_dir, 1 << 20, start=False)
+    env, ids = child_env(os.environ), [f"w{n}" for n in range(40)]
+    for worker_id in ids:
+        await host.spawn(SpawnSpec(worker_id, ["/bin/sh", "-c", "read go; head -c 200000 "
+                                   "/dev/zero | tr '\\0' x; read end"], str(host_dir), env),
+                         Sink())  # fmt: skip
+    stuck, control = raw_connection(host_dir), raw_connection(host_dir)
+    stuck.sendall(b"".join(wire.encode({"op": "subscribe", "worker": w}) for w in ids))
+    for worker_id in ids:
+        host.input(worker_id, b"go\n")
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while not any(w["paused"] for w in listed(control).values()):
+        assert asyncio.get_running_loop().time() < deadline, "8 MB waited for a stuck client"
+        await asyncio.sleep(0.05)  # polling interval of the condition above
+    stuck.close()
+    control.close()
+    for worker_id in ids:
+        await host.forget(worker_id, delete_log=True)
+    await host.close()

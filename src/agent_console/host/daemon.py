@@ -5,10 +5,10 @@ The socket `host.sock` is 0600 in the 0700 data directory, and every connection'
 credentials must be this user's. Each connection is a Client: its requests are dispatched through
 HANDLERS; workers it subscribed to send it their events. Every worker's events share the one
 connection, so output is not queued on the socket past WRITE_HIGH: while the client is behind,
-each worker's output waits apart (HELD_HIGH at most, then that worker's PTY is paused), and what
-waited goes out quietest first once the socket drains — a keystroke's echo never waits behind
-another worker's flood, and the host's memory stays bounded whatever a client does. A malformed or
-oversized frame closes that connection only.
+each worker's output waits apart (up to HELD_HIGH each and HELD_TOTAL for all, past which the PTY
+that adds to it is paused), and what waited goes out quietest first once the socket drains — a
+keystroke's echo never waits behind another worker's flood, and the host's memory stays bounded
+whatever a client does. A malformed or oversized frame closes that connection only.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LOCK_NAME = "host.lock"
 READ_MAX = 1024 * 1024
 WRITE_HIGH = 1024 * 1024  # queued on a client's socket, past which its output waits per worker
 HELD_HIGH = 256 * 1024  # one worker's output waiting for a client, past which its PTY is paused
+HELD_TOTAL = 4 * 1024 * 1024  # all workers' output waiting for a client, past which likewise
 WORKER_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP,
            "SIGKILL": signal.SIGKILL, "SIGQUIT": signal.SIGQUIT}  # fmt: skip
@@ -98,6 +99,7 @@ class Client(asyncio.Protocol, Subscriber):
         self._decoder = wire.Decoder()
         self._behind = False  # the socket holds WRITE_HIGH: output waits in _held
         self._held: dict[str, Held] = {}  # per worker, its output waiting for the socket
+        self._held_size = 0  # their bytes together
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- connection -------------------------------------------------------------------------
@@ -145,6 +147,7 @@ class Client(asyncio.Protocol, Subscriber):
 
     def _send_held(self, held: Held, most: int) -> None:
         data = held.take(most)
+        self._held_size -= len(data)
         self.send({"op": "output", "worker": held.worker.id, "offset": held.sent}, data)
         if held.size == 0:
             del self._held[held.worker.id]
@@ -158,7 +161,8 @@ class Client(asyncio.Protocol, Subscriber):
 
     def drop(self, worker: HostedWorker) -> None:
         """Forgets `worker`'s waiting output (the client no longer follows it)."""
-        self._held.pop(worker.id, None)
+        held = self._held.pop(worker.id, None)
+        self._held_size -= held.size if held is not None else 0
 
     def send(self, fields: dict[str, Any], data: bytes | None = None) -> None:
         if self.transport is not None and not self.transport.is_closing():
@@ -212,7 +216,8 @@ class Client(asyncio.Protocol, Subscriber):
         if held is None:
             held = self._held[worker.id] = Held(worker, worker.log.end_offset - len(data))
         held.add(data)
-        if held.size >= HELD_HIGH:
+        self._held_size += len(data)
+        if held.size >= HELD_HIGH or self._held_size >= HELD_TOTAL:
             worker.pause((self, FULL))
 
     def exited(self, worker: HostedWorker, status: Exit) -> None:
