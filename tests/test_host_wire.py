@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import struct
 
 import pytest
@@ -36,6 +37,15 @@ def test_frames_round_trip_however_the_stream_is_cut(
     for start in range(0, len(stream), cut):
         got += decoder.feed(stream[start : start + cut])
     assert [(m.op, m.fields, m.data) for m in got] == [("output", message, data)] * 2
+
+
+def test_an_environment_with_undecodable_bytes_crosses_whole() -> None:
+    """A spawn's environment may hold bytes that are not UTF-8 (as Python's surrogate
+    escapes): they reach the host as they were."""
+    env = {"LATIN1": os.fsdecode(b"caf\xe9"), "PLAIN": "ok"}
+    [message] = wire.Decoder().feed(wire.encode({"op": "spawn", "env": env}))
+    assert message.fields["env"] == env
+    assert os.fsencode(message.fields["env"]["LATIN1"]) == b"caf\xe9"
 
 
 @given(st.binary(max_size=200))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent_console.model import now_iso
+from agent_console.model import iso_time
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ ReadScreen = Callable[[str], Awaitable[list[str]]]  # a worker's current screen 
 class _Watched:
     session_id: str
     preview: Preview | None = None
-    printed_at: str = ""
+    printed_at = 0.0  # seconds since the epoch (formatted only for a preview that changed)
     pending: bool = False  # printed since the last read
     last_read: float | None = None
     timer: asyncio.TimerHandle | None = None
@@ -84,11 +85,11 @@ class Previews:
     def current(self) -> list[Preview]:
         return [w.preview for w in self._watched.values() if w.preview is not None]
 
-    def printed(self, session_id: str, worker_id: str, at: str | None = None) -> None:
+    def printed(self, session_id: str, worker_id: str, at: float | None = None) -> None:
         """The worker printed (at `at`, default now; a worker adopted after a restart printed
         before it): its screen is read when its interval allows — one timer per worker at most."""
         watched = self._watched.setdefault(worker_id, _Watched(session_id))
-        watched.pending, watched.printed_at = True, at or now_iso()
+        watched.pending, watched.printed_at = True, time.time() if at is None else at
         if watched.timer is None and watched.task is None:
             when = due(self._loop.time(), watched.last_read, self._interval)
             watched.timer = self._loop.call_at(when, self._read, worker_id)
@@ -121,7 +122,7 @@ class Previews:
         if self._watched.get(worker_id) is not watched:
             return
         if watched.preview is None or lines != watched.preview.lines:
-            watched.preview = Preview(watched.session_id, worker_id, lines, printed_at)
+            watched.preview = Preview(watched.session_id, worker_id, lines, iso_time(printed_at))
             self._publish(watched.preview)
         if watched.pending:  # it printed again while its screen was being read
             watched.timer = self._loop.call_at(

@@ -42,7 +42,6 @@ from agent_console.model import (
     Worker,
     WorkerActivityInfo,
     WorkerStatus,
-    iso_time,
 )
 from agent_console.previews import Previews
 from agent_console.process import boot_id, end_leftovers, end_marked
@@ -293,7 +292,7 @@ class Sessions:
         if hosted is not None:
             hosted = await live.adopt()
             if hosted.end_offset > hosted.start_offset:  # its screen, for the dashboard at once
-                self.previews.printed(session.id, worker.id, iso_time(hosted.last_output_at))
+                self.previews.printed(session.id, worker.id, hosted.last_output_at)
             if isinstance(live, AgentWorker) and agent is not None:
                 live.launch = self._store.recorded_launch(live.id)
                 await live.recompute_activity(hosted, self._judge(agent))

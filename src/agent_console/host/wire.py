@@ -19,6 +19,8 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 PROTOCOL_VERSION = 1
 COMPATIBLE = range(1, 2)  # host protocol versions this code can talk to
 MAX_FRAME = 16 * 1024 * 1024
@@ -65,7 +67,10 @@ class Message:
 
 def encode(fields: dict[str, Any], data: bytes | None = None) -> bytes:
     """One frame: `fields` (which hold `op`) as JSON, with `data` when given."""
-    header = json.dumps(fields, separators=(",", ":")).encode()
+    try:
+        header = orjson.dumps(fields)  # the hot path: one output frame per PTY burst
+    except TypeError:  # a str holding surrogates (an environment's undecodable bytes)
+        header = json.dumps(fields, separators=(",", ":")).encode()
     if data is None:
         return _LENGTH.pack(1 + len(header)) + _JSON + header
     size = 1 + _LENGTH.size + len(header) + len(data)
@@ -171,9 +176,12 @@ def _message(body: memoryview) -> Message:
 
 def _header(raw: bytes) -> tuple[str, dict[str, Any]]:
     try:
-        fields = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise WireError(f"frame is not JSON: {exc}") from None
+        fields = orjson.loads(raw)
+    except ValueError:
+        try:  # \udcxx escapes, which only json reads back (see encode)
+            fields = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise WireError(f"frame is not JSON: {exc}") from None
     if not isinstance(fields, dict) or not isinstance(fields.get("op"), str):
         raise WireError("frame must be a JSON object with a string 'op'")
     return fields["op"], fields
