@@ -261,6 +261,7 @@ class Scrollback:
         """Drops a compaction in progress (its temporary file goes; the log is unchanged)."""
         job, self._job = self._job, None
         if job is not None:
+            job.cancelled = True  # it stops after the chunk it is copying
             job.join()
             if job.out >= 0:
                 os.close(job.out)
@@ -304,6 +305,7 @@ class _Compaction(threading.Thread):
         super().__init__(name="log-compaction", daemon=True)
         self.source, self.tmp, self.base, self.pos, self.size = source, tmp, base, pos, size
         self.out = -1
+        self.cancelled = False
 
     def run(self) -> None:
         out = -1
@@ -312,6 +314,8 @@ class _Compaction(threading.Thread):
             _write_all(out, HEADER.pack(MAGIC, self.base))
             pos, remaining = self.pos, self.size
             while remaining > 0:
+                if self.cancelled:
+                    raise OSError("the compaction was dropped")
                 chunk = os.pread(self.source, min(_COPY_CHUNK, remaining), pos)
                 if not chunk:
                     raise OSError("the log ended before its retained bytes were copied")
