@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 
 import psutil
 from tests.harness import Server
+from websockets.asyncio.client import connect
 
 from bench import browser, host, raw, resilience, search
 
@@ -168,6 +170,28 @@ class Bench:
             self.api.delete(f"/api/sessions/{session['id']}")
         return result
 
+    @staticmethod
+    async def websocket_floor(samples: int) -> list[float]:
+        """The same keystrokes echoed by a bare WebSocket server (bench/echo_server.py)."""
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.echo_server", stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        )  # fmt: skip
+        assert server.stdout is not None
+        port = int(await server.stdout.readline())
+        result = []
+        try:
+            async with connect(f"ws://127.0.0.1:{port}", compression=None) as ws:
+                for i in range(samples):
+                    start = time.perf_counter()
+                    await ws.send(json.dumps({"type": "input", "data": chr(ord("a") + i % 26)}))
+                    json.loads(await ws.recv())
+                    result.append(time.perf_counter() - start)
+        finally:
+            server.kill()
+            await server.wait()
+        return result
+
     def cpu_seconds(self) -> float:
         """CPU time of the server and the worker host together."""
         return sum(self.proc.cpu_times()[:2]) + sum(self.host.cpu_times()[:2])
@@ -271,6 +295,11 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             results.append(row("echo latency p50 (lower is better)", p50, raw50, "ms"))
             results.append(row("echo latency p99 (lower is better)", p99, raw99, "ms"))
             print(f"  above raw: p50 +{p50 - raw50:.3f} ms, p99 +{p99 - raw99:.3f} ms")
+            floor = statistics.median(await bench.websocket_floor(args.samples)) * 1e3
+            print(
+                f"  the same client and keys against a bare WebSocket echo server: p50"
+                f" {floor:.3f} ms (+{floor - raw50:.3f} over raw with no application at all)"
+            )
             lat = sorted(await bench.echo_beside_flood(args.size_mb))
             beside = statistics.median(lat) * 1e3, lat[int(len(lat) * 0.99) - 1] * 1e3
             results.append(row("echo beside a flood p50 (lower is better)", beside[0], raw50, "ms"))

@@ -50,6 +50,9 @@ async def rounds(servers: dict[str, Server], workdir: Path, args: argparse.Names
         note("raw CPU ms/MB", raw.cpu_per_byte(command) * MB * 1e3)
         note("raw MB/s", raw.throughput(command) / MB)
         note("raw echo ms", statistics.median(raw.echo_latencies(args.samples)) * 1e3)
+        note(
+            "websocket floor ms", statistics.median(await Bench.websocket_floor(args.samples)) * 1e3
+        )
         order = list(benches.items())
         for name, bench in order if number % 2 == 0 else reversed(order):
             note(f"{name} echo ms", statistics.median(await bench.echo(args.samples)) * 1e3)
@@ -69,7 +72,8 @@ async def rounds(servers: dict[str, Server], workdir: Path, args: argparse.Names
               + ", ".join(f"{k} {v[-1]:.2f}" for k, v in figures.items()), flush=True)  # fmt: skip
     median = {name: statistics.median(values) for name, values in figures.items()}
     print(f"\nmedians of {args.rounds} rounds (raw: {median['raw CPU ms/MB']:.2f} ms/MB, "
-          f"{median['raw MB/s']:.1f} MB/s, echo {median['raw echo ms']:.3f} ms)")  # fmt: skip
+          f"{median['raw MB/s']:.1f} MB/s, echo {median['raw echo ms']:.3f} ms; a bare WebSocket"
+          f" echo server: {median['websocket floor ms']:.3f} ms)")  # fmt: skip
     for name in servers:
         cpu, rate = median[f"{name} CPU ms/MB"], median[f"{name} MB/s"]
         print(f"{name:>6}: CPU {cpu:.2f} ms/MB = {cpu / median['raw CPU ms/MB']:.2f}x raw "
