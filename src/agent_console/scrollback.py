@@ -162,7 +162,7 @@ class Scrollback:
         return self.end_offset
 
     def settle(self) -> None:
-        """Waits for a compaction running on its thread and completes it (tests, shutdown)."""
+        """Waits for a compaction running on its thread and completes it (what a test sees)."""
         if self._job is not None:
             self._job.join()
             self._finish(self._job)
