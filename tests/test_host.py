@@ -19,7 +19,7 @@ from agent_console.host import wire
 from agent_console.host.client import LocalHost
 from agent_console.process import child_env
 from agent_console.worker_host import Hosted, SpawnSpec
-from tests.harness import TIMEOUT, stop_hosts_under
+from tests.harness import TIMEOUT, eventually_async, stop_hosts_under
 
 
 def start_host(data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -251,15 +251,10 @@ async def test_a_client_that_stops_reading_holds_back_only_the_worker_flooding_i
     stuck.sendall(wire.encode({"op": "subscribe", "worker": "flood", "id": 1})
                   + wire.encode({"op": "subscribe", "worker": "quiet", "id": 2}))  # fmt: skip
     host.input("flood", b"go\n")
-    deadline = asyncio.get_running_loop().time() + TIMEOUT
-    while not listed(control)["flood"]["paused"]:
-        assert asyncio.get_running_loop().time() < deadline, "the flood was never held back"
-        await asyncio.sleep(0.05)  # polling interval of the condition above
+    await eventually_async(lambda: listed(control)["flood"]["paused"], what="the flood held back")
     assert listed(control)["flood"]["paused"] and not listed(control)["quiet"]["paused"]
-    host.input("quiet", b"ping\n")
-    while b"ping\r\n" not in quiet.output[-6:]:  # cat's echo reached the client that reads
-        assert asyncio.get_running_loop().time() < deadline, "a quiet worker was held back too"
-        await asyncio.sleep(0.05)
+    host.input("quiet", b"ping\n")  # cat's echo reaches the client that reads at once
+    await eventually_async(lambda: b"ping\r\n" in quiet.output[-6:], what="the quiet echo")
     got: dict[str, bytearray] = {"flood": bytearray(), "quiet": bytearray()}
     starts: dict[str, int] = {}
     decoder, exit_at = wire.Decoder(), None
@@ -308,10 +303,8 @@ async def test_output_waiting_for_a_stuck_client_is_bounded_for_all_workers_toge
     stuck.sendall(b"".join(wire.encode({"op": "subscribe", "worker": w}) for w in ids))
     for worker_id in ids:
         host.input(worker_id, b"go\n")
-    deadline = asyncio.get_running_loop().time() + TIMEOUT
-    while not any(w["paused"] for w in listed(control).values()):
-        assert asyncio.get_running_loop().time() < deadline, "8 MB waited for a stuck client"
-        await asyncio.sleep(0.05)  # polling interval of the condition above
+    await eventually_async(lambda: any(w["paused"] for w in listed(control).values()),
+                           what="a worker held back once 4 MiB waited")  # fmt: skip
     stuck.close()
     control.close()
     for worker_id in ids:
