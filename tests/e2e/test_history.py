@@ -29,7 +29,7 @@ from tests.e2e.terminal import (
 from tests.harness import TIMEOUT, TOKEN, Server, create_session
 from tests.long_history import DONE, MIB, fill, history_file
 
-TAIL = 64 * 1024  # web/src/terminal/worker-terminal.ts TAIL_BYTES
+TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
 NEEDLE = "NEEDLE-PRINTED-8-MIB-AGO"
 LINE_NUMBER = re.compile(r"history line (\d{7})")
 FOUND = f"{ACTIVE} .history-screen:not(.back) .xterm-find-result-decoration"  # a highlighted match

@@ -8,11 +8,16 @@ import { AppConnection } from "./app-connection";
 import { AttentionController } from "./attention-controller";
 import { PreferenceStore } from "./preferences";
 import { RepositoryList } from "./repository-list";
+import { parseRoute } from "./router";
+import { connectFirst, firstUrl } from "./terminal/first-socket";
 import { App } from "./ui/App";
 import { ServicesContext } from "./ui/hooks";
 import { navigate } from "./ui/navigation";
 import { installShortcuts } from "./ui/shortcuts";
 
+// A page opened on a worker connects its terminal's socket first thing (see first-socket.ts).
+const opening = parseRoute(window.location.pathname, window.location.search);
+if (opening.page === "session" && opening.workerId !== null) connectFirst(firstUrl(opening.sessionId, opening.workerId, window.location));
 const app = new AppConnection(window.location);
 const attention = new AttentionController(app, (sessionId, workerId) =>
   navigate({ page: "session", sessionId, workerId }),

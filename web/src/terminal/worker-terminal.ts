@@ -3,7 +3,8 @@
  * view over it and the listeners, and disposes of all of them. Components only mount `element`
  * and `history.element` and read `status`.
  *
- * It opens with the recent output only (`?tail=`), written after the terminal modes in effect
+ * It opens with the recent output only (`?tail=`; a page's first terminal was connected as the
+ * page started, see first-socket.ts), written after the terminal modes in effect
  * where it starts; what lies before is paged in by the history view (history-view.ts). Output
  * is written in bounded chunks with xterm.js write callbacks, and the socket is paused while too
  * much is pending or the terminal is not visible (flow-control.ts).
@@ -15,8 +16,10 @@ import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import { api } from "../api";
 import { Close, parseWorkerMessage, workerSocketPath, type WorkerClientMessage, type WorkerServerMessage } from "../protocol";
-import { isDown, ReconnectingSocket, socketUrl, type SocketStatus } from "../socket";
+import { isDown, ReconnectingSocket, socketUrl, type SocketStatus, type WebSocketLike } from "../socket";
 import { HistoryView, type HistoryStatus } from "./history-view";
+import { expectedSize } from "./expected-size";
+import { claimFirst, TAIL_BYTES } from "./first-socket";
 import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
 import { keySequence, withCtrl, type KeyName } from "./keys";
@@ -44,13 +47,12 @@ export interface TerminalStatus {
   history: HistoryStatus;
 }
 
-/** How much recent output a terminal opens with: a few screens (14 of plain 100-column text,
- * fewer of a colourful TUI). Its parse is what opening a long history costs over an empty
- * terminal, so it stays small (see bench/browser.py). */
-export const TAIL_BYTES = 64 * 1024;
 /** A terminal shown again that missed more than this starts over from the tail rather than
  * parse all it missed. */
 const CATCH_UP_BYTES = 4 * TAIL_BYTES;
+
+/** The longest a shown terminal waits for its first history before xterm.js opens anyway. */
+const ATTACH_WAIT_MS = 1000;
 
 const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
 
@@ -65,6 +67,11 @@ export class WorkerTerminal {
   private readonly output: LiveOutput;
   readonly history: HistoryView;
   private opened = false;
+  /** xterm.js is open in `element` (see open). */
+  private attached = false;
+  private disposed = false;
+  /** Focus was asked for before xterm.js opened: where the focus was then. */
+  private focusWanted: { from: Element | null } | null = null;
   private tabShown = true;
   private visible = true;
   private current: TerminalStatus;
@@ -86,6 +93,7 @@ export class WorkerTerminal {
       onOpen: () => this.reconnected(),
       onStatus: (connection) => this.connectionChanged(connection),
       isFinal: (code) => code === Close.NORMAL || code === Close.NOT_FOUND,
+      createSocket: (url) => claimFirst(url) ?? (new WebSocket(url) as WebSocketLike), // the page's first terminal: connected as it started
     });
     this.output = new LiveOutput(this.term, this.element, {
       signal: (type) => this.send({ type }),
@@ -120,19 +128,50 @@ export class WorkerTerminal {
     return () => this.listeners.delete(listener);
   }
 
-  /** Opens xterm.js in `element` (which must be in the document) and connects; idempotent. */
+  /** Connects, and opens xterm.js in `element` (which must be in the document); idempotent.
+   * xterm.js opens once the first history is parsed (or the connection fails, or after
+   * ATTACH_WAIT_MS), having been given the size it will fit to: parsing with no renderer and
+   * viewport following every line is several times faster (see bench/browser.py). If that
+   * size cannot be told, it opens at once, in a task of its own. */
   open(): void {
     if (this.opened) return;
     this.opened = true;
     this.applyVisibility();
+    const sized = this.presize();
     this.socket.start(); // connecting meanwhile: its first message is handled after this task
+    const timer = setTimeout(() => this.attach(), sized ? ATTACH_WAIT_MS : 0);
+    this.disposers.push(() => clearTimeout(timer));
+  }
+
+  /** xterm.js opens in `element`: its renderer, viewport and keyboard. */
+  private attach(): void {
+    if (!this.opened || this.attached || this.disposed) return;
+    this.attached = true;
     this.term.open(this.element);
     this.fit();
+    const active = document.activeElement;
+    const stayed = active === null || active === document.body || active === this.focusWanted?.from;
+    if (this.focusWanted !== null && stayed) this.term.focus(); // unless the user went elsewhere meanwhile
+  }
+
+  /** Gives the terminal, before xterm.js opens, the size it will fit `element` to; false if
+   * that cannot be told. */
+  private presize(): boolean {
+    const o = this.term.options;
+    const looks = { fontFamily: o.fontFamily ?? "", fontSize: o.fontSize ?? 15, lineHeight: o.lineHeight ?? 1, letterSpacing: o.letterSpacing ?? 0, scrollback: o.scrollback ?? 1000 };
+    const size = expectedSize(this.element, looks, { cols: this.term.cols, rows: this.term.rows });
+    if (size === null) return false;
+    if (size.cols !== this.term.cols || size.rows !== this.term.rows) this.term.resize(size.cols, size.rows);
+    return true;
   }
 
   /** Fits the terminal to its element; a size change sends `resize` (via onResize). */
   fit(): void {
     if (!this.opened || this.element.clientWidth === 0 || this.element.clientHeight === 0) return;
+    if (!this.attached) {
+      this.presize();
+      return;
+    }
     try {
       this.fitAddon.fit();
     } catch {
@@ -185,7 +224,8 @@ export class WorkerTerminal {
   }
 
   focus(): void {
-    this.term.focus();
+    if (this.attached) this.term.focus();
+    else this.focusWanted = { from: document.activeElement };
   }
 
   retryNow(): void {
@@ -227,6 +267,7 @@ export class WorkerTerminal {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();
@@ -290,6 +331,7 @@ export class WorkerTerminal {
 
   /** Output up to `offset` is parsed: the first history is on screen. */
   private parsed(offset: number, history: boolean): void {
+    if (history) this.attach();
     if (history && this.current.loading) {
       this.element.dataset.loaded = String(offset);
       this.update({ loading: false });
@@ -384,6 +426,7 @@ export class WorkerTerminal {
   /** While the socket is down the terminal looks offline: dimmed, no cursor. */
   private connectionChanged(connection: SocketStatus): void {
     const down = isDown(connection);
+    if (down) this.attach(); // no history is coming soon: show the terminal as it is
     this.element.classList.toggle("offline", down);
     this.term.options.cursorBlink = !down;
     if (connection.kind === "closed") this.pending.clear();

@@ -102,18 +102,32 @@ function WorkerRestart(props: Omit<Props, "worker"> & { worker: Worker }) {
 }
 
 /** Whether "Diff review" can work here, asked again each time the menu opens (a directory can
- * become a repository); false until the server has said yes. */
+ * become a repository); false until the server has said yes. The first ask waits until the page
+ * is idle: it runs git on the server, and a terminal opening matters more than a menu item. */
 function useDiffReview(sessionId: string, menuOpen: boolean): boolean {
   const [available, setAvailable] = useState(false);
   useEffect(() => {
     let current = true;
-    api.diffReview(sessionId).then(
-      (answer) => current && setAvailable(answer.available),
-      () => current && setAvailable(false),
-    );
+    const ask = () =>
+      void api.diffReview(sessionId).then(
+        (answer) => current && setAvailable(answer.available),
+        () => current && setAvailable(false),
+      );
+    const cancel = menuOpen ? (ask(), () => undefined) : whenIdle(ask);
     return () => {
       current = false;
+      cancel();
     };
   }, [sessionId, menuOpen]);
   return available;
+}
+
+/** Runs `task` once the page is idle (at the latest after 2 s); returns its cancellation. */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback !== "function") {
+    const timer = setTimeout(task, 500);
+    return () => clearTimeout(timer);
+  }
+  const id = requestIdleCallback(task, { timeout: 2000 });
+  return () => cancelIdleCallback(id);
 }

@@ -1,7 +1,7 @@
 /** Mounts one WorkerTerminal's elements and shows its connection, exit and notice bars, and what
  * floats over it (TerminalOverlays). */
 
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Worker } from "../protocol";
 import { Close } from "../protocol";
@@ -33,11 +33,13 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     () => terminal.status,
   );
 
-  useEffect(() => {
+  // Before the browser paints: a terminal shown as the page loads starts on its history at once
+  // (xterm.js itself opens in a task of its own, see WorkerTerminal.open).
+  useLayoutEffect(() => {
     host.current?.append(terminal.element, terminal.history.element);
   }, [terminal]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     terminal.setVisible(visible);
     if (!visible) return;
     terminal.open();
