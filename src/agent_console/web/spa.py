@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -24,15 +28,54 @@ def _file(path: str) -> Path | None:
     return None
 
 
-def index() -> Response:
+# The pages that load a chunk of their own (the session page brings xterm.js), by path prefix:
+# their HTML names it, so the browser fetches and compiles it while the app starts rather than
+# once the app asks for it. Vite's manifest says which files a source became.
+PAGE_CHUNKS = {"sessions/": "src/ui/SessionPage.tsx"}
+MANIFEST = STATIC / ".vite" / "manifest.json"
+
+
+def index(path: str = "") -> Response:
     page = STATIC / "index.html"
-    if page.is_file():
+    if not page.is_file():
+        return HTMLResponse(NOT_BUILT)
+    links = next((_preloads(src) for pre, src in PAGE_CHUNKS.items() if path.startswith(pre)), "")
+    if links == "":
         return FileResponse(page, headers={"Cache-Control": "no-cache"})
-    return HTMLResponse(NOT_BUILT)
+    html = page.read_text(encoding="utf-8").replace("</head>", f"{links}</head>", 1)
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 
 def not_found_page() -> Response:
     return index()
+
+
+def _preloads(source: str) -> str:
+    """`<link>`s for the chunk `source` became and its CSS; none if the manifest lacks it."""
+    chunk = _chunks().get(source)
+    if not isinstance(chunk, dict) or not isinstance(chunk.get("file"), str):
+        return ""
+    links = [f'<link rel="modulepreload" crossorigin href="/{escape(chunk["file"])}">']
+    links += [f'<link rel="stylesheet" crossorigin href="/{escape(css)}">'
+              for css in chunk.get("css", []) if isinstance(css, str)]  # fmt: skip
+    return "".join(links)
+
+
+def _chunks() -> dict[str, Any]:
+    """Vite's manifest (source → built files), read again when a build replaced it."""
+    try:
+        return _manifest(MANIFEST.stat().st_mtime_ns)
+    except OSError:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _manifest(mtime_ns: int) -> dict[str, Any]:  # the time is the cache key
+    try:
+        found = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def install(app: FastAPI) -> None:
@@ -45,4 +88,4 @@ def install(app: FastAPI) -> None:
             immutable = path.startswith("assets/")
             cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
             return FileResponse(found, headers={"Cache-Control": cache})
-        return index()
+        return index(path)

@@ -1,0 +1,116 @@
+"""Opening a page on a worker (issue 13): what the page does before the app is ready — its HTML
+names the session chunk, its terminal's socket connects at once and is the terminal's own, and
+the terminal parses its first history at the size it then shows.
+
+How fast it all is: bench/browser.py (`make bench`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, WebSocket, WebSocketRoute, expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
+from tests.e2e.terminal import host, run, wait_for_text, wait_ready
+from tests.harness import Server, create_session
+
+TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
+PRELOAD = re.compile(
+    r'<link rel="modulepreload" crossorigin href="(/assets/SessionPage-[\w-]+\.js)">'
+)
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """One server for this module's tests, cleared after each."""
+    return shared_server
+
+
+def worker_url(server: Server, session: dict[str, Any]) -> str:
+    return f"{server.base_url}/sessions/{session['id']}/workers/{session['workers'][0]['id']}"
+
+
+def test_a_session_page_names_its_chunk_in_its_html(server: Server, tmp_path: Path) -> None:
+    """A session page's HTML preloads the session chunk (served for a year); the dashboard's not."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+        found = PRELOAD.search(api.get(f"/sessions/{session['id']}/workers/x").text)
+        assert found is not None, "the session page does not preload its chunk"
+        chunk = api.get(found[1])
+        assert chunk.status_code == 200
+        assert "immutable" in chunk.headers["cache-control"]
+        assert PRELOAD.search(api.get("/").text) is None
+
+
+def test_a_page_opened_on_a_worker_connects_its_socket_before_the_app_state_arrives(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """With /ws/app held back (no sessions known), the worker's socket still connects, for the tail."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page = login(new_context(), server)
+    held: list[WebSocketRoute] = []
+
+    def hold(ws: WebSocketRoute) -> None:
+        held.append(ws)  # never connected to the server
+
+    page.route_web_socket(re.compile(r"/ws/app$"), hold)
+    with page.expect_websocket(lambda ws: "/worker/" in ws.url) as opened:
+        page.goto(worker_url(server, session))
+    assert opened.value.url.endswith(f"/worker/{session['workers'][0]['id']}?tail={TAIL}")
+    expect(page.get_by_text("Loading session…")).to_be_visible()
+    assert held, "the app socket was not opened at all"
+
+
+def test_the_first_socket_is_the_terminals_own(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """The socket connected as the page started is the one the terminal uses: no second
+    connection, and typing goes through it."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page = login(new_context(), server)
+    sockets: list[WebSocket] = []
+    page.on("websocket", lambda ws: sockets.append(ws) if "/worker/" in ws.url else None)
+    page.goto(worker_url(server, session))
+    wait_ready(page)
+    run(page, "echo first-$((6*7))")
+    wait_for_text(page, r"^first-42")
+    assert len(sockets) == 1, [ws.url for ws in sockets]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_terminal_opens_at_the_size_its_history_was_parsed_at(
+    new_context: ContextFactory, server: Server, tmp_path: Path, viewport: ViewportSize
+) -> None:
+    """The size told before xterm.js opened (expected-size.ts) is the one it fits to: the
+    server hears of one size only, the one the terminal shows."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page: Page = login(new_context(viewport=viewport), server)
+    sizes: list[tuple[int, int]] = []
+
+    def note(ws: WebSocket) -> None:
+        def sent(payload: str | bytes) -> None:
+            message = json.loads(payload)
+            if message.get("type") == "resize":
+                sizes.append((message["cols"], message["rows"]))
+
+        if "/worker/" in ws.url:
+            ws.on("framesent", sent)
+
+    page.on("websocket", note)
+    page.goto(worker_url(server, session))
+    wait_ready(page)
+    run(page, "echo sized-$((6*7))")
+    wait_for_text(page, r"^sized-42")
+    shown = (
+        int(host(page).get_attribute("data-cols") or 0),
+        int(host(page).get_attribute("data-rows") or 0),
+    )
+    assert sizes == [shown]
