@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WorktreeDiff } from "../src/api";
 import { DiffFeed } from "../src/diff/diff-feed";
-import type { WebSocketLike } from "../src/socket";
-
-class FakeSocket implements WebSocketLike {
-  readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(): void {}
-  close(): void {
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  receive(message: object): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-}
+import { FakeSocket } from "./fake-socket";
 
 function diff(base: string): WorktreeDiff {
   return { baseCommit: base, files: [], additions: 0, deletions: 0, rawDiff: "" };

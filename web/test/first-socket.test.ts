@@ -1,23 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { claimFirst, connectFirst, HELD_LIMIT, UNCLAIMED_MS } from "../src/terminal/first-socket";
-import type { WebSocketLike } from "../src/socket";
-
-class FakeSocket implements WebSocketLike {
-  readyState = 0;
-  sent: string[] = [];
-  closed = false;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
+import { FakeSocket } from "./fake-socket";
 
 function connect(url: string): FakeSocket {
   let made: FakeSocket | null = null;

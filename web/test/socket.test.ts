@@ -1,31 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ReconnectingSocket, socketUrl, type SocketStatus, type WebSocketLike } from "../src/socket";
-
-class FakeSocket implements WebSocketLike {
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | null = null;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(code = 1000): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  drop(code: number): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: "" });
-  }
-}
+import { ReconnectingSocket, socketUrl, type SocketStatus } from "../src/socket";
+import { FakeSocket } from "./fake-socket";
 
 function setup(isFinal?: (code: number) => boolean) {
   const sockets: FakeSocket[] = [];
