@@ -114,3 +114,41 @@ def test_the_terminal_opens_at_the_size_its_history_was_parsed_at(
         int(host(page).get_attribute("data-rows") or 0),
     )
     assert sizes == [shown]
+
+
+def test_keys_typed_before_the_terminal_opens_reach_the_program(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """With its first history held back (the terminal not open yet), what is typed into the
+    terminal still reaches the program, in order, and the terminal then takes the keyboard."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page = login(new_context(), server)
+    held: list[str | bytes] = []
+    routes: list[WebSocketRoute] = []
+    holding = True
+
+    def hold_history(ws: WebSocketRoute) -> None:
+        def from_server(message: str | bytes) -> None:
+            if holding:
+                held.append(message)
+            else:
+                ws.send(message)
+
+        ws.connect_to_server().on_message(from_server)  # the page's messages go on to the server
+        routes.append(ws)
+
+    page.route_web_socket(re.compile(r"/worker/"), hold_history)
+    page.goto(worker_url(server, session))
+    expect(host(page)).to_be_focused()
+    page.keyboard.type("echo early-$((6*7))")
+    page.keyboard.press("Enter")
+    [route] = routes
+    sent = 0
+    while sent < len(held):  # the history comes in now, in order, then everything after it
+        route.send(held[sent])
+        sent += 1
+    holding = False
+    wait_for_text(page, r"^early-42")
+    run(page, "echo after-$((6*7))")
+    wait_for_text(page, r"^after-42")

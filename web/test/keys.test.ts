@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keySequence, withCtrl } from "../src/terminal/keys";
+import { earlyKeyInput, keySequence, withCtrl } from "../src/terminal/keys";
 
 describe("keySequence", () => {
   it("sends the plain control bytes for Esc, Tab and Enter", () => {
@@ -36,5 +36,20 @@ describe("withCtrl", () => {
     expect(withCtrl("hello")).toBe("hello");
     expect(withCtrl("1")).toBe("1");
     expect(withCtrl(" ")).toBe("\x00");
+  });
+});
+
+describe("earlyKeyInput", () => {
+  const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) =>
+    earlyKeyInput({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+
+  it("sends characters, Enter, Backspace and Tab as the terminal would", () => {
+    expect(["a", "Z", "$", " ", "é", "😀"].map((k) => key(k))).toEqual(["a", "Z", "$", " ", "é", "😀"]);
+    expect([key("Enter"), key("Backspace"), key("Tab"), key("Tab", { shiftKey: true })]).toEqual(["\r", "\x7f", "\t", "\x1b[Z"]);
+  });
+
+  it("leaves shortcuts, modified and named keys to the page", () => {
+    expect([key("k", { ctrlKey: true }), key("k", { metaKey: true }), key("b", { altKey: true })]).toEqual([null, null, null]);
+    expect([key("Escape"), key("ArrowUp"), key("F1"), key("Shift"), key("Dead")]).toEqual([null, null, null, null, null]);
   });
 });

@@ -38,3 +38,16 @@ export function withCtrl(data: string): string {
   if (data === "?") return "\x7f";
   return data;
 }
+
+/**
+ * What a key typed into a terminal that is not open yet sends (xterm.js takes the keyboard once it
+ * opens): a character, Enter, Backspace, Tab — or null for anything else, left to the page.
+ */
+export function earlyKeyInput(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }): string | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if ([...event.key].length === 1) return event.key;
+  if (event.key === "Enter") return "\r";
+  if (event.key === "Backspace") return "\x7f";
+  if (event.key === "Tab") return event.shiftKey ? "\x1b[Z" : "\t";
+  return null;
+}

@@ -22,7 +22,7 @@ import { expectedSize } from "./expected-size";
 import { claimFirst, TAIL_BYTES } from "./first-socket";
 import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
-import { keySequence, withCtrl, type KeyName } from "./keys";
+import { earlyKeyInput, keySequence, withCtrl, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
 import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
@@ -83,6 +83,8 @@ export class WorkerTerminal {
     this.element = document.createElement("div");
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
+    this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (earlyKey)
+    this.element.addEventListener("keydown", this.earlyKey);
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
     this.term.loadAddon(this.fitAddon);
@@ -147,10 +149,11 @@ export class WorkerTerminal {
   private attach(): void {
     if (!this.opened || this.attached || this.disposed) return;
     this.attached = true;
+    this.element.removeAttribute("tabindex");
     this.term.open(this.element);
     this.fit();
     const active = document.activeElement;
-    const stayed = active === null || active === document.body || active === this.focusWanted?.from;
+    const stayed = active === null || active === document.body || active === this.element || active === this.focusWanted?.from;
     if (this.focusWanted !== null && stayed) this.term.focus(); // unless the user went elsewhere meanwhile
   }
 
@@ -225,7 +228,10 @@ export class WorkerTerminal {
 
   focus(): void {
     if (this.attached) this.term.focus();
-    else this.focusWanted = { from: document.activeElement };
+    else {
+      this.focusWanted = { from: document.activeElement };
+      this.element.focus({ preventScroll: true }); // keys typed meanwhile are sent (earlyKey)
+    }
   }
 
   retryNow(): void {
@@ -266,8 +272,18 @@ export class WorkerTerminal {
     this.update({ exit: null });
   }
 
+  /** A key typed before xterm.js opened: sent as it would be, in order with what follows. */
+  private readonly earlyKey = (event: KeyboardEvent): void => {
+    if (this.attached || event.defaultPrevented || event.isComposing) return;
+    const data = earlyKeyInput(event);
+    if (data === null) return;
+    event.preventDefault();
+    this.typed(data);
+  };
+
   dispose(): void {
     this.disposed = true;
+    this.element.removeEventListener("keydown", this.earlyKey);
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();

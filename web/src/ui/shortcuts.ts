@@ -32,7 +32,7 @@ export function runCommand(command: Command): void {
 /** Where a key press lands: in a terminal, in a text field, or elsewhere on the page. */
 export function keyContext(target: EventTarget | null): KeyContext {
   if (!(target instanceof Element)) return "page";
-  if (target.closest(".xterm") !== null) return "terminal";
+  if (target.closest(".xterm, .terminal-host") !== null) return "terminal"; // .terminal-host: before xterm.js opens
   if (target instanceof HTMLInputElement) return ["checkbox", "radio", "button", "submit"].includes(target.type) ? "page" : "field";
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return "field";
   return target.closest("[contenteditable]") !== null ? "field" : "page";
