@@ -335,9 +335,10 @@ def test_a_large_compaction_copies_beside_the_appends_and_loses_nothing(log_path
         start, data = log.since(None)
         assert (start, data) == (log.end_offset - len(data), stream[start : log.end_offset])
         assert len(data) <= 1000
+    log.settle()  # what was appended while it copied stays in the file: past the bound, the
+    log.append(b"")  # next append starts another compaction, which copies only the retained tail
     log.settle()
-    log.append(b"")
-    assert log_path.stat().st_size <= HEADER.size + 2000 + 37
+    assert log_path.stat().st_size <= HEADER.size + 2000
     assert not log_path.with_name(log_path.name + ".tmp").exists()
     log.close()
     reopened = Scrollback(log_path, cap=1000)
