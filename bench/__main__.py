@@ -126,17 +126,9 @@ class Bench:
     async def echo(self, samples: int) -> list[float]:
         session = self.session("echo")
         path = self.server.worker_path(session["id"], session["workers"][0]["id"])
-        result = []
         async with self.server.ws(path) as ws:
-            await ws.recv()
-            await ws.send(json.dumps({"type": "input", "data": "exec cat\r"}))
-            await self._until(ws, "exec cat\r\n")
-            for i in range(samples):
-                key = chr(ord("a") + i % 26)
-                start = time.perf_counter()
-                await ws.send(json.dumps({"type": "input", "data": key}))
-                await self._until(ws, key)
-                result.append(time.perf_counter() - start)
+            await self._cat(ws)
+            result = [await self._keystroke(ws, i) for i in range(samples)]
         self.api.delete(f"/api/sessions/{session['id']}")
         return result
 
@@ -149,9 +141,7 @@ class Bench:
         result: list[float] = []
         path = self.server.worker_path(echo["id"], echo["workers"][0]["id"])
         async with self.server.ws(path) as ws:
-            await ws.recv()
-            await ws.send(json.dumps({"type": "input", "data": "exec cat\r"}))
-            await self._until(ws, "exec cat\r\n")
+            await self._cat(ws)
             reader = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bench.reader", f"{url}?tail=0",
                 f"stty -echo; {command}; echo FLOOD-$((40+2))", "FLOOD-42",
@@ -159,11 +149,7 @@ class Bench:
             )  # fmt: skip
             waited = asyncio.create_task(reader.wait())
             while not waited.done():
-                key = chr(ord("a") + len(result) % 26)
-                start = time.perf_counter()
-                await ws.send(json.dumps({"type": "input", "data": key}))
-                await self._until(ws, key)
-                result.append(time.perf_counter() - start)
+                result.append(await self._keystroke(ws, len(result)))
                 await asyncio.sleep(0.002)  # a fast typist's pace, not a wait for anything
             assert await waited == 0, "the flood's reader failed"
         for session in (echo, flood):
@@ -195,6 +181,20 @@ class Bench:
     def cpu_seconds(self) -> float:
         """CPU time of the server and the worker host together."""
         return sum(self.proc.cpu_times()[:2]) + sum(self.host.cpu_times()[:2])
+
+    async def _cat(self, ws: Any) -> None:
+        """The worker's shell becomes `cat`, which echoes each keystroke (its history read)."""
+        await ws.recv()
+        await ws.send(json.dumps({"type": "input", "data": "exec cat\r"}))
+        await self._until(ws, "exec cat\r\n")
+
+    async def _keystroke(self, ws: Any, number: int) -> float:
+        """Seconds from sending one key (the number-th) to its echo."""
+        key = chr(ord("a") + number % 26)
+        start = time.perf_counter()
+        await ws.send(json.dumps({"type": "input", "data": key}))
+        await self._until(ws, key)
+        return time.perf_counter() - start
 
     @staticmethod
     async def _until(ws: Any, needle: str) -> None:
