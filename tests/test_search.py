@@ -71,6 +71,10 @@ async def test_a_line_is_found_in_a_worker_of_another_session(
     assert began <= datetime.fromisoformat(hit["time"]) <= datetime.now(UTC)
     assert hit["before"] == ["before"] and hit["after"] == ["after"]
     start, raw = log_of(server.data_dir, worker["id"])
+    [before], [after] = hit["beforeOffsets"], hit["afterOffsets"]
+    assert raw[before - start - 1 : hit["offset"] - start].endswith(b"before\r\n")
+    assert raw[before - start - 1 : before - start] == b"\n"  # where that line starts
+    assert raw[after - start :].startswith(b"after\r\n")
     assert raw[hit["offset"] - start :].startswith(b"\x1b[1;31mneedle-")
     assert raw[hit["offset"] - start - 1 : hit["offset"] - start] == b"\n"
 

@@ -77,8 +77,8 @@ class Hit:
     time: float
     offset: int
     line: str
-    before: Sequence[str]
-    after: Sequence[str]
+    before: Sequence[tuple[int, str]]  # (offset, text) of the lines around it, in order
+    after: Sequence[tuple[int, str]]
 
     def dump(self, live_sessions: set[str]) -> dict[str, Any]:
         o = self.owner
@@ -89,8 +89,11 @@ class Hit:
                        "removed": o.removed_at is not None},
             "time": datetime.fromtimestamp(self.time, UTC).isoformat(timespec="seconds")
             .replace("+00:00", "Z"),
-            "offset": self.offset, "line": self.line, "before": list(self.before),
-            "after": list(self.after),
+            "offset": self.offset, "line": self.line,
+            "before": [text for _, text in self.before],
+            "beforeOffsets": [offset for offset, _ in self.before],
+            "after": [text for _, text in self.after],
+            "afterOffsets": [offset for offset, _ in self.after],
         }  # fmt: skip
 
 
@@ -167,8 +170,8 @@ def _matches(
     for index in range(len(shown) - 1, -1, -1):
         offset, text = shown[index]
         if offset < before and query.folded in text.casefold() and query.pattern.search(text):
-            context = [t for _, t in shown[max(0, index - CONTEXT) : index]]
-            after = [t for _, t in shown[index + 1 : index + 1 + CONTEXT]]
+            context = shown[max(0, index - CONTEXT) : index]
+            after = shown[index + 1 : index + 1 + CONTEXT]
             hits.append(Hit(owner, chunk.time, offset, text, context, after))
     return hits
 

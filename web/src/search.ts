@@ -33,7 +33,10 @@ export interface SearchHit {
   offset: number;
   line: string;
   before: string[];
+  /** Where each of `before` starts. */
+  beforeOffsets: number[];
   after: string[];
+  afterOffsets: number[];
 }
 
 export interface SearchPage {
@@ -60,6 +63,49 @@ export function groupHits(hits: readonly SearchHit[]): HitGroup[] {
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** A line of a passage: a result's own line (`hit`), or one around it. */
+export interface PassageLine {
+  offset: number;
+  text: string;
+  hit: SearchHit | null;
+}
+
+/** Consecutive lines of one worker's output holding one result or several. */
+export interface Passage {
+  /** When its newest result's line was indexed. */
+  time: string;
+  lines: PassageLine[];
+}
+
+/**
+ * A worker's results (newest first) as passages, newest first: results whose lines overlap —
+ * matches on neighbouring lines — are one passage, each line shown once, in the order printed.
+ */
+export function passages(hits: readonly SearchHit[]): Passage[] {
+  const found: Passage[] = [];
+  for (const hit of hits) {
+    const lines: PassageLine[] = [
+      ...hit.before.map((text, i) => ({ offset: hit.beforeOffsets[i] ?? hit.offset, text, hit: null })),
+      { offset: hit.offset, text: hit.line, hit },
+      ...hit.after.map((text, i) => ({ offset: hit.afterOffsets[i] ?? hit.offset, text, hit: null })),
+    ];
+    const newer = found.at(-1);
+    const last = lines.at(-1)?.offset ?? hit.offset;
+    if (newer === undefined || last < (newer.lines[0]?.offset ?? 0)) {
+      found.push({ time: hit.time, lines });
+      continue;
+    }
+    const byOffset = new Map(newer.lines.map((line) => [line.offset, line]));
+    for (const line of lines) {
+      const known = byOffset.get(line.offset);
+      if (known === undefined) byOffset.set(line.offset, line);
+      else if (line.hit !== null) known.hit = line.hit;
+    }
+    newer.lines = [...byOffset.values()].sort((a, b) => a.offset - b.offset);
+  }
+  return found;
 }
 
 export interface Part {

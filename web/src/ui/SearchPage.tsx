@@ -5,7 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
 import { routePath } from "../router";
-import { groupHits, highlight, placePath, sessionName, type HitGroup, type SearchHit, type SearchPage as Page } from "../search";
+import { groupHits, highlight, passages, placePath, sessionName, type HitGroup, type Passage, type PassageLine, type SearchPage as Page } from "../search";
 import { usePageTitle, useServices } from "./hooks";
 import { navigate, onLinkClick } from "./navigation";
 
@@ -109,38 +109,48 @@ function ResultGroup({ group, query }: { group: HitGroup; query: string }) {
         {gone && <span class="badge muted">{group.session.removed ? "session deleted" : "worker removed"}</span>}
       </div>
       <ol class="search-hits">
-        {group.hits.map((hit) => (
-          <Hit key={hit.offset} hit={hit} query={query} />
+        {passages(group.hits).map((passage) => (
+          <PassageItem key={passage.lines[0]?.offset ?? 0} passage={passage} query={query} />
         ))}
       </ol>
     </div>
   );
 }
 
-function Hit({ hit, query }: { hit: SearchHit; query: string }) {
-  const href = placePath(hit, query);
+/** One passage: a single result is one link as a whole; in a passage holding several, each
+ * matching line is its own link. */
+function PassageItem({ passage, query }: { passage: Passage; query: string }) {
+  const hits = passage.lines.filter((line) => line.hit !== null);
+  const single = hits.length === 1 && hits[0]?.hit != null ? placePath(hits[0].hit, query) : null;
   const body = (
     <>
-      <time class="muted small" dateTime={hit.time} title={hit.time}>
-        {new Date(hit.time).toLocaleString()}
+      <time class="muted small" dateTime={passage.time} title={passage.time}>
+        {new Date(passage.time).toLocaleString()}
       </time>
       <pre class="search-lines mono">
-        {hit.before.map((line, i) => (
-          <div key={`b${i}`} class="context">{line}</div>
-        ))}
-        <div class="matched">
-          {highlight(hit.line, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
-        </div>
-        {hit.after.map((line, i) => (
-          <div key={`a${i}`} class="context">{line}</div>
+        {passage.lines.map((line) => (
+          <Line key={line.offset} line={line} query={query} linked={hits.length > 1} />
         ))}
       </pre>
     </>
   );
   return (
     <li class="search-hit">
-      {href === null ? <div class="search-hit-body">{body}</div> : <a class="search-hit-body" href={href} onClick={onLinkClick(href)}>{body}</a>}
+      {single === null ? <div class="search-hit-body">{body}</div> : <a class="search-hit-body" href={single} onClick={onLinkClick(single)}>{body}</a>}
     </li>
+  );
+}
+
+function Line({ line, query, linked }: { line: PassageLine; query: string; linked: boolean }) {
+  if (line.hit === null) return <div class="context">{line.text}</div>;
+  const text = highlight(line.text, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text));
+  const href = linked ? placePath(line.hit, query) : null;
+  return href === null ? (
+    <div class="matched">{text}</div>
+  ) : (
+    <a class="matched search-hit-line" href={href} onClick={onLinkClick(href)}>
+      {text}
+    </a>
   );
 }
 
