@@ -32,6 +32,10 @@ from agent_console.model import (
 )
 
 _T = TypeVar("_T")
+# How long a write waits for another program's lock on the database before it is refused
+# (StoreFailed: a 503, nothing changed). The store is used on the event loop, so every terminal
+# waits with it: sqlite3's default of 5 s froze them all that long per refused write.
+LOCK_WAIT = 1.0
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
@@ -126,7 +130,9 @@ class Store:
         file is not a sound database; sqlite3.Error or StoreFailed when it cannot be used now
         (permissions, a full disk, another program's lock)."""
         _make_private(path)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db = sqlite3.connect(
+            path, timeout=LOCK_WAIT, isolation_level=None, check_same_thread=False
+        )
         self.quarantined_now: list[Quarantined] = []  # set aside by this process
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
