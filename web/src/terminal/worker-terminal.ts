@@ -19,10 +19,11 @@ import { Close, parseWorkerMessage, workerSocketPath, type WorkerClientMessage, 
 import { isDown, ReconnectingSocket, socketUrl, type SocketStatus, type WebSocketLike } from "../socket";
 import { HistoryView, type HistoryStatus } from "./history-view";
 import { expectedSize } from "./expected-size";
+import { EarlyInput } from "./early-input";
 import { claimFirst, TAIL_BYTES } from "./first-socket";
 import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
-import { earlyKeyInput, keySequence, withCtrl, type KeyName } from "./keys";
+import { keySequence, rowKey, withCtrl, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
 import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
@@ -64,6 +65,8 @@ export class WorkerTerminal {
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly pending = new InputQueue();
+  /** Takes what is typed until xterm.js opens (see attach). */
+  private readonly early: EarlyInput;
   private readonly output: LiveOutput;
   readonly history: HistoryView;
   private opened = false;
@@ -83,8 +86,7 @@ export class WorkerTerminal {
     this.element = document.createElement("div");
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
-    this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (earlyKey)
-    this.element.addEventListener("keydown", this.earlyKey);
+    this.early = new EarlyInput(this.element);
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
     this.term.loadAddon(this.fitAddon);
@@ -145,11 +147,14 @@ export class WorkerTerminal {
     this.disposers.push(() => clearTimeout(timer));
   }
 
-  /** xterm.js opens in `element`: its renderer, viewport and keyboard. */
+  /** xterm.js opens in `element`: its renderer, viewport and keyboard; what was typed until
+   * then is sent first, as xterm.js would have sent it in the modes the history set. */
   private attach(): void {
     if (!this.opened || this.attached || this.disposed) return;
     this.attached = true;
-    this.element.removeAttribute("tabindex");
+    const modes = this.term.modes;
+    const typed = this.early.release({ applicationCursor: modes.applicationCursorKeysMode, bracketedPaste: modes.bracketedPasteMode });
+    for (const data of typed) this.typed(data);
     this.term.open(this.element);
     this.fit();
     const active = document.activeElement;
@@ -230,7 +235,7 @@ export class WorkerTerminal {
     if (this.attached) this.term.focus();
     else {
       this.focusWanted = { from: document.activeElement };
-      this.element.focus({ preventScroll: true }); // keys typed meanwhile are sent (earlyKey)
+      this.element.focus({ preventScroll: true }); // it takes the keys meanwhile (early-input.ts)
     }
   }
 
@@ -240,7 +245,7 @@ export class WorkerTerminal {
 
   /** A key from the on-screen key row. */
   pressKey(key: KeyName): void {
-    this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
+    if (!this.early.hold({ press: rowKey(key) })) this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
     this.term.focus();
   }
 
@@ -253,7 +258,7 @@ export class WorkerTerminal {
       this.update({ notice: "The browser did not give the clipboard: allow it, or paste with a long press on the terminal." });
       return;
     }
-    if (text !== "") this.term.paste(text);
+    if (text !== "" && !this.early.hold({ paste: text })) this.term.paste(text);
     this.term.focus();
   }
 
@@ -272,18 +277,9 @@ export class WorkerTerminal {
     this.update({ exit: null });
   }
 
-  /** A key typed before xterm.js opened: sent as it would be, in order with what follows. */
-  private readonly earlyKey = (event: KeyboardEvent): void => {
-    if (this.attached || event.defaultPrevented || event.isComposing) return;
-    const data = earlyKeyInput(event);
-    if (data === null) return;
-    event.preventDefault();
-    this.typed(data);
-  };
-
   dispose(): void {
     this.disposed = true;
-    this.element.removeEventListener("keydown", this.earlyKey);
+    this.early.dispose();
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();
