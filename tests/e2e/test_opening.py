@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, WebSocket, WebSocketRoute, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
-from tests.e2e.terminal import host, run, wait_for_text, wait_ready
+from tests.e2e.terminal import ACTIVE, host, run, wait_for_text, wait_ready
 from tests.harness import BIN, Server, create_session
 
 TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
@@ -116,6 +116,11 @@ def test_the_terminal_opens_at_the_size_its_history_was_parsed_at(
     assert sizes == [shown]
 
 
+def expect_keyboard_in_terminal(page: Page) -> None:
+    """The keyboard is in the terminal: its element before xterm.js opens, xterm.js's after."""
+    expect(page.locator(f"{ACTIVE} .terminal-host:focus-within")).to_have_count(1)
+
+
 class HeldHistory:
     """Routes a page's worker socket so that what the server sends (its first history first) is
     held until `release`: the terminal stays unopened meanwhile. The page's messages go on."""
@@ -156,7 +161,7 @@ def test_keys_typed_before_the_terminal_opens_reach_the_program(
     page = login(new_context(), server)
     history = HeldHistory(page)
     page.goto(worker_url(server, session))
-    expect(host(page)).to_be_focused()
+    expect_keyboard_in_terminal(page)
     page.keyboard.type("echo early-$((6*7))")
     page.keyboard.press("Enter")
     history.release()
@@ -172,12 +177,25 @@ PASTED = "pasted words"
 SENT = b"\x03\x04\x1bOA\x1bOH\x1bb\x1b[15~\x1b[3~\x1b\x1b[200~" + PASTED.encode() + b"\x1b[201~x"
 
 
+def type_keys(page: Page) -> None:
+    """Types KEYS, then opens and closes the search (the page's shortcut: nothing is sent), then Enter."""
+    for key in KEYS:
+        page.keyboard.press(key)
+    page.keyboard.press("Control+Shift+F")
+    expect(page.get_by_role("searchbox", name="Search this terminal's history")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("xterm_open", [False, True], ids=["unopened", "opened-by-the-wait"])
 def test_keys_typed_before_the_terminal_opens_reach_the_program_as_xterm_sends_them(
-    new_context: ContextFactory, server: Server, tmp_path: Path
+    new_context: ContextFactory, server: Server, tmp_path: Path, xterm_open: bool
 ) -> None:
     """Ctrl and Alt keys, arrows, Home, F-keys, Delete, Esc and a paste typed while the first
     history is held back reach the program as the same keys typed into the open terminal do:
-    encoded for the modes the program set (application cursor keys, bracketed paste)."""
+    encoded for the modes the program set (application cursor keys, bracketed paste); the
+    page's shortcuts (Ctrl+Shift+F) stay the page's. So do keys typed once xterm.js opened
+    without waiting any longer for that history (`xterm_open`)."""
     with server.http() as api:
         session = create_session(api, tmp_path)
     context = new_context()
@@ -189,17 +207,17 @@ def test_keys_typed_before_the_terminal_opens_reach_the_program_as_xterm_sends_t
     run(opened, f"{BIN / 'key-bytes'} {record}")
     wait_for_text(opened, r"^ready")
     opened.evaluate("(text) => navigator.clipboard.writeText(text)", PASTED)
-    for key in [*KEYS, "Enter"]:
-        opened.keyboard.press(key)
+    type_keys(opened)
     wait_for_text(opened, r"^got 1")
     opened.close()
 
     page = login(context, server)
     history = HeldHistory(page)
     page.goto(worker_url(server, session))
-    expect(host(page)).to_be_focused()
-    for key in [*KEYS, "Enter"]:
-        page.keyboard.press(key)
+    expect_keyboard_in_terminal(page)
+    if xterm_open:
+        page.wait_for_selector(f"{ACTIVE} .terminal-host .xterm-rows")
+    type_keys(page)
     history.release()
     wait_for_text(page, r"^got 2")
     assert [bytes.fromhex(line) for line in record.read_text().splitlines()] == [SENT, SENT]

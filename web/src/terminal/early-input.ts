@@ -1,13 +1,15 @@
 /**
- * What is typed into a terminal before xterm.js opens in it (while its first history parses, up
- * to a second): the terminal's element takes the focus and the keys meanwhile and holds every
- * key press xterm.js would send — Ctrl and Alt keys, arrows, F-keys... — and every paste, and
- * gives them back in order, as xterm.js would have sent them (keys.ts) in the modes its first
- * history left the terminal in (application cursor keys, bracketed paste), to be sent before
- * anything typed into xterm.js. A key xterm.js sends nothing for is left to the browser, as
- * xterm.js leaves it; the page's shortcuts take theirs before either (ui/shortcuts.ts).
+ * What is typed into a terminal before its first history is parsed (up to a second or so; see
+ * WorkerTerminal.open), before the program's modes are known: every key press xterm.js would
+ * send — Ctrl and Alt keys, arrows, F-keys... — and every paste, taken from the terminal's element
+ * before xterm.js opens in it and from xterm.js itself after, held, and given back in order as
+ * xterm.js sends them (keys.ts) in the modes that history left the terminal in (application
+ * cursor keys, bracketed paste), to be sent before anything typed later. A key xterm.js sends
+ * nothing for is left to the browser, as xterm.js leaves it; the page's shortcuts take theirs
+ * before either (ui/shortcuts.ts).
  */
 
+import { imageFiles } from "./image-upload";
 import { keyInput, pasteInput, platformOf, type KeyPress } from "./keys";
 
 /** A key press, or a paste's text. */
@@ -24,19 +26,28 @@ export class EarlyInput {
   private readonly platform = platformOf(navigator.platform);
 
   constructor(private readonly element: HTMLElement) {
-    element.tabIndex = -1; // focusable, to take the keys
     element.addEventListener("keydown", this.onKey);
-    element.addEventListener("paste", this.onPaste);
+    element.addEventListener("paste", this.onPaste, true); // before xterm.js's own listeners
   }
 
-  /** Holds `typed` (from the key row) with what was typed; false once released. */
+  /** Takes a key press (from the element, or from xterm.js's key handler) unless released or
+   * xterm.js would send nothing for it: true when taken. */
+  take(event: KeyboardEvent): boolean {
+    if (this.held === null || event.type !== "keydown" || event.defaultPrevented || event.isComposing) return false;
+    if (keyInput(event, { applicationCursor: false, platform: this.platform }) === null) return false; // the modes change how a key is sent, never whether
+    event.preventDefault();
+    const { key, code, keyCode, ctrlKey, altKey, metaKey, shiftKey } = event;
+    return this.hold({ press: { key, code, keyCode, ctrlKey, altKey, metaKey, shiftKey } });
+  }
+
+  /** Holds `typed` (from the key row) after what was typed; false once released. */
   hold(typed: Typed): boolean {
     if (this.held === null) return false;
     this.held.push(typed);
     return true;
   }
 
-  /** Stops taking keys, and returns what was held as the input xterm.js sends in `modes`. */
+  /** Stops taking input, and returns what was held as the input xterm.js sends in `modes`. */
   release(modes: InputModes): string[] {
     const held = this.held ?? [];
     this.dispose();
@@ -46,22 +57,18 @@ export class EarlyInput {
 
   dispose(): void {
     this.held = null;
-    this.element.removeAttribute("tabindex");
     this.element.removeEventListener("keydown", this.onKey);
-    this.element.removeEventListener("paste", this.onPaste);
+    this.element.removeEventListener("paste", this.onPaste, true);
   }
 
   private readonly onKey = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.isComposing) return;
-    if (keyInput(event, { applicationCursor: false, platform: this.platform }) === null) return; // the modes change no key's whether, only its how
-    event.preventDefault();
-    const { key, code, keyCode, ctrlKey, altKey, metaKey, shiftKey } = event;
-    this.hold({ press: { key, code, keyCode, ctrlKey, altKey, metaKey, shiftKey } });
+    this.take(event);
   };
 
   private readonly onPaste = (event: ClipboardEvent): void => {
-    if (event.defaultPrevented) return; // an image (image-drop.ts)
+    if (this.held === null || event.defaultPrevented || imageFiles(event.clipboardData).length > 0) return; // images: image-drop.ts
     event.preventDefault();
+    event.stopPropagation();
     const text = event.clipboardData?.getData("text/plain") ?? "";
     if (text !== "") this.hold({ paste: text });
   };

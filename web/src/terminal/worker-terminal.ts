@@ -65,7 +65,7 @@ export class WorkerTerminal {
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly pending = new InputQueue();
-  /** Takes what is typed until xterm.js opens (see attach). */
+  /** Holds what is typed until the first history is parsed (see releaseEarly). */
   private readonly early: EarlyInput;
   private readonly output: LiveOutput;
   readonly history: HistoryView;
@@ -86,6 +86,7 @@ export class WorkerTerminal {
     this.element = document.createElement("div");
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
+    this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (early-input.ts)
     this.early = new EarlyInput(this.element);
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
@@ -147,14 +148,11 @@ export class WorkerTerminal {
     this.disposers.push(() => clearTimeout(timer));
   }
 
-  /** xterm.js opens in `element`: its renderer, viewport and keyboard; what was typed until
-   * then is sent first, as xterm.js would have sent it in the modes the history set. */
+  /** xterm.js opens in `element`: its renderer, viewport and keyboard. */
   private attach(): void {
     if (!this.opened || this.attached || this.disposed) return;
     this.attached = true;
-    const modes = this.term.modes;
-    const typed = this.early.release({ applicationCursor: modes.applicationCursorKeysMode, bracketedPaste: modes.bracketedPasteMode });
-    for (const data of typed) this.typed(data);
+    this.element.removeAttribute("tabindex");
     this.term.open(this.element);
     this.fit();
     const active = document.activeElement;
@@ -343,7 +341,10 @@ export class WorkerTerminal {
 
   /** Output up to `offset` is parsed: the first history is on screen. */
   private parsed(offset: number, history: boolean): void {
-    if (history) this.attach();
+    if (history) {
+      this.releaseEarly();
+      this.attach();
+    }
     if (history && this.current.loading) {
       this.element.dataset.loaded = String(offset);
       this.update({ loading: false });
@@ -376,8 +377,10 @@ export class WorkerTerminal {
     if (this.term.modes.mouseTrackingMode === "none") this.openHistory();
   }
 
-  /** While the history view shows, its keys; else Shift+PageUp at the top opens it. */
+  /** Until the first history is parsed, the keys are held; while the history view shows, its
+   * keys; else Shift+PageUp at the top opens it. */
   private liveKey(event: KeyboardEvent): boolean {
+    if (this.early.take(event)) return false;
     if (this.history.status.open) return this.history.key(event) !== "took";
     if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.output.hasEarlier()) {
       this.openHistory();
@@ -404,6 +407,14 @@ export class WorkerTerminal {
 
   private looks(dark: MediaQueryList) {
     return { fontFamily: FONT, fontSize: window.innerWidth < 600 ? 12 : 14, lineHeight: 1.15, theme: terminalTheme(dark.matches) };
+  }
+
+  /** What was typed before the first history was parsed is sent, before anything typed later,
+   * as xterm.js would have sent it in the modes that history set (once: later calls do nothing). */
+  private releaseEarly(): void {
+    const modes = this.term.modes;
+    const typed = this.early.release({ applicationCursor: modes.applicationCursorKeysMode, bracketedPaste: modes.bracketedPasteMode });
+    for (const data of typed) this.typed(data);
   }
 
   private typed(data: string): void {
@@ -438,7 +449,10 @@ export class WorkerTerminal {
   /** While the socket is down the terminal looks offline: dimmed, no cursor. */
   private connectionChanged(connection: SocketStatus): void {
     const down = isDown(connection);
-    if (down) this.attach(); // no history is coming soon: show the terminal as it is
+    if (down) {
+      this.releaseEarly(); // no history is coming soon: what was typed is sent (or queued),
+      this.attach(); // and the terminal shows as it is
+    }
     this.element.classList.toggle("offline", down);
     this.term.options.cursorBlink = !down;
     if (connection.kind === "closed") this.pending.clear();
