@@ -1,19 +1,19 @@
 /**
- * What is typed into a terminal before its first history is parsed (up to a second or so; see
- * WorkerTerminal.open), before the program's modes are known: every key press xterm.js would
- * send — Ctrl and Alt keys, arrows, F-keys... — and every paste, taken from the terminal's element
- * before xterm.js opens in it and from xterm.js itself after, held, and given back in order as
- * xterm.js sends them (keys.ts) in the modes that history left the terminal in (application
- * cursor keys, bracketed paste), to be sent before anything typed later. A key xterm.js sends
- * nothing for is left to the browser, as xterm.js leaves it; the page's shortcuts take theirs
- * before either (ui/shortcuts.ts).
+ * What is typed into a terminal before its first history is parsed (typically a fraction of a
+ * second), while the program's modes are not known: every key press xterm.js would send — Ctrl
+ * and Alt keys, arrows, F-keys... — and every paste, taken from the terminal's element before
+ * xterm.js opens in it (see WorkerTerminal.open) and from xterm.js after. It is held and given
+ * back in order as xterm.js sends it (keys.ts) in the modes that history left the terminal in
+ * (application cursor keys, bracketed paste), to be sent before anything typed later. A key
+ * xterm.js sends nothing for is left to the browser, as xterm.js leaves it; the page's shortcuts
+ * take theirs before either (ui/shortcuts.ts).
  */
 
 import { imageFiles } from "./image-upload";
-import { keyInput, pasteInput, platformOf, type KeyPress } from "./keys";
+import { keyInput, pasteInput, type KeyPress, type Platform } from "./keys";
 
-/** A key press, or a paste's text. */
-export type Typed = { press: KeyPress } | { paste: string };
+/** A key press, a paste's text, or input xterm.js encoded itself (an input method's text). */
+export type Typed = { press: KeyPress } | { paste: string } | { data: string };
 
 export interface InputModes {
   applicationCursor: boolean;
@@ -23,9 +23,11 @@ export interface InputModes {
 export class EarlyInput {
   /** What was typed, in order; null once released. */
   private held: Typed[] | null = [];
-  private readonly platform = platformOf(navigator.platform);
 
-  constructor(private readonly element: HTMLElement) {
+  constructor(
+    private readonly element: HTMLElement,
+    private readonly platform: Platform,
+  ) {
     element.addEventListener("keydown", this.onKey);
     element.addEventListener("paste", this.onPaste, true); // before xterm.js's own listeners
   }
@@ -40,7 +42,7 @@ export class EarlyInput {
     return this.hold({ press: { key, code, keyCode, ctrlKey, altKey, metaKey, shiftKey } });
   }
 
-  /** Holds `typed` (from the key row) after what was typed; false once released. */
+  /** Holds `typed` (from the key row, or xterm.js) after what was typed; false once released. */
   hold(typed: Typed): boolean {
     if (this.held === null) return false;
     this.held.push(typed);
@@ -52,7 +54,10 @@ export class EarlyInput {
     const held = this.held ?? [];
     this.dispose();
     const keyModes = { applicationCursor: modes.applicationCursor, platform: this.platform };
-    return held.map((typed) => ("paste" in typed ? pasteInput(typed.paste, modes.bracketedPaste) : (keyInput(typed.press, keyModes) ?? "")));
+    return held.map((typed) => {
+      if ("press" in typed) return keyInput(typed.press, keyModes) ?? "";
+      return "paste" in typed ? pasteInput(typed.paste, modes.bracketedPaste) : typed.data;
+    });
   }
 
   dispose(): void {

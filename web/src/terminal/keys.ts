@@ -2,8 +2,8 @@
  * The bytes a key press or a paste sends to the program (pure), as xterm.js 6 encodes them
  * (evaluateKeyboardEvent in its src/common/input/Keyboard.ts, its keypress path and
  * src/browser/Clipboard.ts): for the on-screen key row, a one-shot Ctrl, and what is typed into a
- * terminal before xterm.js opens in it (early-input.ts). xterm.js itself encodes the keys typed
- * once it is open; this module must agree with it (tests/e2e/test_opening.py compares the two).
+ * terminal before its first history is parsed (early-input.ts). xterm.js itself encodes the keys
+ * typed after; this module must agree with it (tests/e2e/test_opening.py compares the two).
  */
 
 /** The on-screen key row's keys. */

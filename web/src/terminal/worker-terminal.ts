@@ -23,7 +23,7 @@ import { EarlyInput } from "./early-input";
 import { claimFirst, TAIL_BYTES } from "./first-socket";
 import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
-import { keySequence, rowKey, withCtrl, type KeyName } from "./keys";
+import { keySequence, platformOf, rowKey, withCtrl, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
 import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
@@ -87,7 +87,7 @@ export class WorkerTerminal {
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
     this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (early-input.ts)
-    this.early = new EarlyInput(this.element);
+    this.early = new EarlyInput(this.element, platformOf(navigator.platform));
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
     this.term.loadAddon(this.fitAddon);
@@ -288,7 +288,9 @@ export class WorkerTerminal {
 
   private wire(dark: MediaQueryList): void {
     const subs = [
-      this.term.onData((data) => this.typed(data)),
+      this.term.onData((data) => {
+        if (!this.early.hold({ data })) this.typed(data); // before the first history: an input method's text, say
+      }),
       this.term.onBinary((data) => this.sendInput(data)),
       this.term.onResize(() => this.sendSize()),
       this.term.onSelectionChange(() => this.copySelection()),
