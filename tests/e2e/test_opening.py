@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, WebSocket, WebSocketRoute, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
-from tests.e2e.terminal import host, run, wait_for_text, wait_ready
-from tests.harness import Server, create_session
+from tests.e2e.terminal import ACTIVE, host, run, wait_for_text, wait_ready
+from tests.harness import BIN, Server, create_session
 
 TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
 PRELOAD = re.compile(
@@ -116,6 +116,41 @@ def test_the_terminal_opens_at_the_size_its_history_was_parsed_at(
     assert sizes == [shown]
 
 
+def expect_keyboard_in_terminal(page: Page) -> None:
+    """The keyboard is in the terminal: its element before xterm.js opens, xterm.js's after."""
+    expect(page.locator(f"{ACTIVE} .terminal-host:focus-within")).to_have_count(1)
+
+
+class HeldHistory:
+    """Routes a page's worker socket so that what the server sends (its first history first) is
+    held until `release`: the terminal stays unopened meanwhile. The page's messages go on."""
+
+    def __init__(self, page: Page) -> None:
+        self.held: list[str | bytes] = []
+        self.routes: list[WebSocketRoute] = []
+        self.holding = True
+        page.route_web_socket(re.compile(r"/worker/"), self.route)
+
+    def route(self, ws: WebSocketRoute) -> None:
+        def from_server(message: str | bytes) -> None:
+            if self.holding:
+                self.held.append(message)
+            else:
+                ws.send(message)
+
+        ws.connect_to_server().on_message(from_server)
+        self.routes.append(ws)
+
+    def release(self) -> None:
+        """The history comes in now, in order, then everything after it."""
+        [route] = self.routes
+        sent = 0
+        while sent < len(self.held):
+            route.send(self.held[sent])
+            sent += 1
+        self.holding = False
+
+
 def test_keys_typed_before_the_terminal_opens_reach_the_program(
     new_context: ContextFactory, server: Server, tmp_path: Path
 ) -> None:
@@ -124,31 +159,65 @@ def test_keys_typed_before_the_terminal_opens_reach_the_program(
     with server.http() as api:
         session = create_session(api, tmp_path)
     page = login(new_context(), server)
-    held: list[str | bytes] = []
-    routes: list[WebSocketRoute] = []
-    holding = True
-
-    def hold_history(ws: WebSocketRoute) -> None:
-        def from_server(message: str | bytes) -> None:
-            if holding:
-                held.append(message)
-            else:
-                ws.send(message)
-
-        ws.connect_to_server().on_message(from_server)  # the page's messages go on to the server
-        routes.append(ws)
-
-    page.route_web_socket(re.compile(r"/worker/"), hold_history)
+    history = HeldHistory(page)
     page.goto(worker_url(server, session))
-    expect(host(page)).to_be_focused()
+    expect_keyboard_in_terminal(page)
     page.keyboard.type("echo early-$((6*7))")
     page.keyboard.press("Enter")
-    [route] = routes
-    sent = 0
-    while sent < len(held):  # the history comes in now, in order, then everything after it
-        route.send(held[sent])
-        sent += 1
-    holding = False
+    history.release()
     wait_for_text(page, r"^early-42")
     run(page, "echo after-$((6*7))")
     wait_for_text(page, r"^after-42")
+
+
+# Ctrl, Alt, cursor, editing and function keys and a paste (the browser's own: Ctrl+Shift+V).
+KEYS = ["Control+C", "Control+D", "ArrowUp", "Home", "Alt+b", "F5", "Delete", "Escape", "Control+Shift+V", "x"]  # fmt: skip
+PASTED = "pasted words"
+# As xterm.js sends them to a program in application cursor-key and bracketed-paste modes.
+SENT = b"\x03\x04\x1bOA\x1bOH\x1bb\x1b[15~\x1b[3~\x1b\x1b[200~" + PASTED.encode() + b"\x1b[201~x"
+
+
+def type_keys(page: Page) -> None:
+    """Types KEYS, then opens and closes the search (the page's shortcut: nothing is sent), then Enter."""
+    for key in KEYS:
+        page.keyboard.press(key)
+    page.keyboard.press("Control+Shift+F")
+    expect(page.get_by_role("searchbox", name="Search this terminal's history")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("xterm_open", [False, True], ids=["unopened", "opened-by-the-wait"])
+def test_keys_typed_before_the_terminal_opens_reach_the_program_as_xterm_sends_them(
+    new_context: ContextFactory, server: Server, tmp_path: Path, xterm_open: bool
+) -> None:
+    """Ctrl and Alt keys, arrows, Home, F-keys, Delete, Esc and a paste typed while the first
+    history is held back reach the program as the same keys typed into the open terminal do:
+    encoded for the modes the program set (application cursor keys, bracketed paste); the
+    page's shortcuts (Ctrl+Shift+F) stay the page's. So do keys typed once xterm.js opened
+    without waiting any longer for that history (`xterm_open`)."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.base_url)
+    opened = login(context, server)
+    opened.goto(worker_url(server, session))
+    wait_ready(opened)
+    record = tmp_path / "typed"
+    run(opened, f"{BIN / 'key-bytes'} {record}")
+    wait_for_text(opened, r"^ready")
+    opened.evaluate("(text) => navigator.clipboard.writeText(text)", PASTED)
+    type_keys(opened)
+    wait_for_text(opened, r"^got 1")
+    opened.close()
+
+    page = login(context, server)
+    history = HeldHistory(page)
+    page.goto(worker_url(server, session))
+    expect_keyboard_in_terminal(page)
+    if xterm_open:
+        page.wait_for_selector(f"{ACTIVE} .terminal-host .xterm-rows")
+    type_keys(page)
+    history.release()
+    wait_for_text(page, r"^got 2")
+    assert [bytes.fromhex(line) for line in record.read_text().splitlines()] == [SENT, SENT]

@@ -19,10 +19,11 @@ import { Close, parseWorkerMessage, workerSocketPath, type WorkerClientMessage, 
 import { isDown, ReconnectingSocket, socketUrl, type SocketStatus, type WebSocketLike } from "../socket";
 import { HistoryView, type HistoryStatus } from "./history-view";
 import { expectedSize } from "./expected-size";
+import { EarlyInput } from "./early-input";
 import { claimFirst, TAIL_BYTES } from "./first-socket";
 import { acceptImages } from "./image-drop";
 import { InputQueue } from "./input-queue";
-import { earlyKeyInput, keySequence, withCtrl, type KeyName } from "./keys";
+import { keySequence, platformOf, rowKey, withCtrl, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
 import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
@@ -64,6 +65,8 @@ export class WorkerTerminal {
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly pending = new InputQueue();
+  /** Holds what is typed until the first history is parsed (see releaseEarly). */
+  private readonly early: EarlyInput;
   private readonly output: LiveOutput;
   readonly history: HistoryView;
   private opened = false;
@@ -83,8 +86,8 @@ export class WorkerTerminal {
     this.element = document.createElement("div");
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
-    this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (earlyKey)
-    this.element.addEventListener("keydown", this.earlyKey);
+    this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (early-input.ts)
+    this.early = new EarlyInput(this.element, platformOf(navigator.platform));
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
     this.term.loadAddon(this.fitAddon);
@@ -230,7 +233,7 @@ export class WorkerTerminal {
     if (this.attached) this.term.focus();
     else {
       this.focusWanted = { from: document.activeElement };
-      this.element.focus({ preventScroll: true }); // keys typed meanwhile are sent (earlyKey)
+      this.element.focus({ preventScroll: true }); // it takes the keys meanwhile (early-input.ts)
     }
   }
 
@@ -240,7 +243,7 @@ export class WorkerTerminal {
 
   /** A key from the on-screen key row. */
   pressKey(key: KeyName): void {
-    this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
+    if (!this.early.hold({ press: rowKey(key) })) this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
     this.term.focus();
   }
 
@@ -253,7 +256,7 @@ export class WorkerTerminal {
       this.update({ notice: "The browser did not give the clipboard: allow it, or paste with a long press on the terminal." });
       return;
     }
-    if (text !== "") this.term.paste(text);
+    if (text !== "" && !this.early.hold({ paste: text })) this.term.paste(text);
     this.term.focus();
   }
 
@@ -272,18 +275,9 @@ export class WorkerTerminal {
     this.update({ exit: null });
   }
 
-  /** A key typed before xterm.js opened: sent as it would be, in order with what follows. */
-  private readonly earlyKey = (event: KeyboardEvent): void => {
-    if (this.attached || event.defaultPrevented || event.isComposing) return;
-    const data = earlyKeyInput(event);
-    if (data === null) return;
-    event.preventDefault();
-    this.typed(data);
-  };
-
   dispose(): void {
     this.disposed = true;
-    this.element.removeEventListener("keydown", this.earlyKey);
+    this.early.dispose();
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();
@@ -294,7 +288,9 @@ export class WorkerTerminal {
 
   private wire(dark: MediaQueryList): void {
     const subs = [
-      this.term.onData((data) => this.typed(data)),
+      this.term.onData((data) => {
+        if (!this.early.hold({ data })) this.typed(data); // before the first history: an input method's text, say
+      }),
       this.term.onBinary((data) => this.sendInput(data)),
       this.term.onResize(() => this.sendSize()),
       this.term.onSelectionChange(() => this.copySelection()),
@@ -347,7 +343,10 @@ export class WorkerTerminal {
 
   /** Output up to `offset` is parsed: the first history is on screen. */
   private parsed(offset: number, history: boolean): void {
-    if (history) this.attach();
+    if (history) {
+      this.releaseEarly();
+      this.attach();
+    }
     if (history && this.current.loading) {
       this.element.dataset.loaded = String(offset);
       this.update({ loading: false });
@@ -380,8 +379,10 @@ export class WorkerTerminal {
     if (this.term.modes.mouseTrackingMode === "none") this.openHistory();
   }
 
-  /** While the history view shows, its keys; else Shift+PageUp at the top opens it. */
+  /** Until the first history is parsed, the keys are held; while the history view shows, its
+   * keys; else Shift+PageUp at the top opens it. */
   private liveKey(event: KeyboardEvent): boolean {
+    if (this.early.take(event)) return false;
     if (this.history.status.open) return this.history.key(event) !== "took";
     if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.output.hasEarlier()) {
       this.openHistory();
@@ -408,6 +409,14 @@ export class WorkerTerminal {
 
   private looks(dark: MediaQueryList) {
     return { fontFamily: FONT, fontSize: window.innerWidth < 600 ? 12 : 14, lineHeight: 1.15, theme: terminalTheme(dark.matches) };
+  }
+
+  /** What was typed before the first history was parsed is sent, before anything typed later,
+   * as xterm.js would have sent it in the modes that history set (once: later calls do nothing). */
+  private releaseEarly(): void {
+    const modes = this.term.modes;
+    const typed = this.early.release({ applicationCursor: modes.applicationCursorKeysMode, bracketedPaste: modes.bracketedPasteMode });
+    for (const data of typed) this.typed(data);
   }
 
   private typed(data: string): void {
@@ -442,7 +451,10 @@ export class WorkerTerminal {
   /** While the socket is down the terminal looks offline: dimmed, no cursor. */
   private connectionChanged(connection: SocketStatus): void {
     const down = isDown(connection);
-    if (down) this.attach(); // no history is coming soon: show the terminal as it is
+    if (down) {
+      this.releaseEarly(); // no history is coming soon: what was typed is sent (or queued),
+      this.attach(); // and the terminal shows as it is
+    }
     this.element.classList.toggle("offline", down);
     this.term.options.cursorBlink = !down;
     if (connection.kind === "closed") this.pending.clear();
