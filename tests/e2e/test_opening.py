@@ -18,6 +18,7 @@ from playwright.sync_api import Page, ViewportSize, WebSocket, WebSocketRoute, e
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import host, run, wait_for_text, wait_ready
+from tests.gitrepo import make_repo
 from tests.harness import Server, create_session, fake_agent_fields
 
 TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
@@ -254,3 +255,24 @@ def test_keys_typed_before_the_terminal_opens_reach_the_program(
     wait_for_text(page, r"^early-42")
     run(page, "echo after-$((6*7))")
     wait_for_text(page, r"^after-42")
+
+
+def test_a_url_naming_a_diff_review_ends_on_the_diff_review(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """A diff review's worker id, opened before the app state arrives (its terminal opens, as for
+    any worker): once it arrives the page shows the diff review, and no terminal is left."""
+    with server.http() as api:
+        repo = make_repo(tmp_path / "lib")
+        rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
+        body = {"mode": "custom", "branch": "topic", "autoStartSession": True}
+        session = api.post(f"/api/repositories/{rid}/worktrees", json=body).json()["session"]
+        diff = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
+        diff_id = diff.json()["worker"]["id"]
+    page = login(new_context(), server)
+    app = HeldAppState(page)
+    page.goto(f"{server.base_url}/sessions/{session['id']}/workers/{diff_id}")
+    expect(page.locator(f'.terminal-pane[data-worker-id="{diff_id}"]')).to_have_count(1)
+    app.release()
+    expect(page.get_by_test_id("no-changes")).to_be_visible()
+    expect(page.locator(".terminal-pane")).to_have_count(0)
