@@ -70,6 +70,7 @@ def _open(page: Page, url: str, done: str) -> tuple[float, float]:
 
 def _switch(page: Page, worker_id: str, done: str) -> tuple[float, float]:
     """(ms from clicking a worker's tab until `done` shows, longest task in that time)."""
+    page.wait_for_selector(f'.tab[data-worker-id="{worker_id}"]')  # the terminal may show first
     begin, at = page.evaluate(
         """async ([id, text]) => {
             const begin = performance.now();

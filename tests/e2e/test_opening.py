@@ -1,6 +1,7 @@
 """Opening a page on a worker (issue 13): what the page does before the app is ready — its HTML
-names the session chunk, its terminal's socket connects at once and is the terminal's own, and
-the terminal parses its first history at the size it then shows.
+names the session chunk, its terminal's socket connects at once and is the terminal's own, the
+terminal opens before the app state arrives, and parses its first history at the size it then
+shows.
 
 How fast it all is: bench/browser.py (`make bench`).
 """
@@ -17,7 +18,8 @@ from playwright.sync_api import Page, ViewportSize, WebSocket, WebSocketRoute, e
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import ACTIVE, host, run, wait_for_text, wait_ready
-from tests.harness import BIN, Server, create_session
+from tests.gitrepo import make_repo
+from tests.harness import BIN, Server, create_session, fake_agent_fields
 
 TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
 PRELOAD = re.compile(
@@ -33,6 +35,56 @@ def server(shared_server: Server) -> Server:
 
 def worker_url(server: Server, session: dict[str, Any]) -> str:
     return f"{server.base_url}/sessions/{session['id']}/workers/{session['workers'][0]['id']}"
+
+
+class HeldAppState:
+    """Holds back what the server says on the page's /ws/app (the app state) until `release`."""
+
+    def __init__(self, page: Page) -> None:
+        self.held: list[str | bytes] = []
+        self.pending: WebSocketRoute | None = None
+        self.route: WebSocketRoute | None = None  # set once released
+        page.route_web_socket(re.compile(r"/ws/app$"), self.connect)
+
+    def connect(self, ws: WebSocketRoute) -> None:
+        def from_server(message: str | bytes) -> None:
+            if self.route is None:
+                self.held.append(message)
+            else:
+                ws.send(message)
+
+        ws.connect_to_server().on_message(from_server)  # the page's messages go on to the server
+        self.pending = ws
+
+    def release(self) -> None:
+        assert self.pending is not None, "the page did not open /ws/app"
+        self.route = self.pending
+        for message in self.held:
+            self.route.send(message)
+
+
+def resizes(page: Page) -> list[tuple[int, int]]:
+    """The sizes the page's worker sockets send, as they are sent."""
+    sizes: list[tuple[int, int]] = []
+
+    def note(ws: WebSocket) -> None:
+        def sent(payload: str | bytes) -> None:
+            message = json.loads(payload)
+            if message.get("type") == "resize":
+                sizes.append((message["cols"], message["rows"]))
+
+        if "/worker/" in ws.url:
+            ws.on("framesent", sent)
+
+    page.on("websocket", note)
+    return sizes
+
+
+def shown_size(page: Page) -> tuple[int, int]:
+    return (
+        int(host(page).get_attribute("data-cols") or 0),
+        int(host(page).get_attribute("data-rows") or 0),
+    )
 
 
 def test_a_session_page_names_its_chunk_in_its_html(server: Server, tmp_path: Path) -> None:
@@ -93,27 +145,78 @@ def test_the_terminal_opens_at_the_size_its_history_was_parsed_at(
     with server.http() as api:
         session = create_session(api, tmp_path)
     page: Page = login(new_context(viewport=viewport), server)
-    sizes: list[tuple[int, int]] = []
-
-    def note(ws: WebSocket) -> None:
-        def sent(payload: str | bytes) -> None:
-            message = json.loads(payload)
-            if message.get("type") == "resize":
-                sizes.append((message["cols"], message["rows"]))
-
-        if "/worker/" in ws.url:
-            ws.on("framesent", sent)
-
-    page.on("websocket", note)
+    sizes = resizes(page)
     page.goto(worker_url(server, session))
     wait_ready(page)
     run(page, "echo sized-$((6*7))")
     wait_for_text(page, r"^sized-42")
-    shown = (
-        int(host(page).get_attribute("data-cols") or 0),
-        int(host(page).get_attribute("data-rows") or 0),
+    assert sizes == [shown_size(page)]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_terminal_opens_before_the_app_state_arrives(
+    new_context: ContextFactory, server: Server, tmp_path: Path, viewport: ViewportSize
+) -> None:
+    """With /ws/app held back, the agent's terminal the URL names opens, parses its history and
+    takes typing, its size not yet told; once the app state arrives the page fills in around the
+    same terminal (the queue under it, which takes rows from it) and the server hears one size,
+    the one shown."""
+    with server.http() as api:
+        agent = api.post("/api/agents", json=fake_agent_fields()).json()["agent"]
+        session = create_session(api, tmp_path, agentId=agent["id"])
+    page: Page = login(new_context(viewport=viewport), server)
+    app = HeldAppState(page)
+    sizes = resizes(page)
+    page.goto(worker_url(server, session))
+    wait_ready(page)
+    run(page, "hello early")
+    wait_for_text(page, r"you said: hello early")
+    expect(page.get_by_role("tab")).to_have_count(0)
+    assert sizes == []
+    app.release()
+    expect(page.get_by_role("tab")).to_have_count(1)
+    expect(page.get_by_test_id("queue")).to_be_visible()
+    run(page, "hello later")
+    wait_for_text(page, r"you said: hello later")
+    expect(page.locator(".terminal-host")).to_have_count(1)
+    assert sizes == [shown_size(page)]
+
+
+def test_a_url_naming_no_such_worker_ends_on_the_sessions_first_worker(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """A worker id the session does not have, opened before the app state arrives: once it
+    arrives the page shows the session's first worker, in one terminal."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page = login(new_context(), server)
+    app = HeldAppState(page)
+    with page.expect_websocket(lambda ws: "/worker/nope" in ws.url) as opened:
+        page.goto(f"{server.base_url}/sessions/{session['id']}/workers/nope")
+    opened.value.wait_for_event("close")
+    app.release()
+    wait_ready(page)
+    run(page, "echo first-$((6*7))")
+    wait_for_text(page, r"^first-42")
+    expect(page.locator(".terminal-pane")).to_have_count(1)
+    expect(page.locator(".terminal-pane")).to_have_attribute(
+        "data-worker-id", session["workers"][0]["id"]
     )
-    assert sizes == [shown]
+
+
+def test_a_url_naming_no_such_session_ends_on_not_found(
+    new_context: ContextFactory, server: Server
+) -> None:
+    """A session id the server does not have, opened before the app state arrives: once it
+    arrives the page says so, and no terminal is left."""
+    page = login(new_context(), server)
+    app = HeldAppState(page)
+    with page.expect_websocket(lambda ws: "/worker/" in ws.url) as opened:
+        page.goto(f"{server.base_url}/sessions/nope/workers/nope")
+    opened.value.wait_for_event("close")
+    app.release()
+    expect(page.get_by_role("heading", name="This session no longer exists")).to_be_visible()
+    expect(page.locator(".terminal-pane")).to_have_count(0)
 
 
 def expect_keyboard_in_terminal(page: Page) -> None:
@@ -221,3 +324,24 @@ def test_keys_typed_before_the_terminal_opens_reach_the_program_as_xterm_sends_t
     history.release()
     wait_for_text(page, r"^got 2")
     assert [bytes.fromhex(line) for line in record.read_text().splitlines()] == [SENT, SENT]
+
+
+def test_a_url_naming_a_diff_review_ends_on_the_diff_review(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """A diff review's worker id, opened before the app state arrives (its terminal opens, as for
+    any worker): once it arrives the page shows the diff review, and no terminal is left."""
+    with server.http() as api:
+        repo = make_repo(tmp_path / "lib")
+        rid = api.post("/api/repositories", json={"path": str(repo)}).json()["repository"]["id"]
+        body = {"mode": "custom", "branch": "topic", "autoStartSession": True}
+        session = api.post(f"/api/repositories/{rid}/worktrees", json=body).json()["session"]
+        diff = api.post(f"/api/sessions/{session['id']}/workers", json={"type": "git-diff"})
+        diff_id = diff.json()["worker"]["id"]
+    page = login(new_context(), server)
+    app = HeldAppState(page)
+    page.goto(f"{server.base_url}/sessions/{session['id']}/workers/{diff_id}")
+    expect(page.locator(f'.terminal-pane[data-worker-id="{diff_id}"]')).to_have_count(1)
+    app.release()
+    expect(page.get_by_test_id("no-changes")).to_be_visible()
+    expect(page.locator(".terminal-pane")).to_have_count(0)

@@ -2,12 +2,12 @@
  * The worker socket of the terminal a page opens on, connected as the page starts.
  *
  * A page loaded at /sessions/:id/workers/:wid shows that worker's terminal once the session
- * chunk (with xterm.js) is loaded and the app state has arrived; its socket need not wait for
- * either. main.tsx connects it at once (`connectFirst`) and what arrives is held until the
- * terminal claims it (`claimFirst`, its first connection, asking for the same URL), so the
- * handshake and the recent tail travel while the page is still loading. Unclaimed after a while
- * (the worker is a diff review, or the user went elsewhere), or holding too much, it is closed:
- * the terminal then connects as usual.
+ * chunk (with xterm.js) is loaded (whether or not the app state has arrived, see SessionPage);
+ * its socket need not wait for it. main.tsx connects it at once (`connectFirst`) and what
+ * arrives is held until the terminal claims it (`claimFirst`, its first connection, asking for
+ * the same URL), so the handshake and the recent tail travel while the page is still loading.
+ * Unclaimed after a while (the user went elsewhere), or holding too much, it is closed: the
+ * terminal then connects as usual.
  */
 
 import { workerSocketPath } from "../protocol";

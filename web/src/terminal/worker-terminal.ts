@@ -76,6 +76,9 @@ export class WorkerTerminal {
   /** Focus was asked for before xterm.js opened: where the focus was then. */
   private focusWanted: { from: Element | null } | null = null;
   private tabShown = true;
+  /** The size is not told to the server for now (see holdSize); `sizeOwed`: it was meanwhile. */
+  private sizeHeld = false;
+  private sizeOwed = false;
   private visible = true;
   private current: TerminalStatus;
 
@@ -186,6 +189,17 @@ export class WorkerTerminal {
     this.element.dataset.cols = String(this.term.cols);
     this.element.dataset.rows = String(this.term.rows);
     this.history.fit();
+  }
+
+  /** While held, the terminal's size is not told to the server: the page around it is not laid
+   * out for good yet (opened on a worker, its app state on the way), so the size may still
+   * change. Released, it fits to its final place and tells the size, once, if it was owed. */
+  holdSize(held: boolean): void {
+    if (held === this.sizeHeld) return;
+    this.sizeHeld = held;
+    if (held) return;
+    this.fit(); // a size change sends it (onResize)
+    if (this.sizeOwed) this.sendSize();
   }
 
   /** A hidden terminal (its tab not shown, or the browser's tab in the background) does not
@@ -465,7 +479,8 @@ export class WorkerTerminal {
   private sendSize(): void {
     this.element.dataset.cols = String(this.term.cols);
     this.element.dataset.rows = String(this.term.rows);
-    this.send({ type: "resize", cols: this.term.cols, rows: this.term.rows });
+    this.sizeOwed = this.sizeHeld;
+    if (!this.sizeHeld) this.send({ type: "resize", cols: this.term.cols, rows: this.term.rows });
   }
 
   private send(message: WorkerClientMessage): boolean {

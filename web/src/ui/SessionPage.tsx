@@ -27,7 +27,9 @@ export function SessionPage({ sessionId, workerId }: { sessionId: string; worker
   const state = useAppState();
   const session = findSession(state, sessionId);
   usePageTitle(session === undefined ? "Session · Agent Console" : `${sessionLabel(session)} · Agent Console`);
-  if (session === undefined) {
+  // A page opened on a worker shows its terminal while the app state is on its way (the URL
+  // names the worker); the rest of the page fills in when it arrives.
+  if (session === undefined && (state.synced || workerId === null)) {
     return (
       <div class="page">
         <div class={state.synced ? "empty" : "placeholder"}>
@@ -45,23 +47,57 @@ export function SessionPage({ sessionId, workerId }: { sessionId: string; worker
       </div>
     );
   }
-  return <SessionView session={session} workerId={workerId} />;
+  return <SessionView sessionId={sessionId} session={session ?? null} workerId={workerId} />;
 }
 
-function SessionView({ session, workerId }: { session: Session; workerId: string | null }) {
-  const { attention } = useServices();
-  const state = useAppState();
-  const all = useEntries();
+/** The session's page; `session` null while the app state is on its way: then only the terminal
+ * of the worker the URL names, under bars that keep their place (see PendingBars). */
+function SessionView({ sessionId, session, workerId }: { sessionId: string; session: Session | null; workerId: string | null }) {
   const { agents } = useAgents();
-  const active = session.workers.find((w) => w.id === workerId) ?? session.workers[0];
+  const active = session === null ? undefined : (session.workers.find((w) => w.id === workerId) ?? session.workers[0]);
+  const shownId = session === null ? workerId : (active?.id ?? null);
   const route = useRoute();
-  const at = route.page === "session" && route.workerId === active?.id ? (route.at ?? null) : null;
-  const terminals = useTerminals(session, active);
-  const entries = useMemo(() => workerEntries(all, session.id), [all, session.id]);
+  const at = route.page === "session" && route.workerId === shownId ? (route.at ?? null) : null;
+  const terminals = useTerminals(sessionId, session?.workers ?? null, active?.type === "git-diff" ? null : shownId);
   const { screenReader } = usePreferences();
   useEffect(() => {
     for (const terminal of terminals.values()) terminal.setScreenReader(screenReader);
   });
+
+  return (
+    <div class="session-page">
+      {session === null ? <PendingBars /> : <SessionBars session={session} active={active} />}
+      <div class="terminals">
+        {session?.workers.length === 0 && <div class="placeholder">This session has no workers. Add a terminal or an agent.</div>}
+        {session !== null && active?.type === "git-diff" && <DiffPane key={active.id} session={session} worker={active} />}
+        {[...terminals].map(([id, terminal]) => {
+          const worker = session?.workers.find((w) => w.id === id) ?? null;
+          if (session !== null && (worker === null || worker.type === "git-diff")) return null; // disposed after this render
+          return (
+            <TerminalPane
+              key={id}
+              sessionId={sessionId}
+              worker={worker}
+              terminal={terminal}
+              visible={id === shownId}
+              fresh={worker !== null && canStartFresh(worker, agents ?? [])}
+              at={id === shownId ? at : null}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** The session's head (title, path, branch), its tab strip (tabs, toolbar) and its error bar,
+ * with what the shown worker means for the page: attention, tab shortcuts, seen. */
+function SessionBars({ session, active }: { session: Session; active: Worker | undefined }) {
+  const { attention } = useServices();
+  const state = useAppState();
+  const all = useEntries();
+  const { agents } = useAgents();
+  const entries = useMemo(() => workerEntries(all, session.id), [all, session.id]);
   const [error, setError] = useState<string | null>(null);
   const openDiff = useOpenDiff(session, setError);
 
@@ -73,7 +109,7 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
 
   const path = routePath({ page: "dashboard" });
   return (
-    <div class="session-page">
+    <>
       <div class="session-head">
         <a class="back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
           <BackIcon />
@@ -86,9 +122,7 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
           {session.type === "worktree" && session.worktreeId !== undefined && <BranchEditor session={session} />}
         </div>
         <NextAttention current={active === undefined ? null : activityKey(session.id, active.id)} />
-        <button type="button" class="icon-button narrow-only" aria-label="Go to…" data-testid="open-palette" onClick={() => runCommand("palette")}>
-          <SearchIcon />
-        </button>
+        <PaletteButton />
       </div>
       <div class="tab-strip">
         <a class="back strip-back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
@@ -116,41 +150,58 @@ function SessionView({ session, workerId }: { session: Session; workerId: string
           </button>
         </div>
       )}
-      <div class="terminals">
-        {session.workers.length === 0 && <div class="placeholder">This session has no workers. Add a terminal or an agent.</div>}
-        {active?.type === "git-diff" && <DiffPane key={active.id} session={session} worker={active} />}
-        {session.workers.map((worker) => {
-          const terminal = terminals.get(worker.id);
-          return terminal === undefined ? null : (
-            <TerminalPane
-              key={worker.id}
-              sessionId={session.id}
-              worker={worker}
-              terminal={terminal}
-              visible={worker.id === active?.id}
-              fresh={canStartFresh(worker, agents ?? [])}
-              at={worker.id === active?.id ? at : null}
-            />
-          );
-        })}
+    </>
+  );
+}
+
+/** The head and tab strip while the app state is on its way: as tall as they will be, so the
+ * terminal below them keeps its size. */
+function PendingBars() {
+  const path = routePath({ page: "dashboard" });
+  return (
+    <>
+      <div class="session-head">
+        <a class="back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
+          <BackIcon />
+        </a>
+        <div class="session-title">
+          <h1 class="muted">Loading session…</h1>
+        </div>
+        <PaletteButton />
       </div>
-    </div>
+      <div class="tab-strip">
+        <a class="back strip-back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
+          <BackIcon />
+        </a>
+        <div class="tabs" aria-hidden="true">
+          <span class="tab pending-tab" />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function PaletteButton() {
+  return (
+    <button type="button" class="icon-button narrow-only" aria-label="Go to…" data-testid="open-palette" onClick={() => runCommand("palette")}>
+      <SearchIcon />
+    </button>
   );
 }
 
 /**
  * One WorkerTerminal per worker that has been shown, kept while the page is open so switching
- * tabs is instant; disposed when its worker goes away or the page closes.
+ * tabs is instant; disposed when its worker goes away (or is a diff review) or the page closes.
+ * `workers` is null while the app state is on its way: the shown worker is then the URL's.
  */
-function useTerminals(session: Session, active: Worker | undefined): Map<string, WorkerTerminal> {
+function useTerminals(sessionId: string, workers: readonly Worker[] | null, shownId: string | null): Map<string, WorkerTerminal> {
   const ref = useRef(new Map<string, WorkerTerminal>());
   const [, rerender] = useState(0);
   const map = ref.current;
-  if (active !== undefined && active.type !== "git-diff" && !map.has(active.id)) {
-    map.set(active.id, new WorkerTerminal(session.id, active.id));
-  }
+  if (shownId !== null && !map.has(shownId)) map.set(shownId, new WorkerTerminal(sessionId, shownId));
   useEffect(() => {
-    const live = new Set(session.workers.map((w) => w.id));
+    if (workers === null) return;
+    const live = new Set(workers.filter((w) => w.type !== "git-diff").map((w) => w.id));
     for (const [id, terminal] of map) {
       if (!live.has(id)) {
         terminal.dispose();

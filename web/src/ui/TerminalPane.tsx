@@ -17,7 +17,9 @@ import { TerminalOverlays } from "./TerminalOverlays";
 
 interface Props {
   sessionId: string;
-  worker: Worker;
+  /** Null while the app state is on its way (a page opened on this worker): the terminal only,
+   * its size not yet told to the server (the bars around it may still change it). */
+  worker: Worker | null;
   terminal: WorkerTerminal;
   visible: boolean;
   /** Whether the exit bar offers "Restart fresh" beside Restart (see canStartFresh). */
@@ -39,6 +41,10 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     host.current?.append(terminal.element, terminal.history.element);
   }, [terminal]);
 
+  // The page around a terminal whose worker is not known yet is not laid out for good.
+  const known = worker !== null;
+  useLayoutEffect(() => terminal.holdSize(!known), [terminal, known]);
+
   useLayoutEffect(() => {
     terminal.setVisible(visible);
     if (!visible) return;
@@ -48,12 +54,14 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
     if (document.querySelector('[role="dialog"][aria-modal="true"]') === null) terminal.focus();
   }, [terminal, visible]);
 
-  const exited = worker.status !== undefined ? worker.status === "exited" : status.exit !== null;
-  const exit = status.exit ?? { exitCode: worker.exitCode ?? null, signal: worker.signal ?? null };
+  // Until the worker is known, only the terminal: its bars wait for the worker (the URL may
+  // name a diff review, or no worker at all).
+  const exited = worker !== null && (worker.status !== undefined ? worker.status === "exited" : status.exit !== null);
+  const exit = status.exit ?? { exitCode: worker?.exitCode ?? null, signal: worker?.signal ?? null };
   return (
-    <div class={visible ? "terminal-pane" : "terminal-pane hidden"} data-worker-id={worker.id}>
-      <ConnectionBar terminal={terminal} />
-      {exited && (
+    <div class={visible ? "terminal-pane" : "terminal-pane hidden"} data-worker-id={terminal.workerId}>
+      {known && <ConnectionBar terminal={terminal} />}
+      {exited && worker !== null && (
         <ExitBar
           text={`${worker.name} ${exitText(exit.exitCode, exit.signal)}.`}
           fresh={fresh}
@@ -70,7 +78,7 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
         <div class="terminal-mount" ref={host} />
         <TerminalOverlays terminal={terminal} status={status} visible={visible} at={at} />
       </div>
-      {worker.type === "agent" && <QueuedMessages sessionId={sessionId} worker={worker} />}
+      {worker?.type === "agent" && <QueuedMessages sessionId={sessionId} worker={worker} />}
       <KeyRow terminal={terminal} ctrlArmed={status.ctrlArmed} />
     </div>
   );

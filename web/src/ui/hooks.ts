@@ -32,9 +32,11 @@ export function useServices(): Services {
 /**
  * Re-renders after changes of `subscribe`'s source and returns `read()`: at most once per
  * animation frame, however many messages came in it (and not at all while the page is hidden,
- * until it shows again), and at most once per `minInterval` ms. A change between the first
- * render and the subscription (a socket message can land there) is caught by rendering once
- * more right after subscribing.
+ * until it shows again), and at most once per `minInterval` ms after the last such render. A
+ * change between the first render and the subscription (a socket message can land there) is
+ * caught by rendering once more right after subscribing; that render starts no wait, so the
+ * first change after it shows at once (a page mounted before the app state arrived renders it
+ * in the next frame, not up to `minInterval` later).
  */
 export function useExternal<T>(subscribe: (listener: () => void) => () => void, read: () => T, minInterval = 0): T {
   const [, force] = useState(0);
@@ -58,7 +60,10 @@ export function useExternal<T>(subscribe: (listener: () => void) => () => void, 
         }, wait);
     };
     const unsubscribe = subscribe(update);
-    update();
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      force((n) => n + 1);
+    });
     return () => {
       unsubscribe();
       cancelAnimationFrame(frame);
