@@ -182,6 +182,17 @@ def test_the_terminal_opens_before_the_app_state_arrives(
     assert sizes == [shown_size(page)]
 
 
+def open_refused_before_the_app_state(page: Page, url: str) -> None:
+    """Opens `url` (naming a worker the server does not have) with the app state held back until
+    the server has refused the worker's socket, then lets the state through."""
+    app = HeldAppState(page)
+    with page.expect_websocket(lambda ws: "/worker/" in ws.url) as opened:
+        page.goto(url)
+    if not opened.value.is_closed():  # refused by the server, maybe already
+        opened.value.wait_for_event("close")
+    app.release()
+
+
 def test_a_url_naming_no_such_worker_ends_on_the_sessions_first_worker(
     new_context: ContextFactory, server: Server, tmp_path: Path
 ) -> None:
@@ -190,12 +201,9 @@ def test_a_url_naming_no_such_worker_ends_on_the_sessions_first_worker(
     with server.http() as api:
         session = create_session(api, tmp_path)
     page = login(new_context(), server)
-    app = HeldAppState(page)
-    with page.expect_websocket(lambda ws: "/worker/nope" in ws.url) as opened:
-        page.goto(f"{server.base_url}/sessions/{session['id']}/workers/nope")
-    if not opened.value.is_closed():  # refused by the server, maybe already
-        opened.value.wait_for_event("close")
-    app.release()
+    open_refused_before_the_app_state(
+        page, f"{server.base_url}/sessions/{session['id']}/workers/nope"
+    )
     wait_ready(page)
     run(page, "echo first-$((6*7))")
     wait_for_text(page, r"^first-42")
@@ -211,12 +219,7 @@ def test_a_url_naming_no_such_session_ends_on_not_found(
     """A session id the server does not have, opened before the app state arrives: once it
     arrives the page says so, and no terminal is left."""
     page = login(new_context(), server)
-    app = HeldAppState(page)
-    with page.expect_websocket(lambda ws: "/worker/" in ws.url) as opened:
-        page.goto(f"{server.base_url}/sessions/nope/workers/nope")
-    if not opened.value.is_closed():  # refused by the server, maybe already
-        opened.value.wait_for_event("close")
-    app.release()
+    open_refused_before_the_app_state(page, f"{server.base_url}/sessions/nope/workers/nope")
     expect(page.get_by_role("heading", name="This session no longer exists")).to_be_visible()
     expect(page.locator(".terminal-pane")).to_have_count(0)
 

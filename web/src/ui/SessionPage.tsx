@@ -107,13 +107,10 @@ function SessionBars({ session, active }: { session: Session; active: Worker | u
   useTabShortcuts(session, active);
   useSeen(session.id, active);
 
-  const path = routePath({ page: "dashboard" });
   return (
     <>
       <div class="session-head">
-        <a class="back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
-          <BackIcon />
-        </a>
+        <BackLink />
         <div class="session-title">
           <h1>{sessionLabel(session)}</h1>
           <span class="mono muted path" title={session.locationPath}>
@@ -125,9 +122,7 @@ function SessionBars({ session, active }: { session: Session; active: Worker | u
         <PaletteButton />
       </div>
       <div class="tab-strip">
-        <a class="back strip-back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
-          <BackIcon />
-        </a>
+        <BackLink inStrip />
         <WorkerTabs
           session={session}
           activeId={active?.id ?? null}
@@ -157,27 +152,32 @@ function SessionBars({ session, active }: { session: Session; active: Worker | u
 /** The head and tab strip while the app state is on its way: as tall as they will be, so the
  * terminal below them keeps its size. */
 function PendingBars() {
-  const path = routePath({ page: "dashboard" });
   return (
     <>
       <div class="session-head">
-        <a class="back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
-          <BackIcon />
-        </a>
+        <BackLink />
         <div class="session-title">
           <h1 class="muted">Loading session…</h1>
         </div>
         <PaletteButton />
       </div>
       <div class="tab-strip">
-        <a class="back strip-back" href={path} onClick={onLinkClick(path)} aria-label="All sessions">
-          <BackIcon />
-        </a>
+        <BackLink inStrip />
         <div class="tabs" aria-hidden="true">
           <span class="tab pending-tab" />
         </div>
       </div>
     </>
+  );
+}
+
+/** Back to all sessions: in the head, and in the tab strip where the head is hidden (phones). */
+function BackLink({ inStrip = false }: { inStrip?: boolean }) {
+  const path = routePath({ page: "dashboard" });
+  return (
+    <a class={inStrip ? "back strip-back" : "back"} href={path} onClick={onLinkClick(path)} aria-label="All sessions">
+      <BackIcon />
+    </a>
   );
 }
 
