@@ -1,7 +1,9 @@
 /**
  * One worker's terminal: owns the xterm.js instance, its addons, the worker socket, the history
  * view over it and the listeners, and disposes of all of them. Components only mount `element`
- * and `history.element` and read `status`.
+ * and `history.element` and read `status`. What is typed takes its way to the program in
+ * input-path.ts; the size is fitted and told in terminal-size.ts; whether the terminal is visible
+ * is visibility.ts's; history-door.ts is the way into the history view and back.
  *
  * It opens with the recent output only (`?tail=`; a page's first terminal was connected as the
  * page started, see first-socket.ts), written after the terminal modes in effect
@@ -11,46 +13,39 @@
  */
 
 import "@xterm/xterm/css/xterm.css";
-import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import { api } from "../api";
 import { Close, parseWorkerMessage, workerSocketPath, type WorkerClientMessage, type WorkerServerMessage } from "../protocol";
 import { isDown, ReconnectingSocket, socketUrl, type SocketStatus, type WebSocketLike } from "../socket";
 import { HistoryView, type HistoryStatus } from "./history-view";
-import { expectedSize } from "./expected-size";
-import { EarlyInput } from "./early-input";
 import { claimFirst, TAIL_BYTES } from "./first-socket";
+import { HistoryDoor } from "./history-door";
 import { acceptImages } from "./image-drop";
-import { InputQueue } from "./input-queue";
-import { keySequence, platformOf, rowKey, withCtrl, type KeyName } from "./keys";
+import { InputPath, type InputStatus } from "./input-path";
+import { platformOf, type KeyName } from "./keys";
 import { LiveOutput } from "./live-output";
 import { showNotes } from "./notes";
 import type { SearchAnswer } from "./search-results";
+import { TerminalSize, type Stage } from "./terminal-size";
 import { terminalTheme } from "./theme";
+import { Visibility } from "./visibility";
 
-export interface TerminalStatus {
+/** What components show of a terminal; the input's part (Ctrl armed, characters queued and
+ * refused) is input-path.ts's. */
+export interface TerminalStatus extends InputStatus {
   connection: SocketStatus;
   exit: { exitCode: number; signal: string | null } | null;
   /** The last problem to show the user (a refused paste, a server `error`), or null. */
   notice: string | null;
   /** What the terminal is busy with for the user (re-encoding an image), or null. */
   progress: string | null;
-  ctrlArmed: boolean;
-  /** Characters typed while disconnected, waiting to be sent on reconnect. */
-  queued: number;
-  /** Characters typed while disconnected that will not be sent (past the queue's bound). */
-  refused: number;
   /** The first history is not on screen yet. */
   loading: boolean;
   /** The terminal shows its oldest line and older output can be paged in. */
   earlier: boolean;
   history: HistoryStatus;
 }
-
-/** A terminal shown again that missed more than this starts over from the tail rather than
- * parse all it missed. */
-const CATCH_UP_BYTES = 4 * TAIL_BYTES;
 
 /** The longest a shown terminal waits for its first history before xterm.js opens anyway. */
 const ATTACH_WAIT_MS = 1000;
@@ -60,26 +55,20 @@ const FONT = '"DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consola
 export class WorkerTerminal {
   readonly element: HTMLDivElement;
   private readonly term: Terminal;
-  private readonly fitAddon = new FitAddon();
+  private readonly size: TerminalSize;
   private readonly socket: ReconnectingSocket;
   private readonly disposers: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
-  private readonly pending = new InputQueue();
-  /** Holds what is typed until the first history is parsed (see releaseEarly). */
-  private readonly early: EarlyInput;
+  private readonly input: InputPath;
   private readonly output: LiveOutput;
+  private readonly visibility: Visibility;
   readonly history: HistoryView;
-  private opened = false;
-  /** xterm.js is open in `element` (see open). */
-  private attached = false;
+  private readonly door: HistoryDoor;
+  /** Opened (see open), and xterm.js attached in `element` (see attach). */
+  private stage: Stage = "new";
   private disposed = false;
   /** Focus was asked for before xterm.js opened: where the focus was then. */
   private focusWanted: { from: Element | null } | null = null;
-  private tabShown = true;
-  /** The size is not told to the server for now (see holdSize); `sizeOwed`: it was meanwhile. */
-  private sizeHeld = false;
-  private sizeOwed = false;
-  private visible = true;
   private current: TerminalStatus;
 
   constructor(
@@ -90,10 +79,20 @@ export class WorkerTerminal {
     this.element.className = "terminal-host";
     this.element.dataset.workerId = workerId;
     this.element.tabIndex = -1; // until xterm.js opens, the element itself takes the keys (early-input.ts)
-    this.early = new EarlyInput(this.element, platformOf(navigator.platform));
+    this.input = new InputPath(this.element, platformOf(navigator.platform), {
+      send: (data) => this.send({ type: "input", data }),
+      closed: () => this.socket.status.kind === "closed",
+      modes: () => ({ applicationCursor: this.term.modes.applicationCursorKeysMode, bracketedPaste: this.term.modes.bracketedPasteMode }),
+      paste: (text) => this.term.paste(text),
+      update: (patch) => this.update(patch),
+    });
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.term = new Terminal({ ...this.looks(dark), cursorBlink: true, scrollback: 10_000, allowProposedApi: true }); // notes.ts: decorations
-    this.term.loadAddon(this.fitAddon);
+    this.size = new TerminalSize(this.term, this.element, {
+      stage: () => this.stage,
+      send: ({ cols, rows }) => this.send({ type: "resize", cols, rows }),
+      fitted: () => this.history.fit(),
+    });
     this.term.loadAddon(new WebLinksAddon());
     this.socket = new ReconnectingSocket({
       url: () => socketUrl(workerSocketPath(sessionId, workerId, this.offset, this.offset === null ? TAIL_BYTES : null), window.location),
@@ -111,11 +110,20 @@ export class WorkerTerminal {
       page: ({ end, bytes }) => api.workerHistory(sessionId, workerId, end, bytes),
       liveStart: () => this.output.liveStart(),
       liveEnd: () => this.offset ?? 0,
-      size: () => this.historySize(),
+      size: () => this.door.size(),
       options: () => this.looks(dark),
-      closed: (offset) => this.historyClosed(offset),
-      typed: (key) => this.typed(key),
+      closed: (offset) => this.door.closed(offset),
+      typed: (key) => this.input.typed(key),
       changed: () => this.update({ history: this.history.status }),
+    });
+    this.door = new HistoryDoor(this.term, this.element, this.output, this.history, (earlier) => this.update({ earlier }));
+    this.visibility = new Visibility({
+      pageHidden: () => document.visibilityState === "hidden",
+      paused: () => this.output.paused,
+      offset: () => this.offset,
+      end: () => api.workerHistory(sessionId, workerId, Number.MAX_SAFE_INTEGER, 1).then((page) => page.offset),
+      show: (visible) => this.output.setVisible(visible),
+      startOver: () => this.startOver(),
     });
     const [connection, history] = [this.socket.status, this.history.status];
     this.current = { connection, exit: null, notice: null, progress: null, ctrlArmed: false, queued: 0, refused: 0, loading: true, earlier: false, history };
@@ -142,10 +150,10 @@ export class WorkerTerminal {
    * viewport following every line is several times faster (see bench/browser.py). If that
    * size cannot be told, it opens at once, in a task of its own. */
   open(): void {
-    if (this.opened) return;
-    this.opened = true;
-    this.applyVisibility();
-    const sized = this.presize();
+    if (this.stage !== "new") return;
+    this.stage = "opened";
+    this.visibility.apply();
+    const sized = this.size.presize();
     this.socket.start(); // connecting meanwhile: its first message is handled after this task
     const timer = setTimeout(() => this.attach(), sized ? ATTACH_WAIT_MS : 0);
     this.disposers.push(() => clearTimeout(timer));
@@ -153,84 +161,37 @@ export class WorkerTerminal {
 
   /** xterm.js opens in `element`: its renderer, viewport and keyboard. */
   private attach(): void {
-    if (!this.opened || this.attached || this.disposed) return;
-    this.attached = true;
+    if (this.stage !== "opened" || this.disposed) return;
+    this.stage = "attached";
     this.element.removeAttribute("tabindex");
     this.term.open(this.element);
-    this.fit();
+    this.size.fit();
     const active = document.activeElement;
     const stayed = active === null || active === document.body || active === this.element || active === this.focusWanted?.from;
     if (this.focusWanted !== null && stayed) this.term.focus(); // unless the user went elsewhere meanwhile
   }
 
-  /** Gives the terminal, before xterm.js opens, the size it will fit `element` to; false if
-   * that cannot be told. */
-  private presize(): boolean {
-    const o = this.term.options;
-    const looks = { fontFamily: o.fontFamily ?? "", fontSize: o.fontSize ?? 15, lineHeight: o.lineHeight ?? 1, letterSpacing: o.letterSpacing ?? 0, scrollback: o.scrollback ?? 1000 };
-    const size = expectedSize(this.element, looks, { cols: this.term.cols, rows: this.term.rows });
-    if (size === null) return false;
-    if (size.cols !== this.term.cols || size.rows !== this.term.rows) this.term.resize(size.cols, size.rows);
-    return true;
-  }
-
   /** Fits the terminal to its element; a size change sends `resize` (via onResize). */
   fit(): void {
-    if (!this.opened || this.element.clientWidth === 0 || this.element.clientHeight === 0) return;
-    if (!this.attached) {
-      this.presize();
-      return;
-    }
-    try {
-      this.fitAddon.fit();
-    } catch {
-      // the renderer is not measured yet; the next ResizeObserver tick fits
-    }
-    this.element.dataset.cols = String(this.term.cols);
-    this.element.dataset.rows = String(this.term.rows);
-    this.history.fit();
+    this.size.fit();
   }
 
-  /** While held, the terminal's size is not told to the server: the page around it is not laid
-   * out for good yet (opened on a worker, its app state on the way), so the size may still
-   * change. Released, it fits to its final place and tells the size, once, if it was owed. */
+  /** Holds the terminal's size back from the server while the page around it may still change
+   * (see TerminalSize.hold). */
   holdSize(held: boolean): void {
-    if (held === this.sizeHeld) return;
-    this.sizeHeld = held;
-    if (held) return;
-    this.fit(); // a size change sends it (onResize)
-    if (this.sizeOwed) this.sendSize();
+    this.size.hold(held);
   }
 
   /** A hidden terminal (its tab not shown, or the browser's tab in the background) does not
    * render: its socket is paused, and catches up when shown — from where it was, or, if that
-   * is far behind, from the recent tail (see startOver). */
+   * is far behind, from the recent tail (see visibility.ts). */
   setVisible(visible: boolean): void {
-    this.tabShown = visible;
-    this.applyVisibility();
-  }
-
-  private applyVisibility(): void {
-    const visible = this.tabShown && document.visibilityState !== "hidden";
-    if (visible === this.visible) return;
-    this.visible = visible;
-    if (visible && this.output.paused && this.offset !== null) void this.catchUp(this.offset);
-    else this.output.setVisible(visible);
-  }
-
-  private async catchUp(from: number): Promise<void> {
-    const end = await api.workerHistory(this.sessionId, this.workerId, Number.MAX_SAFE_INTEGER, 1).then(
-      (page) => page.offset,
-      () => from, // nothing kept yet, or the server is away: resume, the socket knows best
-    );
-    if (!this.visible) return;
-    if (this.offset === from && end - from > CATCH_UP_BYTES) this.startOver();
-    this.output.setVisible(true);
+    this.visibility.showTab(visible);
   }
 
   /** Opens the history view on the output before what the terminal holds. */
   openHistory(): void {
-    if (this.output.hasEarlier()) void this.history.openBefore();
+    this.door.open();
   }
 
   /** Shows the output at `offset` (a line start) in the history view, `query` highlighted. */
@@ -244,7 +205,7 @@ export class WorkerTerminal {
   }
 
   focus(): void {
-    if (this.attached) this.term.focus();
+    if (this.stage === "attached") this.term.focus();
     else {
       this.focusWanted = { from: document.activeElement };
       this.element.focus({ preventScroll: true }); // it takes the keys meanwhile (early-input.ts)
@@ -257,21 +218,13 @@ export class WorkerTerminal {
 
   /** A key from the on-screen key row. */
   pressKey(key: KeyName): void {
-    if (!this.early.hold({ press: rowKey(key) })) this.sendInput(keySequence(key, this.term.modes.applicationCursorKeysMode));
+    this.input.key(key);
     this.term.focus();
   }
 
   /** The key row's Paste: the clipboard's text, as if pasted (bracketed when the program asks). */
   async pasteClipboard(): Promise<void> {
-    let text: string;
-    try {
-      text = await navigator.clipboard.readText();
-    } catch {
-      this.update({ notice: "The browser did not give the clipboard: allow it, or paste with a long press on the terminal." });
-      return;
-    }
-    if (text !== "" && !this.early.hold({ paste: text })) this.term.paste(text);
-    this.term.focus();
+    if (await this.input.pasteClipboard()) this.term.focus();
   }
 
   /** xterm.js's screen-reader mode: new output is read aloud and the screen can be browsed. */
@@ -281,7 +234,7 @@ export class WorkerTerminal {
 
   /** Ctrl from the key row applies to the next key typed. */
   toggleCtrl(): void {
-    this.update({ ctrlArmed: !this.current.ctrlArmed });
+    this.input.toggleCtrl();
     this.term.focus();
   }
 
@@ -291,7 +244,7 @@ export class WorkerTerminal {
 
   dispose(): void {
     this.disposed = true;
-    this.early.dispose();
+    this.input.dispose();
     this.socket.close();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.history.dispose();
@@ -302,24 +255,23 @@ export class WorkerTerminal {
 
   private wire(dark: MediaQueryList): void {
     const subs = [
-      this.term.onData((data) => {
-        if (!this.early.hold({ data })) this.typed(data); // before the first history: an input method's text, say
-      }),
-      this.term.onBinary((data) => this.sendInput(data)),
-      this.term.onResize(() => this.sendSize()),
+      this.term.onData((data) => this.input.data(data)),
+      this.term.onBinary((data) => this.input.send(data)),
+      this.term.onResize(() => this.size.tell()),
       this.term.onSelectionChange(() => this.copySelection()),
-      this.term.onScroll(() => this.checkEarlier()),
+      this.term.onScroll(() => this.door.check()),
       showNotes(this.term),
     ];
-    this.term.attachCustomKeyEventHandler((event) => this.liveKey(event));
-    const onWheel = (event: WheelEvent) => this.wheel(event);
+    // Until the first history is parsed the keys are held (input-path.ts), then the door has its say.
+    this.term.attachCustomKeyEventHandler((event) => !this.input.takeEarly(event) && this.door.key(event));
+    const onWheel = (event: WheelEvent) => this.door.wheel(event);
     this.element.addEventListener("wheel", onWheel, { capture: true, passive: true });
     this.disposers.push(() => this.element.removeEventListener("wheel", onWheel, true));
     this.disposers.push(() => subs.forEach((s) => s.dispose()));
-    const observer = new ResizeObserver(() => this.fit());
+    const observer = new ResizeObserver(() => this.size.fit());
     observer.observe(this.element);
     this.disposers.push(() => observer.disconnect());
-    const onVisibility = () => this.applyVisibility();
+    const onVisibility = () => this.visibility.apply();
     document.addEventListener("visibilitychange", onVisibility);
     this.disposers.push(() => document.removeEventListener("visibilitychange", onVisibility));
     const onScheme = () => (this.term.options.theme = terminalTheme(dark.matches));
@@ -358,14 +310,14 @@ export class WorkerTerminal {
   /** Output up to `offset` is parsed: the first history is on screen. */
   private parsed(offset: number, history: boolean): void {
     if (history) {
-      this.releaseEarly();
+      this.input.release();
       this.attach();
     }
     if (history && this.current.loading) {
       this.element.dataset.loaded = String(offset);
       this.update({ loading: false });
     }
-    this.checkEarlier();
+    this.door.check();
   }
 
   /** The server could not continue from our offset (it left retention: a hidden or flooded
@@ -378,109 +330,28 @@ export class WorkerTerminal {
     this.socket.reconnect();
   }
 
-  /** `earlier`: the terminal shows its oldest line (of the normal screen) and more is kept. */
-  private checkEarlier(): void {
-    const buffer = this.term.buffer.active;
-    const earlier = buffer.type === "normal" && buffer.viewportY === 0 && this.output.hasEarlier();
-    if (earlier !== this.current.earlier) this.update({ earlier });
-  }
-
-  /** Scrolling up at the top of the terminal opens the history view (unless a program takes
-   * the mouse wheel). */
-  private wheel(event: WheelEvent): void {
-    const buffer = this.term.buffer.active;
-    if (event.deltaY >= 0 || buffer.type !== "normal" || buffer.viewportY !== 0) return;
-    if (this.term.modes.mouseTrackingMode === "none") this.openHistory();
-  }
-
-  /** Until the first history is parsed, the keys are held; while the history view shows, its
-   * keys; else Shift+PageUp at the top opens it. */
-  private liveKey(event: KeyboardEvent): boolean {
-    if (this.early.take(event)) return false;
-    if (this.history.status.open) return this.history.key(event) !== "took";
-    if (event.type === "keydown" && event.key === "PageUp" && event.shiftKey && this.term.buffer.active.viewportY === 0 && this.output.hasEarlier()) {
-      this.openHistory();
-      return false;
-    }
-    return true;
-  }
-
-  private historyClosed(offset: number | null): void {
-    const line = offset === null ? null : this.output.lineOf(offset);
-    if (line === null) this.term.scrollToBottom();
-    else this.term.scrollToLine(Math.max(0, line - this.term.rows + 1));
-    this.term.focus();
-  }
-
-  /** The history view's screen: as wide as the terminal, as tall as the view leaves room for. */
-  private historySize(): { cols: number; rows: number } {
-    const screen = this.element.querySelector(".xterm-screen");
-    const rowHeight = screen === null || this.term.rows === 0 ? 0 : screen.clientHeight / this.term.rows;
-    const height = this.history.element.clientHeight;
-    const rows = rowHeight > 0 && height > 0 ? Math.floor(height / rowHeight) : this.term.rows;
-    return { cols: this.term.cols, rows: Math.max(2, rows) };
-  }
-
   private looks(dark: MediaQueryList) {
     return { fontFamily: FONT, fontSize: window.innerWidth < 600 ? 12 : 14, lineHeight: 1.15, theme: terminalTheme(dark.matches) };
   }
 
-  /** What was typed before the first history was parsed is sent, before anything typed later,
-   * as xterm.js would have sent it in the modes that history set (once: later calls do nothing). */
-  private releaseEarly(): void {
-    const modes = this.term.modes;
-    const typed = this.early.release({ applicationCursor: modes.applicationCursorKeysMode, bracketedPaste: modes.bracketedPasteMode });
-    for (const data of typed) this.typed(data);
-  }
-
-  private typed(data: string): void {
-    if (this.current.ctrlArmed) {
-      this.update({ ctrlArmed: false });
-      data = withCtrl(data);
-    }
-    this.sendInput(data);
-  }
-
-  /** Input reaches the program, or waits (bounded) for the socket to come back — never lost silently. */
-  private sendInput(data: string): void {
-    if (this.send({ type: "input", data })) return;
-    if (this.socket.status.kind === "closed") {
-      this.update({ notice: "This terminal is closed: what you type is not sent." });
-      return;
-    }
-    this.pending.push(data);
-    this.update({ queued: this.pending.queued, refused: this.pending.refused });
-  }
-
   private reconnected(): void {
-    this.sendSize();
+    this.size.tell();
     this.output.connected();
-    const refused = this.pending.refused;
-    const queued = this.pending.drain();
-    if (queued !== "") this.send({ type: "input", data: queued });
-    const notice = refused > 0 ? `${refused} characters typed while disconnected were not sent.` : this.current.notice;
-    this.update({ queued: 0, refused: 0, notice });
+    this.input.reconnected(); // what was typed meanwhile
   }
 
   /** While the socket is down the terminal looks offline: dimmed, no cursor. */
   private connectionChanged(connection: SocketStatus): void {
     const down = isDown(connection);
     if (down) {
-      this.releaseEarly(); // no history is coming soon: what was typed is sent (or queued),
+      this.input.release(); // no history is coming soon: what was typed is sent (or queued),
       this.attach(); // and the terminal shows as it is
     }
     this.element.classList.toggle("offline", down);
     this.term.options.cursorBlink = !down;
-    if (connection.kind === "closed") this.pending.clear();
+    if (connection.kind === "closed") this.input.forget();
     const loading = this.current.loading && connection.kind !== "closed";
-    this.update({ connection, loading, queued: this.pending.queued, refused: this.pending.refused });
-  }
-
-  private sendSize(): void {
-    this.element.dataset.cols = String(this.term.cols);
-    this.element.dataset.rows = String(this.term.rows);
-    this.sizeOwed = this.sizeHeld;
-    if (!this.sizeHeld) this.send({ type: "resize", cols: this.term.cols, rows: this.term.rows });
+    this.update({ connection, loading, ...this.input.counts });
   }
 
   private send(message: WorkerClientMessage): boolean {
