@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import wait_for_text, wait_ready
-from tests.harness import Server, create_session, fake_agent_fields
+from tests.harness import Server, create_session, eventually, fake_agent_fields
 
 
 def within_width(inner: Locator, outer: Locator) -> bool:
@@ -52,3 +52,24 @@ def test_allow_on_the_dashboard_answers_the_question(
     note = page.locator(".terminal-note", has_text="answered from the console at")
     expect(note).to_be_visible()  # beside the line, not written over the agent's screen
     expect(note).to_contain_text("Yes (via keys)")
+
+
+def test_allow_under_needs_you_answers_the_question(
+    new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """The asking agent's line under "Needs you" has the same buttons, within the line: Allow
+    there answers the question and the agent goes on."""
+    agent = api.post("/api/agents", json=fake_agent_fields("Asker")).json()["agent"]
+    session = create_session(api, tmp_path, agentId=agent["id"], title="asks")
+    worker = session["workers"][0]["id"]
+    page = login(new_context(viewport=DESKTOP), server)
+    queued = api.post(f"/api/sessions/{session['id']}/workers/{worker}/queue", json={"text": "ask"})
+    assert queued.status_code == 201, queued.text
+    need = page.get_by_test_id("needs-you").locator(f'.need[data-worker-id="{worker}"]')
+    question = need.get_by_test_id("question")
+    expect(question).to_contain_text("Do you want to proceed?", timeout=30_000)
+    assert within_width(question, need), "the question is not within its line"
+    question.get_by_role("button", name="Allow").click()
+    expect(question).to_have_count(0)
+    history = f"/api/sessions/{session['id']}/workers/{worker}/history?end={2**53}"
+    eventually(lambda: "answered 'y'" in api.get(history).json()["data"], what="the answer")

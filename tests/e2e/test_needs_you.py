@@ -67,7 +67,7 @@ def test_needs_you_lists_asking_then_finished_then_failed_and_opens_one(
     expect(needs.nth(2)).to_have_attribute("data-attention", "failed")
     expect(needs.nth(2)).to_contain_text("exited with code 3")
     expect(needs.nth(0).locator("time")).to_have_text(re.compile(r"waiting (now|\d+s)"))
-    for part in (".need-session", "time", ".question"):
+    for part in (".need-session", "time", ".question-answer"):
         expect(needs.nth(0).locator(part)).to_be_visible()  # its session, wait and question
     assert_accessible(page, "the dashboard with agents that need you")
 

@@ -1,7 +1,7 @@
 /**
  * The top of the dashboard: every agent that needs you — asking, then finished since you last
- * opened it, then failed — with its session, how long it has waited and what it asks. One click
- * opens it (N does too).
+ * opened it, then failed — with its session, how long it has waited, and what it asks with the
+ * buttons that answer it here. One click opens it (N does too).
  */
 
 import { sessionLabel } from "../groups";
@@ -9,7 +9,7 @@ import { routePath } from "../router";
 import type { WorkerEntry } from "../triage";
 import { AttentionBadge, exitText } from "./marks";
 import { onLinkClick } from "./navigation";
-import { QuestionView } from "./QuestionView";
+import { QuestionAnswer } from "./QuestionAnswer";
 import { PreviewLines } from "./SessionCard";
 import { TimeAgo } from "./TimeAgo";
 
@@ -48,7 +48,7 @@ function NeedItem({ entry }: { entry: WorkerEntry }) {
         </span>
         {entry.since !== null && <TimeAgo since={entry.since} prefix="waiting " spoken="Waiting for " />}
       </a>
-      {question !== null ? <QuestionView question={question} /> : <PreviewLines entry={entry} count={1} />}
+      {question !== null ? <QuestionAnswer sessionId={session.id} workerId={worker.id} question={question} /> : <PreviewLines entry={entry} count={1} />}
     </li>
   );
 }
