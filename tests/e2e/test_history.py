@@ -132,7 +132,8 @@ def test_ctrl_shift_f_finds_a_line_printed_8_mib_ago_and_shows_it_highlighted(
 def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
     page: Page, server: Server, tmp_path: Path
 ) -> None:
-    """The search button opens the search; so does Ctrl+F while the keyboard is not in the terminal."""
+    """The search button opens the search; so does Ctrl+F while the keyboard is not in the
+    terminal, and Ctrl+F in the search box selects what it holds (not the browser's find)."""
     with server.http() as api:
         session = create_session(api, tmp_path)
     page.goto(f"{server.base_url}/sessions/{session['id']}")
@@ -142,7 +143,12 @@ def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
     page.get_by_role("button", name="Close search").click()
     page.locator(".session-head h1").click()
     page.keyboard.press("Control+f")
-    expect(page.get_by_role("searchbox", name="Search this terminal's history")).to_be_focused()
+    search = page.get_by_role("searchbox", name="Search this terminal's history")
+    expect(search).to_be_focused()
+    search.fill("abc")
+    search.press("Control+f")
+    expect(search).to_be_focused()
+    assert search.evaluate("(e) => [e.selectionStart, e.selectionEnd]") == [0, 3]
 
 
 def test_a_link_to_an_offset_opens_the_worker_there(

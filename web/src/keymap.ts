@@ -9,7 +9,7 @@
 
 /** Every command, first to last in precedence: a press that two keys match (only possible on an
  * odd layout, a letter typed on a punctuation key) is the earlier command's. */
-const COMMANDS = ["palette", "next-attention", "help", "leave-terminal", "view-cards", "view-list", "view-wall", "tab", "tab-previous", "tab-next"] as const;
+const COMMANDS = ["palette", "next-attention", "help", "leave-terminal", "view-cards", "view-list", "view-wall", "tab", "tab-previous", "tab-next", "search"] as const;
 
 export type Command = (typeof COMMANDS)[number];
 
@@ -92,6 +92,7 @@ const SHORTCUTS: readonly { title: string; items: readonly { keys: readonly Key[
         keys: [key("Alt+[", "tab-previous", PAGE, ["alt", "code:BracketLeft"]), key("Alt+]", "tab-next", PAGE, ["alt", "code:BracketRight"])],
         does: "Previous / next tab (outside the terminal)",
       },
+      { keys: [key("Ctrl+F", "search", PAGE, ["ctrl", "f"])], does: "Search the terminal's whole history (outside the terminal and text fields)" },
     ],
   },
   {
@@ -108,6 +109,7 @@ const SHORTCUTS: readonly { title: string; items: readonly { keys: readonly Key[
         ],
         does: "Previous / next tab",
       },
+      { keys: [key("Ctrl+Shift+F", "search", EVERYWHERE, ["ctrl+shift", "f"])], does: "Search this terminal's whole history (Ctrl+F stays the program's)" },
       { keys: [key("Ctrl+Shift+?", "help", EVERYWHERE, ["ctrl+shift", "code:Slash"])], does: "This list of shortcuts" },
       { keys: [shown("Every other key")], does: "Goes to the terminal: Esc, Ctrl+K, Alt/Meta keys, Tab, /" },
     ],

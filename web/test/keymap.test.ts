@@ -22,8 +22,16 @@ describe("resolve", () => {
     expect(resolve(key("/", "Slash"), "page")?.command).toBe("palette");
   });
 
-  it("leaves readline's keys to a focused terminal: Ctrl+K, Alt+digits, Alt+B/F, Esc, / and plain letters", () => {
-    for (const input of [key("Ctrl+k"), key("Alt+1"), key("Alt+b"), key("Alt+f"), key("Escape", "Escape"), key("/", "Slash"), key("n"), key("?", "Slash"), key("Alt+[", "BracketLeft")]) {
+  it("opens the terminal's search with Ctrl+Shift+F anywhere, Ctrl+F only on the page", () => {
+    for (const context of ["terminal", "field", "page"] as const) expect(resolve(key("Ctrl+Shift+F"), context)?.command).toBe("search");
+    expect(resolve(key("Ctrl+f"), "page")?.command).toBe("search");
+    expect(resolve(key("Ctrl+f"), "field")).toBeNull(); // a text field's own (or the browser's find)
+    expect(resolve(key("Ctrl+Alt+f"), "page")).toBeNull();
+    expect(resolve(key("Meta+f"), "page")).toBeNull(); // the browser's find
+  });
+
+  it("leaves readline's keys to a focused terminal: Ctrl+K, Ctrl+F, Alt+digits, Alt+B/F, Esc, / and plain letters", () => {
+    for (const input of [key("Ctrl+k"), key("Ctrl+f"), key("Alt+1"), key("Alt+b"), key("Alt+f"), key("Escape", "Escape"), key("/", "Slash"), key("n"), key("?", "Slash"), key("Alt+[", "BracketLeft")]) {
       expect(resolve(input, "terminal")).toBeNull();
     }
   });
@@ -67,7 +75,7 @@ describe("resolve", () => {
 describe("SHORTCUT_HELP", () => {
   it("documents the terminal's way out and every Ctrl+Shift key the terminal gives up", () => {
     const keys = SHORTCUT_HELP.flatMap((s) => s.items.flatMap((i) => i.keys));
-    for (const k of ["Ctrl+Shift+L", "Ctrl+Shift+K", "Ctrl+Shift+Enter", "Ctrl+Shift+1…9", "Ctrl+Shift+[", "Ctrl+Shift+]", "Ctrl+Shift+?", "Ctrl+K", "/", "N", "?"]) {
+    for (const k of ["Ctrl+Shift+L", "Ctrl+Shift+K", "Ctrl+Shift+Enter", "Ctrl+Shift+1…9", "Ctrl+Shift+[", "Ctrl+Shift+]", "Ctrl+Shift+?", "Ctrl+Shift+F", "Ctrl+F", "Ctrl+K", "/", "N", "?"]) {
       expect(keys).toContain(k);
     }
   });

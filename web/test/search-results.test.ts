@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { opensSearch, SearchResults } from "../src/terminal/search-results";
+import { SearchResults } from "../src/terminal/search-results";
 
 const answer = {
   matches: [
@@ -32,32 +32,5 @@ describe("SearchResults", () => {
     expect(SearchResults.of("x", { matches: [], truncated: false }).label).toBe("No matches");
     expect(SearchResults.of("x", { matches: [], truncated: false }).current).toBeNull();
     expect(SearchResults.of("x", { ...answer, truncated: true }).label).toBe("3 of 3+");
-  });
-});
-
-describe("opensSearch", () => {
-  const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean; metaKey: boolean }>) => ({
-    key: k,
-    ctrlKey: false,
-    shiftKey: false,
-    altKey: false,
-    metaKey: false,
-    ...mods,
-  });
-
-  it("opens on Ctrl+Shift+F anywhere, the terminal included", () => {
-    expect(opensSearch(key("F", { ctrlKey: true, shiftKey: true }), true)).toBe(true);
-    expect(opensSearch(key("F", { ctrlKey: true, shiftKey: true }), false)).toBe(true);
-  });
-
-  it("leaves Ctrl+F to the terminal's program (or a text field), takes it elsewhere", () => {
-    expect(opensSearch(key("f", { ctrlKey: true }), true)).toBe(false);
-    expect(opensSearch(key("f", { ctrlKey: true }), false)).toBe(true);
-  });
-
-  it("ignores other keys and modifiers", () => {
-    expect(opensSearch(key("f", {}), false)).toBe(false);
-    expect(opensSearch(key("f", { ctrlKey: true, altKey: true }), false)).toBe(false);
-    expect(opensSearch(key("g", { ctrlKey: true }), false)).toBe(false);
   });
 });

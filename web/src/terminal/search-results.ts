@@ -3,9 +3,7 @@
  *
  * The server lists the lines that contain the text, oldest first (`GET …/search?q=`). The
  * newest match is shown first, as a terminal's find does; "older" and "newer" step from there
- * and wrap around. Ctrl+Shift+F opens the search anywhere on the session page, the terminal
- * included; Ctrl+F only when the keyboard is neither in the terminal, so a program that uses
- * Ctrl+F (readline's forward-char, editors, pagers) keeps it, nor in a text field.
+ * and wrap around. (The keys that open the search are in keymap.ts.)
  */
 
 export interface Match {
@@ -59,19 +57,4 @@ export class SearchResults {
     if (n === 0) return this;
     return new SearchResults(this.query, this.matches, this.truncated, (this.index + by + n) % n);
   }
-}
-
-export interface KeyPress {
-  key: string;
-  ctrlKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-  metaKey: boolean;
-}
-
-/** Whether a key press opens the terminal's search; `taken`: the keyboard is in the terminal or
- * a text field (see the module comment). */
-export function opensSearch(event: KeyPress, taken: boolean): boolean {
-  if (event.key.toLowerCase() !== "f" || !event.ctrlKey || event.altKey || event.metaKey) return false;
-  return event.shiftKey || !taken;
 }

@@ -1,15 +1,16 @@
 /**
  * What floats over a terminal: the loading sign, "↑ Earlier output", the history view's bar, and
- * the search (its button, its keys, and a link's place in the output to show at once).
+ * the search (its button, the shown terminal's handler for its keys — keymap.ts — and a link's
+ * place in the output to show at once).
  */
 
 import "../history.css";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Place } from "../router";
-import { opensSearch } from "../terminal/search-results";
 import type { TerminalStatus, WorkerTerminal } from "../terminal/worker-terminal";
 import { HistoryBar } from "./HistoryBar";
 import { SearchIcon } from "./icons";
+import { useCommand } from "./shortcuts";
 import { TerminalSearch } from "./TerminalSearch";
 
 interface Props {
@@ -32,10 +33,16 @@ export function TerminalOverlays({ terminal, status, visible, at }: Props) {
     else terminal.reveal(at.offset, null);
   }, [terminal, visible, at?.offset, at?.query]);
 
-  useSearchKeys(visible, () => {
-    setSearch((open) => open ?? null);
-    setFocusSearch((n) => n + 1);
-  });
+  // Ctrl+Shift+F, or Ctrl+F outside the terminal (keymap.ts): the shown terminal's search.
+  useCommand(
+    "search",
+    visible
+      ? () => {
+          setSearch((open) => open ?? null);
+          setFocusSearch((n) => n + 1);
+        }
+      : null,
+  );
   const closeSearch = useCallback(() => {
     setSearch(undefined);
     terminal.focus();
@@ -65,25 +72,4 @@ export function TerminalOverlays({ terminal, status, visible, at }: Props) {
       )}
     </>
   );
-}
-
-/** Ctrl+Shift+F opens the search anywhere on the page; Ctrl+F too, unless the keyboard is in the
- * terminal, whose program may use it, or in a text field (see search-results.ts). */
-function useSearchKeys(active: boolean, open: () => void): void {
-  const latest = useRef(open);
-  latest.current = open;
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target instanceof Element ? event.target : null;
-      const inTerminal = target?.closest(".terminal-host") != null;
-      const inField = target?.closest("input, textarea, select, [contenteditable]") != null && target.closest(".xterm, .terminal-search") == null;
-      if (!opensSearch(event, inTerminal || inField)) return;
-      event.preventDefault();
-      event.stopPropagation();
-      latest.current();
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [active]);
 }

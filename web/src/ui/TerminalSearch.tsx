@@ -66,6 +66,9 @@ export function TerminalSearch({ terminal, initial, focus, onClose }: Props) {
     } else if (event.key === "Escape") {
       event.preventDefault();
       onClose();
+    } else if (event.key.toLowerCase() === "f" && event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault(); // Ctrl+F again: this search, not the browser's
+      input.current?.select();
     }
   };
 
