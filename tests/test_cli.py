@@ -88,6 +88,25 @@ def test_attach_opens_with_the_recent_tail_and_its_modes(server: Server, tmp_pat
     assert b"\x1b[?1h" in out.split(b"old ")[0]  # the mode comes before the tail's lines
 
 
+def test_detaching_puts_the_terminal_back_as_it_was(server: Server, tmp_path: Path) -> None:
+    """A program that took the alternate screen, hid the cursor and asked for mouse reports and
+    bracketed paste: detaching undoes all of it in the user's terminal before `[detached]`."""
+    session_id = run(server, "new", str(tmp_path)).split()[1]
+    proc = attach_cli(server, session_id)
+    try:
+        proc.write(
+            b"printf '\\033[?1049h\\033[?25l\\033[?1000;1006h\\033[?2004h'; echo SET-$((2+3))\r"
+        )
+        read_until(proc, b"SET-5")
+        proc.write(b"\x1d")
+        last = read_until(proc, b"[detached]").split(b"[detached]")[0]  # after SET-5
+    finally:
+        proc.terminate(force=True)
+    for undo in (b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1006l", b"\x1b[?2004l", b"\x1b[?1049l"):
+        assert undo in last, (undo, last)
+    assert last.index(b"\x1b[?1049l") > last.index(b"\x1b[?25h")  # the normal screen last
+
+
 def attach_cli(server: Server, session_id: str) -> ptyprocess.PtyProcess:
     env = {**os.environ, "AGENT_CONSOLE_TOKEN": TOKEN}
     return ptyprocess.PtyProcess.spawn([*CLI, "attach", session_id[:8], "--url", server.base_url],

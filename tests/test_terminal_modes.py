@@ -54,3 +54,30 @@ def test_a_reset_among_switches_applies_in_order() -> None:
     assert modes.restore() == "\x1b[?2004h"
     modes.feed(b"only plain text, no escape at all\r\n" * 100)
     assert modes.restore() == "\x1b[?2004h"
+
+
+def test_leave_takes_a_full_screen_program_s_modes_back_to_the_defaults() -> None:
+    """What a client writes as it stops showing a worker: every mode back, the scrolling region
+    reset with the cursor kept, the alternate screen left last; nothing when all is default."""
+    modes = Modes()
+    assert modes.leave() == ""
+    data = b"\x1b[?1049h\x1b[?1h\x1b[?25l\x1b[?2004h\x1b[?1000;1006h\x1b[3;20r"
+    modes.feed(data)
+    modes.feed_region(data)
+    assert modes.leave() == ("\x1b[?1l\x1b[?25h\x1b[?1000l\x1b[?1006l\x1b[?2004l\x1b[r\x1b[?1049l")
+    normal = Modes()
+    normal.feed_region(b"\x1b[2;10r")
+    assert normal.leave() == "\x1b7\x1b[r\x1b8"  # DECSTBM homes the cursor: saved around it
+
+
+@given(st.lists(SWITCHES | st.just(b"\x1b[4;18r"), max_size=30))
+def test_after_leave_nothing_needs_restoring(parts: list[bytes]) -> None:
+    """Whatever the output set, writing `leave()` after it puts every tracked mode back."""
+    data = b"".join(parts)
+    modes = Modes()
+    modes.feed(data)
+    modes.feed_region(data)
+    back = modes.leave().encode()
+    modes.feed(back)
+    modes.feed_region(back)
+    assert modes.restore() == ""

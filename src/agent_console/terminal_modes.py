@@ -7,7 +7,7 @@ screen of a full-screen program, application cursor keys, mouse reporting, brack
 hidden cursor, a scrolling region — would be missing, and the screen or the keys would be wrong.
 `Modes.feed` follows the DEC private mode switches (`ESC [ ? n h` / `l`) over the bytes before
 that point, `feed_region` the scrolling region (`ESC [ t ; b r`) over the last stretch before it;
-`restore()` is the sequence to write first.
+`restore()` is the sequence to write first; `leave()` the one that undoes them all.
 """
 
 from __future__ import annotations
@@ -96,6 +96,19 @@ class Modes:
                 self.alt_screen = on
                 if mode == 1049 or not on:
                     self.region = None
+
+    def leave(self) -> str:
+        """The sequence that takes a terminal in these modes back to the defaults ('' when it is
+        in them): what a client writes as it stops showing the worker (`attach` detaching), so
+        the user's own terminal is not left on the alternate screen, with a hidden cursor, a
+        scrolling region, mouse reports or application keys."""
+        parts = [f"\x1b[?{mode}{'h' if default else 'l'}" for mode, default in TRACKED.items()
+                 if self.private[mode] != default]  # fmt: skip
+        if self.region is not None:  # the full screen again; resetting moves the cursor home:
+            parts.append("\x1b[r" if self.alt_screen else "\x1b7\x1b[r\x1b8")  # keep it on this one
+        if self.alt_screen:
+            parts.append("\x1b[?1049l")  # the normal screen and its cursor, as before
+        return "".join(parts)
 
     def restore(self) -> str:
         """The sequence that puts a fresh terminal into these modes ('' for the defaults)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_console.config import DEFAULT_PORT, default_data_dir
+from agent_console.terminal_modes import Modes
 
 if TYPE_CHECKING:  # imported when a verb runs: `host` and `stop` start without httpx
     from agent_console.client.connection import Client
@@ -145,6 +146,7 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
 
     stream = WorkerStream(client, session_id, worker_id, tail=ATTACH_TAIL)
     out = sys.stdout.buffer
+    modes = Modes()  # what the worker's output set in this terminal: undone on the way out
     client.on_state = lambda state: _status(f"[{state}]")
     outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     with _raw_terminal() as interactive:
@@ -172,7 +174,10 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
             async for message in stream:
                 if message["type"] == "history" and interactive:
                     outgoing.put_nowait(_size())
-                out.write(_render(message))
+                rendered = _render(message)
+                modes.feed(rendered)  # every byte this terminal was given, modes strings too
+                modes.feed_region(rendered)
+                out.write(rendered)
                 out.flush()
 
         tasks = [loop.create_task(render()), loop.create_task(send())]
@@ -182,6 +187,8 @@ async def attach(client: Client, session_id: str, worker_id: str) -> int:
         if interactive:
             loop.remove_reader(0)
             loop.remove_signal_handler(signal.SIGWINCH)
+    out.write(modes.leave().encode() + b"\x1b[0m")  # the user's terminal as it was (colours too)
+    out.flush()
     print("\r\n[detached]")
     return 0
 
