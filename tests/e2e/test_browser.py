@@ -88,8 +88,9 @@ def test_terminal_echo_and_history_after_reload(
 def test_server_restart_continues_terminal_without_loss_or_repeat(
     new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
-    """Stopping the server shows the banner; a restart on the same data continues the screen,
-    and the shell is the same one: its working directory and exported variable are unchanged."""
+    """Stopping the server shows the banner; a restart on the same data continues the screen
+    (and says it is loading only while it is), and the shell is the same one: its working
+    directory and exported variable are unchanged."""
     session = create_session(api, tmp_path)
     page = login(new_context(), server)
     open_session(page, server, session)
@@ -103,6 +104,7 @@ def test_server_restart_continues_terminal_without_loss_or_repeat(
         page.get_by_role("button", name="Retry now").first.click(timeout=5_000)
     expect(page.get_by_test_id("connection-banner")).to_have_count(0, timeout=40_000)
     expect(page.get_by_test_id("terminal-banner")).to_have_count(0, timeout=40_000)
+    expect(page.get_by_test_id("terminal-loading")).to_have_count(0)  # nothing was left to load
     run(page, 'echo "after-$((2+2)) $(basename "$PWD") $KEPT"')
     wait_for_text(page, r"^after-4 deeper value-42$")
     assert count(page, r"^before-2$") == 1

@@ -292,8 +292,9 @@ export class WorkerTerminal {
   private handle(message: WorkerServerMessage): void {
     switch (message.type) {
       case "history":
-        if (!this.output.history(message)) return this.startOver(message.lostBytes);
+        // Loading until parsed (see parsed) — said first: an empty history is "parsed" at once.
         if (!this.current.loading) this.update({ loading: true });
+        if (!this.output.history(message)) this.startOver(message.lostBytes);
         return;
       case "output":
         if (this.current.exit !== null) this.update({ exit: null }); // the worker was restarted
