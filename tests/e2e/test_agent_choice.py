@@ -28,11 +28,16 @@ def test_agents_not_installed_are_marked_everywhere_and_cannot_be_picked(
     new_context: ContextFactory, codex_only: Server, tmp_path: Path
 ) -> None:
     """The Agents page, the New session dialog and the session's Add menu say "not installed"
-    and how to install; only the installed agent can be chosen."""
+    and how to install (the agent's whole name beside it); only the installed agent can be
+    chosen."""
     page = login(new_context(), codex_only)
     page.get_by_role("link", name="Agents").click()
     claude = page.locator(".agent-card", has_text="Claude Code")
     expect(claude.locator(".badge", has_text="not installed")).to_be_visible()
+    cut = page.locator(".agent-card .card-title").evaluate_all(
+        "(names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent)"
+    )
+    assert cut == [], f"names cut off: {cut}"
     expect(claude).to_contain_text("npm i -g @anthropic-ai/claude-code")
     aider = page.locator(".agent-card", has_text="Aider")
     expect(aider).to_contain_text("pipx install aider-chat")
