@@ -45,12 +45,16 @@ web-test: setup
 
 # The browser tests run in a pytest process of their own: Playwright's sync API keeps an event
 # loop running on the main thread for the whole session, which asyncio tests cannot share.
-# The others run in two processes (pytest-xdist): most of their time is spent waiting on the
-# servers, shells and git they start, so two at once nearly halve the wall time on two cores.
-PYTEST_JOBS ?= 2
+# Both run in several processes (pytest-xdist): most of a test's time is spent waiting on the
+# servers, shells, git and browser it starts (measured on two cores: pytest used a quarter of the
+# CPU with two processes), so four at once take 4.5 min instead of 8, and two browsers 6 min
+# instead of 9. A module's browser tests stay in one process (--dist loadfile): some share a
+# server (module_server).
+PYTEST_JOBS ?= 4
+E2E_JOBS ?= 2
 pytest: setup
 	.venv/bin/pytest --ignore=tests/e2e -n $(PYTEST_JOBS) $(PYTEST_ARGS)
-	.venv/bin/pytest tests/e2e $(PYTEST_ARGS)
+	.venv/bin/pytest tests/e2e -n $(E2E_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck web-test pytest
 
