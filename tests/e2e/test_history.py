@@ -132,15 +132,22 @@ def test_ctrl_shift_f_finds_a_line_printed_8_mib_ago_and_shows_it_highlighted(
 def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
     page: Page, server: Server, tmp_path: Path
 ) -> None:
-    """The search button opens the search; so does Ctrl+F while the keyboard is not in the
-    terminal, and Ctrl+F in the search box selects what it holds (not the browser's find)."""
+    """The toolbar's Search button opens the search; so does Ctrl+F while the keyboard is not
+    in the terminal, and Ctrl+F in the search box selects what it holds (not the browser's find).
+    While it is closed nothing floats over the terminal's corner, where programs draw too; and
+    the head's own Go to… button, for phones (no top bar there), is not shown beside the top
+    bar's."""
     with server.http() as api:
         session = create_session(api, tmp_path)
     page.goto(f"{server.base_url}/sessions/{session['id']}")
     wait_ready(page)
+    frame = page.locator(".terminal-pane:not(.hidden) .terminal-frame")
+    expect(frame.locator("button")).to_have_count(0)
+    expect(page.get_by_test_id("open-palette").locator("visible=true")).to_have_count(1)
     page.get_by_test_id("search-button").click()
-    expect(page.get_by_test_id("terminal-search")).to_be_visible()
+    expect(frame.get_by_test_id("terminal-search")).to_be_visible()
     page.get_by_role("button", name="Close search").click()
+    expect(frame.locator("button")).to_have_count(0)
     page.locator(".session-head h1").click()
     page.keyboard.press("Control+f")
     search = page.get_by_role("searchbox", name="Search this terminal's history")

@@ -1,4 +1,5 @@
-/** Worker actions on the session page: add a terminal or an agent, restart or remove a worker. */
+/** Worker actions on the session page: add a terminal or an agent, search the shown terminal's
+ * history, restart or remove a worker. */
 
 import { useEffect, useState } from "preact/hooks";
 import { api, type NewWorker } from "../api";
@@ -6,9 +7,10 @@ import type { ActivityState, Agent, Session, Worker } from "../protocol";
 import { AgentMenuItems } from "./AgentChoice";
 import { ConfirmDialog } from "./common";
 import { useMenu } from "./hooks";
-import { CloseIcon, PlusIcon } from "./icons";
+import { CloseIcon, PlusIcon, SearchIcon } from "./icons";
 import { navigate } from "./navigation";
 import { canStartFresh, RestartButton, useRestart } from "./Restart";
+import { runCommand } from "./shortcuts";
 
 interface Props {
   session: Session;
@@ -63,6 +65,12 @@ export function SessionToolbar({ session, worker, agents, activity, onError }: P
           </div>
         )}
       </div>
+      {worker !== null && worker.type !== "git-diff" && (
+        // Here, not over the terminal: a button there would cover what a program draws in its corner.
+        <button type="button" class="button small" title="Search this terminal's history (Ctrl+Shift+F)" aria-label="Search" data-testid="search-button" onClick={() => runCommand("search")}>
+          <SearchIcon /> <span class="wide-only">Search</span>
+        </button>
+      )}
       {worker !== null && worker.type !== "git-diff" && (
         <WorkerRestart key={worker.id} session={session} worker={worker} agents={agents} activity={activity} onError={onError} />
       )}

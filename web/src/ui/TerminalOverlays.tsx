@@ -1,7 +1,7 @@
 /**
  * What floats over a terminal: the loading sign, "↑ Earlier output", the history view's bar, and
- * the search (its button, the shown terminal's handler for its keys — keymap.ts — and a link's
- * place in the output to show at once).
+ * the search box (opened by its keys — keymap.ts — or the toolbar's Search button, both through
+ * the shown terminal's "search" command, or by a link's place in the output to show at once).
  */
 
 import "../history.css";
@@ -9,7 +9,6 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Place } from "../router";
 import type { TerminalStatus, WorkerTerminal } from "../terminal/worker-terminal";
 import { HistoryBar } from "./HistoryBar";
-import { SearchIcon } from "./icons";
 import { useCommand } from "./shortcuts";
 import { TerminalSearch } from "./TerminalSearch";
 
@@ -56,15 +55,11 @@ export function TerminalOverlays({ terminal, status, visible, at }: Props) {
           ↑ Earlier output
         </button>
       )}
-      <div class="terminal-tools">
-        {search === undefined ? (
-          <button type="button" class="icon-button" title="Search this terminal's history (Ctrl+Shift+F)" aria-label="Search" data-testid="search-button" onClick={() => setSearch(null)}>
-            <SearchIcon />
-          </button>
-        ) : (
+      {search !== undefined && (
+        <div class="terminal-tools">
           <TerminalSearch terminal={terminal} initial={search} focus={focusSearch} onClose={closeSearch} />
-        )}
-      </div>
+        </div>
+      )}
       {status.loading && (
         <div class="terminal-loading" data-testid="terminal-loading">
           Loading…
