@@ -13,14 +13,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 from websockets.sync.client import connect
 
+from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
 from tests.e2e.terminal import (
     ACTIVE,
     HISTORY_ROWS,
     history_text,
     host,
+    run,
     screen_text,
     wait_for_history_text,
     wait_for_text,
@@ -156,6 +159,62 @@ def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
     search.press("Control+f")
     expect(search).to_be_focused()
     assert search.evaluate("(e) => [e.selectionStart, e.selectionEnd]") == [0, 3]
+
+
+def test_keys_typed_right_after_the_search_key_go_into_the_search_box(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """Ctrl+Shift+F in the terminal, then typing at once: every key lands in the search box,
+    none in the program. The box has the focus by the next task after the key's, before any
+    next key can come (not a frame later, when a fast typist's first letters went to the
+    program)."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    host(page).click()
+    page.evaluate("""() => addEventListener('keydown', (event) => {
+        if (!(event.ctrlKey && event.shiftKey && event.key.toLowerCase() === 'f')) return;
+        const next = new MessageChannel();  // a task of its own, queued at once
+        next.port1.onmessage = () => {
+            window.__focusedNext = document.activeElement?.getAttribute('aria-label') ?? null;
+        };
+        next.port2.postMessage(null);
+    }, true)""")
+    page.keyboard.press("Control+Shift+F")
+    page.keyboard.type("typed-at-once")
+    search = page.get_by_role("searchbox", name="Search this terminal's history")
+    expect(search).to_have_value("typed-at-once")
+    assert page.evaluate("window.__focusedNext") == "Search this terminal's history"
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
+def test_the_history_bar_fits_the_screen_and_names_a_short_output_in_kib(
+    new_context: ContextFactory, server: Server, tmp_path: Path, phone: bool
+) -> None:
+    """The history view of a short output: its bar says which part it shows in KiB (not
+    "0.0–0.0 of 0.0 MiB"), and all of it, "Back to live" included, lies within the screen."""
+    page = login(new_context(viewport=PHONE if phone else DESKTOP, has_touch=phone), server)
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    run(page, "echo short-output-$((6*7))")
+    wait_for_text(page, "short-output-42")
+    page.get_by_test_id("search-button").click()
+    page.get_by_role("searchbox", name="Search this terminal's history").fill("short-output-42")
+    page.keyboard.press("Enter")
+    bar = page.get_by_test_id("history-bar")
+    expect(bar).to_be_visible()
+    expect(page.get_by_test_id("history-range")).to_have_text(re.compile(r"^0\.0–\d+\.\d of \d+\.\d KiB$"))
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    for part in (page.get_by_test_id("history-range"), bar.get_by_role("button", name="Oldest"),
+                 bar.get_by_role("button", name="Back to live")):  # fmt: skip
+        box = part.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, part
+        assert box["height"] <= 32, f"{part} wraps: {box}"
+    bar.get_by_role("button", name="Back to live").click()
+    expect(bar).to_have_count(0)
 
 
 def test_a_link_to_an_offset_opens_the_worker_there(

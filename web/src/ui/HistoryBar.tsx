@@ -1,19 +1,18 @@
 /** The bar over the history view: which part of the output it shows, the way to the oldest
  * output, and back to the live terminal. */
 
+import { outputRange } from "../output-range";
 import type { HistoryStatus } from "../terminal/history-view";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { CloseIcon } from "./icons";
 
-const MIB = 1024 * 1024;
-
 export function HistoryBar({ terminal, status, liveEnd }: { terminal: WorkerTerminal; status: HistoryStatus; liveEnd: number }) {
   const base = status.retainedStart;
-  const range = status.end > status.start ? `${mib(status.start - base)}–${mib(status.end - base)} of ${mib(Math.max(liveEnd, status.end) - base)} MiB` : "";
+  const range = status.end > status.start ? outputRange(status.start - base, status.end - base, Math.max(liveEnd, status.end) - base) : "";
   return (
     <div class="history-bar" data-testid="history-bar">
-      <strong>Earlier output</strong>
-      <span class="muted" data-testid="history-range">
+      <strong class="wide-only">Earlier output</strong>
+      <span class="muted history-range" data-testid="history-range">
         {status.loading ? "Loading…" : range}
       </span>
       {status.notice !== null && <span class="history-notice">{status.notice}</span>}
@@ -32,13 +31,9 @@ export function HistoryBar({ terminal, status, liveEnd }: { terminal: WorkerTerm
       <button type="button" class="button small subtle" disabled={status.atOldest || status.loading} onClick={() => void terminal.history.oldest()}>
         Oldest
       </button>
-      <button type="button" class="button small" title="Back to the live terminal (Esc)" onClick={() => terminal.history.close()}>
-        <CloseIcon /> Back to live
+      <button type="button" class="button small" title="Back to the live terminal (Esc)" aria-label="Back to live" onClick={() => terminal.history.close()}>
+        <CloseIcon /> <span class="wide-only">Back to </span>live
       </button>
     </div>
   );
-}
-
-function mib(bytes: number): string {
-  return (Math.max(0, bytes) / MIB).toFixed(1);
 }

@@ -4,7 +4,7 @@
  * text. Enter or ↑ goes to the older match, Shift+Enter or ↓ to the newer one, Esc closes.
  */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { SearchResults } from "../terminal/search-results";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { ArrowIcon, CloseIcon } from "./icons";
@@ -54,7 +54,9 @@ export function TerminalSearch({ terminal, initial, focus, onClose }: Props) {
     if (initial !== null && initial.query !== "") void run(initial.query, initial.near);
   }, [initial]);
 
-  useEffect(() => {
+  // In the render itself, not after the next paint: the keys typed right after the search key
+  // must come here, not go to the terminal's program.
+  useLayoutEffect(() => {
     input.current?.focus();
     input.current?.select();
   }, [focus]);
