@@ -206,7 +206,9 @@ def test_the_history_bar_fits_the_screen_and_names_a_short_output_in_kib(
     page.keyboard.press("Enter")
     bar = page.get_by_test_id("history-bar")
     expect(bar).to_be_visible()
-    expect(page.get_by_test_id("history-range")).to_have_text(re.compile(r"^0\.0–\d+\.\d of \d+\.\d KiB$"))
+    expect(page.get_by_test_id("history-range")).to_have_text(
+        re.compile(r"^0\.0–\d+\.\d of \d+\.\d KiB$")
+    )
     width = page.viewport_size["width"] if page.viewport_size else 0
     for part in (page.get_by_test_id("history-range"), bar.get_by_role("button", name="Oldest"),
                  bar.get_by_role("button", name="Back to live")):  # fmt: skip
