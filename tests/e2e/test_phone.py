@@ -91,6 +91,26 @@ def test_session_header_takes_at_most_15_percent_of_the_height(
 
 
 @pytest.mark.parametrize("look", PHONES, ids=[look.name for look in PHONES])
+def test_the_top_bar_takes_two_rows_with_every_count_whole(
+    new_context: ContextFactory, look: Look, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """On a phone the top bar is two rows: the pages, then the counts beside the buttons, each
+    count whole (not a third row for the counts alone)."""
+    session = create_session(api, tmp_path)
+    send_input(server, session["id"], session["workers"][0]["id"], "exit 4\r")  # unseen
+    page = login(new_context(**look.options()), server)
+    page.goto(f"{server.base_url}/")
+    badge = page.locator(".attention-links .badge")
+    expect(badge).to_have_count(1)
+    bar, count, buttons = (page.locator(selector).bounding_box()
+                           for selector in (".topbar", ".attention-links .badge", ".topbar-actions"))  # fmt: skip
+    assert bar is not None and count is not None and buttons is not None
+    assert bar["height"] <= 2 * 48 + 2, f"the top bar is more than two rows: {bar}"
+    assert abs(count["y"] + count["height"] / 2 - (buttons["y"] + buttons["height"] / 2)) < 8
+    assert count["x"] >= 0 and count["x"] + count["width"] <= buttons["x"], (count, buttons)
+
+
+@pytest.mark.parametrize("look", PHONES, ids=[look.name for look in PHONES])
 def test_key_row_sends_shift_tab_ctrl_c_paging_keys_and_paste(
     new_context: ContextFactory, look: Look, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
