@@ -10,6 +10,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ContextFactory, login
+from tests.e2e.terminal import send_input
 from tests.harness import Server, create_session, fake_agent_fields
 
 # Records notifications instead of showing them (the page's own code runs unchanged).
@@ -82,3 +83,26 @@ def test_one_notification_per_change_and_click_opens_worker(
     expect(watcher).to_have_url(re.compile(rf"/sessions/{session['id']}/workers/{worker_id}$"))
     expect(watcher).to_have_title("watched · Agent Console")
     assert len(notes(watcher)) == 2
+
+
+def test_the_header_counts_show_whole_at_every_window_width(
+    new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """From a wide screen down to a phone's, the header's count of failed agents shows whole
+    (with its word, or as glyph and number where the words do not fit) and nothing in the
+    header goes past the window's edge."""
+    session = create_session(api, tmp_path)
+    send_input(server, session["id"], session["workers"][0]["id"], "exit 4\r")  # unseen
+    page = login(new_context(), server)
+    badge = page.locator(".attention-links .badge")
+    expect(badge).to_have_count(1)
+    for width in (1440, 1280, 1100, 1000, 900, 800, 701):
+        page.set_viewport_size({"width": width, "height": 700})
+        expect(badge).to_contain_text("1")
+        box, room = badge.bounding_box(), page.locator(".attention-links").bounding_box()
+        assert box is not None and room is not None
+        assert room["x"] <= box["x"] and box["x"] + box["width"] <= room["x"] + room["width"], (
+            f"at {width}px the count is cut off: {box} in {room}"
+        )
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"at {width}px the page is {wide}px wide"

@@ -96,14 +96,14 @@ function Header({ route, onOverlay }: { route: Route; onOverlay: (overlay: Overl
       <nav class="nav" aria-label="Pages">
         {link({ page: "dashboard" }, "Sessions")}
         {link({ page: "agents" }, "Agents")}
-        <span class="narrow-only">{link({ page: "search" }, "Search")}</span>
+        <span class="nav-search">{link({ page: "search" }, "Search")}</span>
       </nav>
       <AttentionLinks />
       <div class="topbar-actions">
         {route.page !== "search" && <SearchForm compact />}
         <button type="button" class="button small subtle search-button" onClick={() => onOverlay({ kind: "palette" })} title="Go to… (Ctrl+K, /)" data-testid="open-palette">
-          <SearchIcon /> <span class="wide-only">Go to…</span>
-          <span class="narrow-only sr-only">Go to…</span>
+          <SearchIcon /> <span class="wide-only goto-label">Go to…</span>
+          <span class="goto-sr sr-only">Go to…</span>
           <kbd class="wide-only" aria-hidden="true">
             Ctrl K
           </kbd>
@@ -127,10 +127,11 @@ function NotificationToggle() {
     <button
       type="button"
       class="button small subtle"
+      aria-label="Notify me"
       title="Get a desktop notification when an agent asks or finishes"
       onClick={() => void Notification.requestPermission().then(setPermission)}
     >
-      <BellIcon /> <span class="wide-only">Notify me</span>
+      <BellIcon /> <span class="wide-only notify-label">Notify me</span>
     </button>
   );
 }

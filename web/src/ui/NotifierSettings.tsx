@@ -15,7 +15,7 @@ export function NotifierButton() {
   return (
     <>
       <button type="button" class="button small subtle" title="Notifications by command or webhook (ntfy, Slack)" aria-label="Notifications" onClick={() => setOpen(true)}>
-        <SendIcon /> <span class="wide-only">Notifications</span>
+        <SendIcon /> <span class="wide-only notify-label">Notifications</span>
       </button>
       {open && <NotifierSettings onClose={() => setOpen(false)} />}
     </>
