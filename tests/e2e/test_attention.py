@@ -89,8 +89,8 @@ def test_the_header_counts_show_whole_at_every_window_width(
     new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path
 ) -> None:
     """From a wide screen down to a phone's, the header's count of failed agents shows whole
-    (with its word, or as glyph and number where the words do not fit) and nothing in the
-    header goes past the window's edge."""
+    (with its word, or as glyph and number where the words do not fit, still named "1 failed"
+    for a screen reader) and nothing in the header goes past the window's edge."""
     session = create_session(api, tmp_path)
     send_input(server, session["id"], session["workers"][0]["id"], "exit 4\r")  # unseen
     page = login(new_context(), server)
@@ -99,6 +99,7 @@ def test_the_header_counts_show_whole_at_every_window_width(
     for width in (1440, 1280, 1100, 1000, 900, 800, 701):
         page.set_viewport_size({"width": width, "height": 700})
         expect(badge).to_contain_text("1")
+        expect(page.locator(".attention-link")).to_have_accessible_name(re.compile(r"1\s+failed"))
         box, room = badge.bounding_box(), page.locator(".attention-links").bounding_box()
         assert box is not None and room is not None
         assert room["x"] <= box["x"] and box["x"] + box["width"] <= room["x"] + room["width"], (
