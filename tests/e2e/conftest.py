@@ -91,7 +91,30 @@ def pytest_runtest_makereport(
     if report.failed and report.when in ("setup", "call") and contexts:
         # Now, while the server and pages are still alive (fixture teardown comes later).
         save_screenshots(item.name, contexts)
+    server = getattr(item, "funcargs", {}).get("server")
+    if report.failed and report.when == "call" and isinstance(server, Server):
+        # What the server kept beside what the screenshot shows: was output lost on the way?
+        report.sections.append(
+            ("what each worker printed, as the server keeps it", outputs(server))
+        )
     return report
+
+
+def outputs(server: Server, size: int = 2048) -> str:
+    """The last `size` bytes of every worker's output as the server stored it (escape sequences
+    shown as Python escapes), or why they could not be read."""
+    try:
+        with server.http() as api:
+            found = []
+            for session in api.get("/api/sessions").json()["sessions"]:
+                for worker in session["workers"]:
+                    path = f"/api/sessions/{session['id']}/workers/{worker['id']}/history"
+                    page = api.get(path, params={"end": 2**53, "bytes": size}).json()
+                    found.append(f"{session.get('title')} / {worker.get('name')} [{page.get('startOffset')}, "
+                                 f"{page.get('offset')}): {page.get('data')!r}")  # fmt: skip
+            return "\n".join(found) or "no workers"
+    except Exception as exc:  # the server may be what failed
+        return f"could not read them: {exc!r}"
 
 
 ContextFactory = Callable[..., BrowserContext]
