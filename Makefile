@@ -47,8 +47,8 @@ web-test: setup
 # loop running on the main thread for the whole session, which asyncio tests cannot share.
 # Both run in several processes (pytest-xdist): most of a test's time is spent waiting on the
 # servers, shells, git and browser it starts (measured on two cores: pytest used a quarter of the
-# CPU with two processes), so four at once take 4.5 min instead of 8, and two browsers 6 min
-# instead of 9. A module's browser tests stay in one process (--dist loadfile): some share a
+# CPU with two processes), so four at once take 4½–5½ min instead of 8, and two browsers 6–8 min
+# instead of 9–10. A module's browser tests stay in one process (--dist loadfile): some share a
 # server (module_server).
 PYTEST_JOBS ?= 4
 E2E_JOBS ?= 2
