@@ -286,14 +286,15 @@ def test_a_tab_shown_after_missing_much_output_starts_over_from_the_tail(
 def test_a_flood_is_flow_controlled_and_never_holds_the_page(
     page: Page, server: Server, tmp_path: Path
 ) -> None:
-    """30 MB printed at once: the terminal asks the server to pause while it is behind, keeps
-    up (starting over from the recent tail if it fell out of retention), takes what is typed
-    meanwhile, and no task holds the page long enough to block typing."""
+    """30 MB printed at once to a page that fell behind: the terminal asks the server to pause
+    while it is behind, keeps up (starting over from the recent tail if it fell out of
+    retention), takes what is typed meanwhile, and no task holds the page long enough to block
+    typing."""
     with server.http() as api:
         session = create_session(api, tmp_path)
     page.add_init_script(
-        """window.__paused = false; window.__tasks = [];
-        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tasks.push(e.duration); })
+        """window.__paused = false; window.__tasks = []; window.__since = Infinity;
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tasks.push([e.startTime, e.duration]); })
           .observe({ type: "longtask", buffered: true });
         new MutationObserver(() => {
           if (document.querySelector('.terminal-host[data-paused="true"]')) window.__paused = true;
@@ -303,15 +304,26 @@ def test_a_flood_is_flow_controlled_and_never_holds_the_page(
     wait_ready(page)
     host(page).click()
     page.keyboard.type("yes 'flood line 0123456789' | head -c 30000000; echo FLOOD-$((40+2))")
-    page.evaluate("() => { window.__tasks = []; }")
+    # Whether a page keeps up with a flood depends on how the machine shares its cores: this one
+    # runs three times slower than the machine (as on a slow laptop), so it falls behind.
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 3})
+    page.evaluate("() => { window.__since = performance.now(); }")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.__paused", timeout=TIMEOUT * 1000)
     page.keyboard.type("echo TYPED-DURING-$((1+1))")  # keys are taken while the flood runs
     page.keyboard.press("Enter")
     wait_for_text(page, "TYPED-DURING-2", timeout=6 * TIMEOUT * 1000)
     assert "FLOOD-42" in screen_text(page)
-    longest = max(page.evaluate("() => window.__tasks"), default=0)
-    assert longest < 250, f"a task held the page for {longest:.0f} ms"
+    tasks = page.evaluate(
+        "() => window.__tasks.filter(([at]) => at >= window.__since).map(([, d]) => d)"
+    )
+    # Writes are bounded (16 KiB, parsed in 12 ms slices), so tasks stay near 50 ms even three
+    # times slowed; on a loaded machine a frame's layout or a collection reaches 200-300 ms now
+    # and then. A flood or history parsed whole would hold the page for seconds.
+    longest = max(tasks, default=0)
+    assert longest < 500, (
+        f"a task held the page for {longest:.0f} ms (all over 50 ms: {sorted(tasks)})"
+    )
 
 
 def page_up(page: Page) -> list[int]:
