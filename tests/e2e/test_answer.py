@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
-from tests.e2e.terminal import wait_for_text, wait_ready
+from tests.e2e.terminal import ACTIVE, send_input, wait_for_text, wait_ready
 from tests.harness import Server, create_session, eventually, fake_agent_fields
 
 
@@ -73,3 +73,49 @@ def test_allow_under_needs_you_answers_the_question(
     expect(question).to_have_count(0)
     history = f"/api/sessions/{session['id']}/workers/{worker}/history?end={2**53}"
     eventually(lambda: "answered 'y'" in api.get(history).json()["data"], what="the answer")
+
+
+NOTE = r"\033]6973;[agent-console] answered from the console at 2026-12-02 14:40:00 UTC: Yes\007"
+# A short line, a line of about half the terminal's width, and one a program filled to its right
+# edge (a right-aligned status): each with a note that arrived while the cursor was on it.
+NOTED_LINES = (
+    f"printf 'short line{NOTE}\\n'; printf '%*s' $(($(tput cols) / 2)) 'half'; printf '{NOTE}\\n'; "
+    f"printf '%*s' $(tput cols) 'right-aligned status'; printf '\\033[1G{NOTE}\\n'; echo NOTED-$((1+1))\r"
+)
+
+
+def test_a_note_takes_only_the_blank_end_of_its_line(
+    page: Page, server: Server, api: httpx.Client, tmp_path: Path
+) -> None:
+    """A note's label covers none of what a program drew on its line: it fits in the blank cells
+    after the text (cut short if need be), and on a line filled to the edge it is a thin tab
+    there — shown whole when pointed at."""
+    session = create_session(api, tmp_path)
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    send_input(server, session["id"], session["workers"][0]["id"], NOTED_LINES)
+    wait_for_text(page, r"^NOTED-2")
+    notes = page.locator(f"{ACTIVE} .terminal-note")
+    expect(notes).to_have_count(3)
+    placed = page.evaluate(
+        """(active) => {
+            const rows = [...document.querySelectorAll(`${active} .terminal-host .xterm-rows > div`)];
+            return [...document.querySelectorAll(`${active} .terminal-note`)].map((note) => {
+                const box = note.getBoundingClientRect();
+                const row = rows.find((r) => Math.abs(r.getBoundingClientRect().top - box.top) < 3);
+                const text = row?.lastElementChild?.getBoundingClientRect().right ?? 0;
+                return { left: box.left, width: box.width, text, tucked: note.classList.contains("tucked") };
+            });
+        }""",
+        ACTIVE,
+    )
+    assert [note["tucked"] for note in placed] == [False, False, True], placed
+    for note in placed[:2]:
+        assert note["left"] >= note["text"], f"a note covers its line's text: {placed}"
+    assert placed[2]["width"] < 8, f"the tab on a full line is wider than a thin tab: {placed}"
+    tab = notes.nth(2)
+    tab.hover()
+    page.wait_for_function(
+        "(tab) => tab.getBoundingClientRect().width > 200", arg=tab.element_handle()
+    )
+    expect(tab).to_contain_text("answered from the console")
