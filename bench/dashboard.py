@@ -38,6 +38,7 @@ from playwright.sync_api import Browser, CDPSession, sync_playwright
 from tests.e2e.conftest import ARGS, CHROMIUM, DESKTOP
 from tests.gitrepo import make_repo
 from tests.harness import TOKEN, Server
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 BUSY_AGENT = Path(__file__).parent / "bin" / "busy-agent"
@@ -146,6 +147,8 @@ class PreviewCounter(threading.Thread):
                     raw = ws.recv(timeout=0.5)
                 except TimeoutError:
                     continue
+                except ConnectionClosed:
+                    return  # the server stopped
                 if '"worker-preview"' in raw[:40]:
                     self.count += 1
                     self.bytes += len(raw)
@@ -293,6 +296,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                                for view in ("cards", "list", "wall")]  # fmt: skip
                 elapsed = time.monotonic() - sent[2]
                 counter.stop.set()
+                counter.join()
                 results["worker-preview messages per second"] = round(
                     (counter.count - sent[0]) / elapsed, 2
                 )
