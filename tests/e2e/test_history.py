@@ -161,6 +161,44 @@ def test_the_search_button_and_ctrl_f_outside_the_terminal_open_the_search(
     assert search.evaluate("(e) => [e.selectionStart, e.selectionEnd]") == [0, 3]
 
 
+def test_the_search_box_moves_off_the_match_it_shows(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """A match on the first lines, at their right end, cannot be scrolled out from under the
+    search box (the output is short): the box goes to the bottom while it shows that match, and
+    back to the top for a match elsewhere."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    page.goto(f"{server.base_url}/sessions/{session['id']}")
+    wait_ready(page)
+    run(page, "printf '%125s\\n' UNDER-BOX-$((6*7)); echo UNDER-BOX-$((6*7)) at the start")
+    wait_for_text(page, r"^UNDER-BOX-42 at the start")
+    page.get_by_test_id("search-button").click()
+    search = page.get_by_role("searchbox", name="Search this terminal's history")
+    search.fill("UNDER-BOX-42")
+    search.press("Enter")
+    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2")
+    tools = page.locator(f"{ACTIVE} .terminal-tools")
+    clear = """() => {
+        const box = document.querySelector('.terminal-pane:not(.hidden) .terminal-search');
+        const parts = [...document.querySelectorAll('.terminal-pane:not(.hidden) .history-screen:not(.back) .xterm-selection div')]
+            .map((e) => e.getBoundingClientRect()).filter((b) => b.width > 0 && b.height > 0);
+        if (box === null || parts.length === 0) return false;  // the match shown is selected
+        const a = box.getBoundingClientRect();
+        return parts.every((b) => a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left);
+    }"""
+    page.wait_for_function(clear)
+    expect(tools).not_to_have_class(re.compile(r"\bflipped\b"))
+    page.get_by_role("button", name="Older match").click()
+    expect(page.get_by_test_id("search-count")).to_have_text("1 of 2")
+    expect(tools).to_have_class(re.compile(r"\bflipped\b"))
+    page.wait_for_function(clear)
+    page.get_by_role("button", name="Newer match").click()
+    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2")
+    expect(tools).not_to_have_class(re.compile(r"\bflipped\b"))
+    page.wait_for_function(clear)
+
+
 def test_keys_typed_right_after_the_search_key_go_into_the_search_box(
     page: Page, server: Server, tmp_path: Path
 ) -> None:

@@ -195,8 +195,8 @@ export class WorkerTerminal {
   }
 
   /** Shows the output at `offset` (a line start) in the history view, `query` highlighted. */
-  reveal(offset: number, query: string | null): void {
-    void this.history.reveal(offset, query);
+  reveal(offset: number, query: string | null): Promise<void> {
+    return this.history.reveal(offset, query);
   }
 
   /** The lines of this worker's whole retained output that contain `query`. */

@@ -29,7 +29,7 @@ export function TerminalOverlays({ terminal, status, visible, at }: Props) {
   useEffect(() => {
     if (!visible || at === null) return;
     if (at.query !== null) setSearch({ query: at.query, near: at.offset });
-    else terminal.reveal(at.offset, null);
+    else void terminal.reveal(at.offset, null);
   }, [terminal, visible, at?.offset, at?.query]);
 
   // Ctrl+Shift+F, or Ctrl+F outside the terminal (keymap.ts): the shown terminal's search.
@@ -55,11 +55,7 @@ export function TerminalOverlays({ terminal, status, visible, at }: Props) {
           ↑ Earlier output
         </button>
       )}
-      {search !== undefined && (
-        <div class="terminal-tools">
-          <TerminalSearch terminal={terminal} initial={search} focus={focusSearch} onClose={closeSearch} />
-        </div>
-      )}
+      {search !== undefined && <TerminalSearch terminal={terminal} initial={search} focus={focusSearch} onClose={closeSearch} />}
       {status.loading && (
         <div class="terminal-loading" data-testid="terminal-loading">
           Loading…
