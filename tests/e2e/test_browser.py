@@ -136,7 +136,8 @@ def test_paste_image_types_its_saved_path(
 ) -> None:
     """Pasting a PNG sends it as `image`; the server saves it and types the file's path."""
     open_session(page, server, create_session(api, tmp_path))
-    run(page, "clear")
+    run(page, "clear; echo CLEARED-$((2+3))")
+    wait_for_text(page, r"^CLEARED-5")  # the path is not typed while `clear` may still wipe it
     page.locator(".terminal-pane:not(.hidden) .xterm-helper-textarea").focus()
     page.evaluate(
         """bytes => {
