@@ -6,7 +6,7 @@
  *
  * A label takes only the blank cells at the end of its line (`noteRoom`), so it never covers
  * what a program drew there: its text is cut to fit, and where the line is (nearly) full it is
- * tucked into a one-cell tab at the edge. Pointing at it shows it whole, as does its tooltip.
+ * tucked into a thin tab at the edge. Pointing at it shows it whole, as does its tooltip.
  */
 
 import type { IDisposable, Terminal } from "@xterm/xterm";
@@ -66,7 +66,8 @@ function fit(term: Terminal, line: number, element: HTMLElement): void {
   const row = term.buffer.active.getLine(line);
   const width = element.parentElement?.clientWidth ?? 0;
   if (row === undefined || width === 0) return;
-  const room = noteRoom((x) => row.getCell(x)?.getChars() ?? "", term.cols);
+  const cell = term.buffer.active.getNullCell(); // one cell object read into, not one a cell
+  const room = noteRoom((x) => row.getCell(x, cell)?.getChars() ?? "", term.cols);
   element.classList.toggle("tucked", room === "tucked");
   element.style.maxWidth = room === "tucked" ? "" : `${Math.floor((room.cells * width) / term.cols)}px`;
 }
