@@ -36,6 +36,7 @@ TAIL = 64 * 1024  # web/src/terminal/first-socket.ts TAIL_BYTES
 NEEDLE = "NEEDLE-PRINTED-8-MIB-AGO"
 LINE_NUMBER = re.compile(r"history line (\d{7})")
 FOUND = f"{ACTIVE} .history-screen:not(.back) .xterm-find-result-decoration"  # a highlighted match
+FLIPPED = re.compile(r"\bflipped\b")  # the search box at its other edge
 
 
 def long_worker(server: Server, tmp_path: Path, workers: int = 1) -> tuple[str, list[str]]:
@@ -177,7 +178,7 @@ def test_the_search_box_moves_off_the_match_it_shows(
     search = page.get_by_role("searchbox", name="Search this terminal's history")
     search.fill("UNDER-BOX-42")
     search.press("Enter")
-    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2")
+    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2", timeout=TIMEOUT * 1000)
     tools = page.locator(f"{ACTIVE} .terminal-tools")
     clear = """() => {
         const box = document.querySelector('.terminal-pane:not(.hidden) .terminal-search');
@@ -188,14 +189,14 @@ def test_the_search_box_moves_off_the_match_it_shows(
         return parts.every((b) => a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left);
     }"""
     page.wait_for_function(clear)
-    expect(tools).not_to_have_class(re.compile(r"\bflipped\b"))
+    expect(tools).not_to_have_class(FLIPPED, timeout=TIMEOUT * 1000)
     page.get_by_role("button", name="Older match").click()
-    expect(page.get_by_test_id("search-count")).to_have_text("1 of 2")
-    expect(tools).to_have_class(re.compile(r"\bflipped\b"))
+    expect(page.get_by_test_id("search-count")).to_have_text("1 of 2", timeout=TIMEOUT * 1000)
+    expect(tools).to_have_class(FLIPPED, timeout=TIMEOUT * 1000)
     page.wait_for_function(clear)
     page.get_by_role("button", name="Newer match").click()
-    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2")
-    expect(tools).not_to_have_class(re.compile(r"\bflipped\b"))
+    expect(page.get_by_test_id("search-count")).to_have_text("2 of 2", timeout=TIMEOUT * 1000)
+    expect(tools).not_to_have_class(FLIPPED, timeout=TIMEOUT * 1000)
     page.wait_for_function(clear)
 
 
