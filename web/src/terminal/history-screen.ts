@@ -95,6 +95,13 @@ export class HistoryScreen {
     this.selecting = false;
   }
 
+  /** Where the selection — the match `highlight` chose — is drawn: a box a line (none when it is
+   * not on screen). xterm.js's DOM renderer draws it as a div a line. */
+  selectionBoxes(): DOMRect[] {
+    const drawn = this.element.querySelectorAll(".xterm-selection div");
+    return [...drawn].map((part) => part.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+  }
+
   resize(cols: number, rows: number): void {
     if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
   }

@@ -91,6 +91,11 @@ export class HistoryView {
     return this.load(() => aroundRequest(offset), "replace", offset, "third");
   }
 
+  /** Where the match shown is drawn (none when the view is closed or it is off screen). */
+  matchBoxes(): DOMRect[] {
+    return this.screens?.[0].selectionBoxes() ?? [];
+  }
+
   /** The oldest output still kept. */
   oldest(): Promise<void> {
     const start = this.window.empty ? 0 : this.window.retainedStart;

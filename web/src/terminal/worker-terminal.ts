@@ -199,6 +199,11 @@ export class WorkerTerminal {
     return this.history.reveal(offset, query);
   }
 
+  /** Where the match `reveal` shows is drawn on screen (a box a line; none when not shown). */
+  matchBoxes(): DOMRect[] {
+    return this.history.matchBoxes();
+  }
+
   /** The lines of this worker's whole retained output that contain `query`. */
   search(query: string): Promise<SearchAnswer> {
     return api.searchWorker(this.sessionId, this.workerId, query);

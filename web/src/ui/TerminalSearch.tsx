@@ -41,10 +41,7 @@ export function TerminalSearch({ terminal, initial, focus, onClose }: Props) {
     const box = tools.current;
     if (box === null) return;
     if (!box.classList.contains("flipped")) usual.current = box.getBoundingClientRect();
-    // The match shown is the history screen's selection, drawn a box a line.
-    const drawn = box.closest(".terminal-frame")?.querySelectorAll(".history-screen:not(.back) .xterm-selection div") ?? [];
-    const match = [...drawn].map((part) => part.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
-    setFlip(flipped(usual.current, match));
+    setFlip(flipped(usual.current, terminal.matchBoxes()));
   };
 
   const run = async (query: string, near: number | null) => {
