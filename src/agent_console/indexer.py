@@ -8,10 +8,11 @@ on, output printed while the server was down), reads them from the worker host b
 turns them into index text (`output_text.indexed`: a line the log's last chunks already held, as
 when a TUI draws its screen again, is not indexed again; search finds it where it first
 appeared) and writes them in a thread of their own, one batch (at most BATCH bytes of one log) at
-a time, resting as long as each batch took: at most half a core, whatever the flood, and the
-event loop never waits on the index. How far each log is indexed is saved with each batch, so
-output printed while the server was down is indexed after it starts, and an index that is
-missing is rebuilt from every log the host keeps.
+a time, resting as long as each batch worked that thread (its CPU time, not the time it waited on
+a busy machine: an index that can keep up with a flood does, from the output held): at most half
+a core, whatever the flood, and the event loop never waits on the index. How far each log is
+indexed is saved with each batch, so output printed while the server was down is indexed after
+it starts, and an index that is missing is rebuilt from every log the host keeps.
 
 Retention: chunks whose bytes left their log (the log's size cap) are dropped as the indexer
 meets them; every hour, logs of removed workers whose last output is older than `days` are
@@ -44,7 +45,7 @@ T = TypeVar("T")
 BATCH = 1024 * 1024  # bytes of one log read and indexed at once (the host's read limit)
 CHUNK = 64 * 1024  # bytes of output per index row: a match reads at most this much back
 DELAY = 1.0  # seconds between the first new output and indexing it (small outputs coalesce)
-PAUSE = 1.0  # rest after a batch, as a multiple of the time it took
+PAUSE = 1.0  # rest after a batch, as a multiple of the CPU time it took
 TAP = 2 * 1024 * 1024  # newest output held per log for the indexer (else read from the host)
 RECENT = 4096  # distinct raw lines remembered per log: one drawn again unchanged is indexed once
 PRUNE_EVERY = 3600.0
@@ -178,9 +179,9 @@ class Indexer:
             try:
                 while self._due:
                     for worker_id in list(self._due):
-                        began = time.monotonic()
+                        worked = self.cpu
                         await self._index_some(worker_id)
-                        await asyncio.sleep((time.monotonic() - began) * PAUSE)
+                        await asyncio.sleep((self.cpu - worked) * PAUSE)
                 self._storage_problem = False
             except (apsw.FullError, apsw.IOError, OSError) as exc:  # a full disk: no traceback
                 if not self._storage_problem:

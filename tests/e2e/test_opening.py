@@ -99,6 +99,30 @@ def test_a_session_page_names_its_chunk_in_its_html(server: Server, tmp_path: Pa
         assert PRELOAD.search(api.get("/").text) is None
 
 
+def test_a_page_asks_for_each_list_once(
+    new_context: ContextFactory, server: Server, tmp_path: Path
+) -> None:
+    """The app's header, the dashboard and a session page all want the agents list as they open:
+    one request serves them all, as one serves each other list."""
+    with server.http() as api:
+        session = create_session(api, tmp_path)
+    context = new_context()
+    asked: list[str] = []
+    context.on("request", lambda r: asked.append(r.url.split("?")[0].removeprefix(server.base_url)))
+    page = login(context, server)
+    expect(page.locator(f'[data-session-id="{session["id"]}"]').first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    api_calls = [path for path in asked if path.startswith("/api/")]
+    assert api_calls.count("/api/agents") == 1, api_calls
+    assert len(api_calls) == len(set(api_calls)), f"a list asked for twice: {api_calls}"
+    asked.clear()
+    page.goto(worker_url(server, session))
+    wait_ready(page)
+    page.wait_for_load_state("networkidle")
+    api_calls = [path for path in asked if path.startswith("/api/")]
+    assert len(api_calls) == len(set(api_calls)), f"a list asked for twice: {api_calls}"
+
+
 def test_a_page_opened_on_a_worker_connects_its_socket_before_the_app_state_arrives(
     new_context: ContextFactory, server: Server, tmp_path: Path
 ) -> None:

@@ -135,6 +135,15 @@ export async function reloadAgents(): Promise<Agent[]> {
   return agents;
 }
 
+let agentsLoading: Promise<Agent[]> | null = null;
+
+/** The first load, shared by every component that mounts before it ends (the app's header, the
+ * dashboard and its cards all want the list at once: one request, not one each). */
+function loadAgents(): Promise<Agent[]> {
+  agentsLoading ??= reloadAgents().finally(() => (agentsLoading = null));
+  return agentsLoading;
+}
+
 /** The agents list, fetched once per page load and refreshed by reloadAgents(). */
 export function useAgents(): { agents: Agent[] | null; error: string | null } {
   const [agents, setAgents] = useState<Agent[] | null>(agentsCache);
@@ -143,7 +152,7 @@ export function useAgents(): { agents: Agent[] | null; error: string | null } {
     agentListeners.add(setAgents);
     if (agentsCache !== null) setAgents(agentsCache); // loaded between render and this effect
     else {
-      reloadAgents().catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      loadAgents().catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
     }
     return () => void agentListeners.delete(setAgents);
   }, []);
