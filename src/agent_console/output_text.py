@@ -79,10 +79,9 @@ def indexed(data: bytes, recent: set[bytes] | None = None) -> str:
         distinct -= recent
         recent |= distinct
     text = _stripped(b"\n".join(distinct)).decode("utf-8", "replace")
-    if "\r" not in text:
-        return text
-    starts = {text.rfind("\n", 0, cr.start()) + 1 for cr in _LONE_CR.finditer(text)}
+    overwritten = _LONE_CR.finditer(text) if "\r" in text else ()
+    starts = {text.rfind("\n", 0, cr.start()) + 1 for cr in overwritten}
     if not starts:
-        return text  # CRs only before LFs: separators to the index, as spaces are
+        return text  # no CR writes over text (one before an LF separates, as a space does)
     ends = [(start, text.find("\n", start)) for start in sorted(starts)]
     return "\n".join([text, *(_written_over(text[a : b if b >= 0 else None]) for a, b in ends)])
