@@ -148,6 +148,7 @@ def test_every_page_passes_axe_in_this_look(
     page.goto(f"{server.base_url}/sessions/{session['id']}")
     wait_ready(page)
     wait_for_text(page, r"Do you want to proceed")
+    expect(page.get_by_test_id("answer-bar")).to_be_visible()  # its buttons are checked too
     assert_accessible(page, "the session page with an asking agent")
     page.goto(f"{server.base_url}/sessions/{session['id']}/workers/{diff['id']}")
     expect(page.locator(".diff-file").first).to_be_visible()

@@ -1,5 +1,6 @@
-"""Answering an asking agent from the dashboard, on a phone and on a desktop: its card shows the
-question and its choices as buttons, inside the card; Allow answers it and the agent goes on."""
+"""Answering an asking agent from the dashboard and from under its terminal, on a phone and on a
+desktop: its card (or the bar under its terminal) shows the question and its choices as buttons;
+Allow answers it and the agent goes on."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, login
-from tests.e2e.terminal import ACTIVE, send_input, wait_for_text, wait_ready
+from tests.e2e.terminal import ACTIVE, run, send_input, wait_for_text, wait_ready
 from tests.harness import Server, create_session, eventually, fake_agent_fields
 
 
@@ -73,6 +74,41 @@ def test_allow_under_needs_you_answers_the_question(
     expect(question).to_have_count(0)
     history = f"/api/sessions/{session['id']}/workers/{worker}/history?end={2**53}"
     eventually(lambda: "answered 'y'" in api.get(history).json()["data"], what="the answer")
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
+def test_allow_under_the_agents_terminal_answers_it_and_the_terminal_keeps_the_keys(
+    new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path, phone: bool
+) -> None:
+    """On the asking agent's own page (where its notification leads), a bar under its terminal
+    names the question and has its buttons, within the page; Allow answers it, the bar goes, and
+    what is typed next reaches the agent without a click on the terminal."""
+    agent = api.post("/api/agents", json=fake_agent_fields("Asker")).json()["agent"]
+    session = create_session(api, tmp_path, agentId=agent["id"], title="asks")
+    worker = session["workers"][0]["id"]
+    viewport = PHONE if phone else DESKTOP
+    page = login(new_context(viewport=viewport, has_touch=phone, is_mobile=phone), server)
+    page.goto(f"{server.base_url}/sessions/{session['id']}/workers/{worker}")
+    wait_ready(page)
+    bar = page.locator(ACTIVE).get_by_test_id("answer-bar")
+    expect(bar).to_have_count(0)
+    wait_for_text(page, r"^fake> ")
+    run(page, "ask")
+    expect(bar).to_contain_text("Do you want to proceed?", timeout=30_000)
+    expect(bar.get_by_role("button", name="Deny")).to_be_visible()
+    assert within_width(bar.get_by_role("group", name="Answers"), page.locator(ACTIVE))
+    frame, shown = page.locator(f"{ACTIVE} .terminal-frame").bounding_box(), bar.bounding_box()
+    assert frame is not None and shown is not None
+    assert shown["y"] >= frame["y"] + frame["height"] - 1, "the bar covers the terminal"
+    allow = bar.get_by_role("button", name="Allow")
+    if phone:
+        allow.tap()
+    else:
+        allow.click()
+    expect(bar).to_have_count(0)
+    wait_for_text(page, r"answered 'y'")
+    page.keyboard.type("typed after")
+    wait_for_text(page, r"fake> typed after")
 
 
 NOTE = r"\033]6973;[agent-console] answered from the console at 2026-12-02 14:40:00 UTC: Yes\007"

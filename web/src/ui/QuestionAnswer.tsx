@@ -15,13 +15,15 @@ interface Props {
   sessionId: string;
   workerId: string;
   question: Question;
-  /** Whether to show the question's text (off where the page shows it already). */
-  showText?: boolean;
+  /** Whether to show the question's text and command (off under its terminal, which shows them). */
+  details?: boolean;
+  /** Called once the server took the answer. */
+  onAnswered?: () => void;
 }
 
 type Sent = { kind: "sending" } | { kind: "sent"; answered: string } | { kind: "failed"; message: string; closed: boolean };
 
-export function QuestionAnswer({ sessionId, workerId, question, showText = true }: Props) {
+export function QuestionAnswer({ sessionId, workerId, question, details = true, onAnswered }: Props) {
   const [sent, setSent] = useState<{ id: string; state: Sent } | null>(null);
   const state = sent !== null && sent.id === question.id ? sent.state : null;
   const busy = state !== null && state.kind !== "failed";
@@ -31,6 +33,7 @@ export function QuestionAnswer({ sessionId, workerId, question, showText = true 
     try {
       const result = await api.answer(sessionId, workerId, question.id, body);
       setSent({ id: question.id, state: { kind: "sent", answered: result.answered } });
+      onAnswered?.();
     } catch (e) {
       const closed = e instanceof ApiError && e.status === 409;
       setSent({ id: question.id, state: { kind: "failed", message: e instanceof Error ? e.message : String(e), closed } });
@@ -39,8 +42,8 @@ export function QuestionAnswer({ sessionId, workerId, question, showText = true 
   const buttons = answerButtons(question);
   return (
     <div class="question-answer" data-testid="question" data-question-id={question.id}>
-      {showText && <p class="question-text">{question.text}</p>}
-      {question.command !== undefined && <code class="question-command">{question.command}</code>}
+      {details && <p class="question-text">{question.text}</p>}
+      {details && question.command !== undefined && <code class="question-command">{question.command}</code>}
       {question.kind === "text" || buttons.length === 0 ? (
         <TextAnswer disabled={busy || closed} onSend={(text) => void send({ text })} />
       ) : (

@@ -1,5 +1,5 @@
-/** Mounts one WorkerTerminal's elements and shows its connection, exit and notice bars, and what
- * floats over it (TerminalOverlays). */
+/** Mounts one WorkerTerminal's elements and shows its connection, exit, notice and answer bars,
+ * and what floats over it (TerminalOverlays). */
 
 import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
@@ -11,6 +11,7 @@ import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { exitText } from "./marks";
 import { useExternal, useNow } from "./hooks";
 import { KeyRow } from "./KeyRow";
+import { QuestionAnswer } from "./QuestionAnswer";
 import { QueuedMessages } from "./QueuedMessages";
 import type { RestartMode } from "./Restart";
 import { TerminalOverlays } from "./TerminalOverlays";
@@ -78,8 +79,26 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
         <div class="terminal-mount" ref={host} />
         <TerminalOverlays terminal={terminal} status={status} visible={visible} at={at} />
       </div>
+      {worker !== null && <AnswerBar sessionId={sessionId} worker={worker} onAnswered={() => terminal.focus()} />}
       {worker?.type === "agent" && <QueuedMessages sessionId={sessionId} worker={worker} />}
       <KeyRow terminal={terminal} ctrlArmed={status.ctrlArmed} />
+    </div>
+  );
+}
+
+/** An asking agent's question, answered right under its terminal as from its dashboard card (a
+ * notification opens this page): its buttons, and the question named in one line — the terminal
+ * above shows it whole. Answered, the terminal has the keys again. */
+function AnswerBar(props: { sessionId: string; worker: Worker; onAnswered: () => void }) {
+  const { sessionId, worker, onAnswered } = props;
+  const question = worker.attention === "asking" ? (worker.question ?? null) : null;
+  if (question === null) return null;
+  return (
+    <div class="term-bar answer-bar" data-testid="answer-bar">
+      <span class="answer-bar-text" title={question.text}>
+        {question.text}
+      </span>
+      <QuestionAnswer sessionId={sessionId} workerId={worker.id} question={question} details={false} onAnswered={onAnswered} />
     </div>
   );
 }
