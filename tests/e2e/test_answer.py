@@ -22,6 +22,14 @@ def within_width(inner: Locator, outer: Locator) -> bool:
     return b["x"] <= a["x"] and a["x"] + a["width"] <= b["x"] + b["width"]
 
 
+def press(button: Locator, phone: bool) -> None:
+    """Taps `button` on a phone, clicks it on a desktop."""
+    if phone:
+        button.tap()
+    else:
+        button.click()
+
+
 @pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
 def test_allow_on_the_dashboard_answers_the_question(
     new_context: ContextFactory, server: Server, api: httpx.Client, tmp_path: Path, phone: bool
@@ -41,11 +49,7 @@ def test_allow_on_the_dashboard_answers_the_question(
     expect(question).to_contain_text("Do you want to proceed?", timeout=30_000)
     expect(question.get_by_role("button", name="Deny")).to_be_visible()
     assert within_width(question, card.locator(".worker-row")), "the question is beside its worker"
-    allow = question.get_by_role("button", name="Allow")
-    if phone:
-        allow.tap()
-    else:
-        allow.click()
+    press(question.get_by_role("button", name="Allow"), phone)
     expect(question).to_have_count(0)
     page.goto(f"{server.base_url}/sessions/{session['id']}")
     wait_ready(page)
@@ -100,11 +104,7 @@ def test_allow_under_the_agents_terminal_answers_it_and_the_terminal_keeps_the_k
     frame, shown = page.locator(f"{ACTIVE} .terminal-frame").bounding_box(), bar.bounding_box()
     assert frame is not None and shown is not None
     assert shown["y"] >= frame["y"] + frame["height"] - 1, "the bar covers the terminal"
-    allow = bar.get_by_role("button", name="Allow")
-    if phone:
-        allow.tap()
-    else:
-        allow.click()
+    press(bar.get_by_role("button", name="Allow"), phone)
     expect(bar).to_have_count(0)
     wait_for_text(page, r"answered 'y'")
     page.keyboard.type("typed after")
