@@ -4,7 +4,7 @@
  * the header counts, and the filters by state, repository and agent.
  */
 
-import type { ActivityState, Attention, Session, Worker, WorkerPreview } from "./protocol";
+import type { ActivityState, Attention, Question, Session, Worker, WorkerPreview } from "./protocol";
 import { activityKey, type AppState } from "./state";
 
 /** What a worker's mark says: an agent's activity, or how its process ended. */
@@ -36,6 +36,12 @@ export function workerState(worker: Worker, activity: ActivityState): WorkerStat
   if (worker.status === "exited") return failed(worker) ? "failed" : "exited";
   if (worker.type === "terminal") return "running";
   return activity === "active" ? "working" : activity;
+}
+
+/** The question a worker asks now, which its answer buttons answer (a card, "Needs you", the bar
+ * under its terminal); null when it is not asking. */
+export function openQuestion(worker: Worker): Question | null {
+  return worker.attention === "asking" ? (worker.question ?? null) : null;
 }
 
 /** An exit that went wrong: a non-zero code or a signal. */

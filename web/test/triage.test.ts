@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Session, Worker } from "../src/protocol";
+import type { Question, Session, Worker } from "../src/protocol";
 import { initialState, reduce, type AppState } from "../src/state";
 import {
   countAttention,
@@ -10,6 +10,7 @@ import {
   needsYou,
   nextNeedingYou,
   noFilters,
+  openQuestion,
   visibleSessionIds,
   workerState,
 } from "../src/triage";
@@ -138,5 +139,17 @@ describe("listOrder", () => {
       ),
     );
     expect(listOrder(all).map((e) => e.worker.id)).toEqual(["f", "work", "idle", "t", "x"]);
+  });
+});
+
+describe("openQuestion", () => {
+  const question: Question = { id: "q1", text: "Do you want to proceed?", kind: "permission", choices: [], source: "screen" };
+  it("is the question of a worker that asks now", () => {
+    expect(openQuestion(agent("a", { attention: "asking", question }))).toEqual(question);
+  });
+  it("is none once it no longer asks, or while it asks nothing parsed", () => {
+    expect(openQuestion(agent("a", { attention: "finished", question }))).toBeNull();
+    expect(openQuestion(agent("a", { question }))).toBeNull();
+    expect(openQuestion(agent("a", { attention: "asking" }))).toBeNull();
   });
 });

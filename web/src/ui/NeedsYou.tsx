@@ -6,7 +6,7 @@
 
 import { sessionLabel } from "../groups";
 import { routePath } from "../router";
-import type { WorkerEntry } from "../triage";
+import { openQuestion, type WorkerEntry } from "../triage";
 import { AttentionBadge, exitText } from "./marks";
 import { onLinkClick } from "./navigation";
 import { QuestionAnswer } from "./QuestionAnswer";
@@ -36,7 +36,7 @@ function NeedItem({ entry }: { entry: WorkerEntry }) {
   const { session, worker, attention } = entry;
   const href = routePath({ page: "session", sessionId: session.id, workerId: worker.id });
   if (attention === null) return null;
-  const question = attention === "asking" ? (worker.question ?? null) : null;
+  const question = openQuestion(worker);
   return (
     <li class={`need need-${attention}`} data-worker-id={worker.id} data-attention={attention}>
       <a class="need-link" href={href} onClick={onLinkClick(href)}>

@@ -7,7 +7,7 @@ import { api } from "../api";
 import { sessionLabel } from "../groups";
 import type { Session } from "../protocol";
 import { routePath } from "../router";
-import { meaningfulLines, type WorkerEntry } from "../triage";
+import { meaningfulLines, openQuestion, type WorkerEntry } from "../triage";
 import { ConfirmDialog } from "./common";
 import { PencilIcon, TrashIcon } from "./icons";
 import { AttentionBadge, exitText, StateBadge, WorkerIcon } from "./marks";
@@ -85,7 +85,7 @@ function WorkerRow({ entry }: { entry: WorkerEntry }) {
   const { session, worker, state, attention, agentName } = entry;
   const href = routePath({ page: "session", sessionId: session.id, workerId: worker.id });
   const exited = state === "exited" || state === "failed";
-  const question = attention === "asking" ? (worker.question ?? null) : null;
+  const question = openQuestion(worker);
   return (
     <li class={`worker-row state-${state}`} data-worker-id={worker.id} data-state={state}>
       <div class="worker-line">

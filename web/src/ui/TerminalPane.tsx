@@ -7,6 +7,7 @@ import type { Worker } from "../protocol";
 import { Close } from "../protocol";
 import type { Place } from "../router";
 import { OFFLINE_INPUT_LIMIT } from "../terminal/input-queue";
+import { openQuestion } from "../triage";
 import type { WorkerTerminal } from "../terminal/worker-terminal";
 import { exitText } from "./marks";
 import { useExternal, useNow } from "./hooks";
@@ -91,7 +92,7 @@ export function TerminalPane({ sessionId, worker, terminal, visible, fresh, at =
  * above shows it whole. Answered, the terminal has the keys again. */
 function AnswerBar(props: { sessionId: string; worker: Worker; onAnswered: () => void }) {
   const { sessionId, worker, onAnswered } = props;
-  const question = worker.attention === "asking" ? (worker.question ?? null) : null;
+  const question = openQuestion(worker);
   if (question === null) return null;
   return (
     <div class="term-bar answer-bar" data-testid="answer-bar">
